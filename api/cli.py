@@ -1,0 +1,169 @@
+"""The ``realign`` command line: database migrations, seeding, serving and the schema file."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from api.settings import Settings, get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(url: str):  # type: ignore[no-untyped-def]
+    """Alembic's configuration for this project, pointed at a database URL."""
+    from alembic.config import Config
+
+    ini = Path.cwd() / "alembic.ini"
+    if not ini.exists():
+        ini = ROOT / "alembic.ini"
+    if not ini.exists():
+        raise click.ClickException(f"alembic.ini not found in {Path.cwd()} or {ROOT}")
+    config = Config(str(ini))
+    config.attributes["url"] = url
+    return config
+
+
+@click.group()
+@click.option("--database-url", envvar="REALIGN_DATABASE_URL", help="Overrides REALIGN_DATABASE_URL.")
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None) -> None:
+    """Realign: a GraphQL data API for timelines of shifting relationships between actors."""
+    settings = get_settings()
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    ctx.obj = settings
+
+
+@main.group()
+def db() -> None:
+    """Database migrations (Alembic)."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@click.pass_obj
+def db_upgrade(settings: Settings, revision: str) -> None:
+    """Migrate the database up to REVISION (default: the latest)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(settings.database_url), revision)
+    click.echo(f"database at {revision}: {_safe_url(settings.database_url)}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@click.pass_obj
+def db_downgrade(settings: Settings, revision: str) -> None:
+    """Migrate the database down to REVISION ("base" removes every table)."""
+    from alembic import command
+
+    command.downgrade(alembic_config(settings.database_url), revision)
+    click.echo(f"database at {revision}")
+
+
+@db.command("current")
+@click.pass_obj
+def db_current(settings: Settings) -> None:
+    """Show the database's current revision."""
+    from alembic import command
+
+    command.current(alembic_config(settings.database_url))
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@main.command()
+@click.option(
+    "--path",
+    "paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A folder of seed files (default: the built-in story). May be repeated.",
+)
+@click.option(
+    "--synthetic",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Instead, generate and load a deterministic synthetic data set of N events.",
+)
+@click.pass_obj
+def seed(settings: Settings, paths: tuple[Path, ...], synthetic: int | None) -> None:
+    """Load the seed story (or synthetic data) idempotently: upsert by slug, all or nothing."""
+    from api.db import make_engine
+    from seeds import loader, synthetic as synth
+    from seeds.format import read_dir
+
+    engine = make_engine(settings.database_url)
+    started = time.perf_counter()
+    if synthetic:
+        click.echo(f"generating {synthetic} synthetic events…", err=True)
+        records, errors = synth.parsed(synthetic), []
+    else:
+        records, errors = [], []
+        for path in paths or (loader.STORY,):
+            found, problems = read_dir(path)
+            records += found
+            errors += problems
+    events = sum(1 for r in records if r.kind == "event")
+    with click.progressbar(length=events, label="events", file=sys.stderr) as bar:
+        result = loader.load_records(engine, records, errors, progress=bar.update)
+    engine.dispose()
+    if result.errors:
+        for line in result.errors:
+            click.echo(line, err=True)
+        raise click.ClickException(f"{len(result.errors)} problem(s); nothing was written")
+    counts = result.counts
+    assert counts is not None
+    for kind in ("source", "actor", "affiliation", "event", "statement", "reaction", "relationship_change"):
+        if counts.total(kind):
+            click.echo(
+                f"{kind + 's':22} {counts.total(kind):>7}  (new {counts.inserted[kind]}, "
+                f"updated {counts.updated[kind]}, unchanged {counts.unchanged[kind]})"
+            )
+    click.echo(f"loaded in {time.perf_counter() - started:.1f}s")
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (REALIGN_HOST).")
+@click.option("--port", type=int, default=None, help="Port (REALIGN_PORT).")
+@click.option("--workers", type=int, default=None, help="Worker processes (REALIGN_WORKERS).")
+@click.pass_obj
+def serve(settings: Settings, host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql) with uvicorn."""
+    import os
+
+    import uvicorn
+
+    os.environ["REALIGN_DATABASE_URL"] = settings.database_url
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
+
+
+@main.group("schema")
+def schema_group() -> None:
+    """The GraphQL schema as SDL."""
+
+
+@schema_group.command("export")
+@click.option("--output", type=click.Path(path_type=Path), default=ROOT / "schema.graphql", show_default=True)
+def schema_export(output: Path) -> None:
+    """Write the schema's SDL to schema.graphql."""
+    from schema import sdl
+
+    output.write_text(sdl(), encoding="utf-8")
+    click.echo(f"wrote {output}")

@@ -1,0 +1,76 @@
+"""Database engines: synchronous (CLI, seeding, migrations) and asynchronous (the API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+_SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+
+
+def backend(url: str | URL) -> str:
+    """The database family of a URL: ``sqlite`` or ``postgresql``."""
+    name = make_url(url).get_backend_name()
+    if name in ("postgres", "postgresql"):
+        return "postgresql"
+    if name == "sqlite":
+        return "sqlite"
+    raise ValueError(f"unsupported database {name!r}: use sqlite:///file.db or postgresql://...")
+
+
+def sync_url(url: str | URL) -> URL:
+    """The URL with the driver Realign uses for synchronous work."""
+    return make_url(url).set(drivername=_SYNC_DRIVERS[backend(url)])
+
+
+def async_url(url: str | URL) -> URL:
+    """The URL with the driver Realign uses for the asynchronous API."""
+    return make_url(url).set(drivername=_ASYNC_DRIVERS[backend(url)])
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str | URL, *, connect_timeout: float = 3.0, statement_timeout_ms: int = 0) -> Engine:
+    """A synchronous engine with foreign keys enforced on SQLite."""
+    target = sync_url(url)
+    args: dict[str, Any] = {}
+    if backend(target) == "postgresql":
+        args["connect_args"] = {"connect_timeout": max(1, int(connect_timeout))}
+        if statement_timeout_ms:
+            args["connect_args"]["options"] = f"-c statement_timeout={statement_timeout_ms}"
+    engine = create_engine(target, **args)
+    if backend(target) == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def make_async_engine(
+    url: str | URL, *, connect_timeout: float = 3.0, statement_timeout_ms: int = 0, pool_size: int = 10
+) -> AsyncEngine:
+    """An asynchronous engine (asyncpg or aiosqlite) for the API."""
+    target = async_url(url)
+    args: dict[str, Any] = {}
+    if backend(target) == "postgresql":
+        server_settings = {"application_name": "realign"}
+        if statement_timeout_ms:
+            server_settings["statement_timeout"] = str(statement_timeout_ms)
+        args["connect_args"] = {"timeout": connect_timeout, "server_settings": server_settings}
+        args["pool_size"] = pool_size
+        args["max_overflow"] = pool_size
+        args["pool_timeout"] = connect_timeout
+        args["pool_pre_ping"] = True
+    engine = create_async_engine(target, **args)
+    if backend(target) == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine

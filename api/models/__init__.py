@@ -1,0 +1,29 @@
+"""All tables; importing this package registers them on ``SQLModel.metadata``."""
+
+from api.models.actors import Actor, Affiliation
+from api.models.base import Record, utcnow
+from api.models.events import Event, EventParticipant, EventTag
+from api.models.reactions import Reaction, ReactionTag
+from api.models.relationships import RelationshipChange
+from api.models.sources import Citation, Source
+from api.models.statements import Statement, StatementAbout, StatementTag
+from api.models.sync import Tombstone
+
+__all__ = [
+    "Actor",
+    "Affiliation",
+    "Citation",
+    "Event",
+    "EventParticipant",
+    "EventTag",
+    "Reaction",
+    "ReactionTag",
+    "Record",
+    "RelationshipChange",
+    "Source",
+    "Statement",
+    "StatementAbout",
+    "StatementTag",
+    "Tombstone",
+    "utcnow",
+]

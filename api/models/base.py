@@ -1,0 +1,74 @@
+"""Shared columns: bookkeeping on every record, and the date columns of dated records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, DateTime, MetaData
+from sqlmodel import Field, SQLModel
+
+from api.dates import When
+
+# Stable constraint names, so migrations (and SQLite batch mode) can refer to them.
+SQLModel.metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def utcnow() -> dt.datetime:
+    """Now, in UTC, with its time zone."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _stamp() -> Column:
+    return Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Record(SQLModel):
+    """Bookkeeping every table carries: creation and update times and a version for optimistic locking."""
+
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)
+    updated_at: dt.datetime = Field(
+        default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False, index=True
+    )
+    version: int = Field(default=1, nullable=False)
+
+
+class Dated(Record):
+    """Columns of a record that happened at a (possibly fuzzy) time; see ``api.dates``."""
+
+    when_text: str = Field(max_length=80)
+    date_start: dt.date = Field(index=True)
+    date_end: dt.date = Field(index=True)
+    date_precision: str = Field(max_length=10)
+    date_qualifier: str | None = Field(default=None, max_length=10)
+    date_ongoing: bool = Field(default=False)
+    date_label: str = Field(max_length=120)
+    day_order: int = Field(default=0)
+
+    def set_when(self, when: When, label: str | None = None) -> None:
+        """Fill the date columns from a parsed date."""
+        self.when_text = when.text
+        self.date_start = when.earliest
+        self.date_end = when.latest
+        self.date_precision = when.start.precision
+        self.date_qualifier = when.start.qualifier
+        self.date_ongoing = when.ongoing
+        self.date_label = label or when.label
+
+
+DATED_CHECKS = (
+    ("date_start <= date_end", "date_order"),
+    ("date_precision IN ('day', 'month', 'year', 'decade')", "date_precision"),
+    (
+        "date_qualifier IS NULL OR date_qualifier IN "
+        "('circa', 'early', 'mid', 'late', 'before', 'after', 'between')",
+        "date_qualifier",
+    ),
+)

@@ -1,0 +1,56 @@
+"""Sources and the citations that tie any record to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint
+from sqlmodel import Field
+
+from api.models.base import Record
+
+CITED = ("actor", "affiliation", "event", "statement", "reaction", "relationship_change")
+EXACTLY_ONE_CITED = (
+    "(" + " + ".join(f"CASE WHEN {name}_id IS NULL THEN 0 ELSE 1 END" for name in CITED) + ") = 1"
+)
+
+
+class Source(Record, table=True):
+    """Where facts come from: an article, a report, a post."""
+
+    __tablename__ = "source"
+    __table_args__ = (CheckConstraint("length(title) > 0", name="title_not_empty"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    title: str = Field(max_length=400)
+    publisher: str | None = Field(default=None, max_length=200)
+    author: str | None = Field(default=None, max_length=200)
+    url: str | None = Field(default=None, max_length=1000)
+    language: str = Field(default="en", max_length=12)
+    published_text: str | None = Field(default=None, max_length=80)
+    published_start: dt.date | None = Field(default=None)
+    published_end: dt.date | None = Field(default=None)
+    published_label: str | None = Field(default=None, max_length=120)
+
+
+class Citation(Record, table=True):
+    """A record citing a source, optionally with the passage that supports it."""
+
+    __tablename__ = "citation"
+    __table_args__ = (CheckConstraint(EXACTLY_ONE_CITED, name="exactly_one_record"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    passage: str | None = Field(default=None)
+    position: int = Field(default=0)
+    actor_id: int | None = Field(default=None, foreign_key="actor.id", ondelete="CASCADE", index=True)
+    affiliation_id: int | None = Field(
+        default=None, foreign_key="affiliation.id", ondelete="CASCADE", index=True
+    )
+    event_id: int | None = Field(default=None, foreign_key="event.id", ondelete="CASCADE", index=True)
+    statement_id: int | None = Field(default=None, foreign_key="statement.id", ondelete="CASCADE", index=True)
+    reaction_id: int | None = Field(default=None, foreign_key="reaction.id", ondelete="CASCADE", index=True)
+    relationship_change_id: int | None = Field(
+        default=None, foreign_key="relationship_change.id", ondelete="CASCADE", index=True
+    )

@@ -1,0 +1,404 @@
+"""Writing records in bulk, by slug: the one write path shared by the seed loader, imports and the CLI.
+
+Records arrive as ``seeds.format.Parsed`` (columns plus references by slug and child lists). ``write``
+resolves the references, inserts new records, updates changed ones (bumping their version) and leaves
+unchanged ones alone, all inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
+
+from api.models import (
+    Actor,
+    Affiliation,
+    Citation,
+    Event,
+    EventParticipant,
+    EventTag,
+    Reaction,
+    ReactionTag,
+    RelationshipChange,
+    Source,
+    Statement,
+    StatementAbout,
+    StatementTag,
+    utcnow,
+)
+
+if TYPE_CHECKING:
+    from seeds.format import Parsed
+
+TABLES: dict[str, Table] = {
+    "source": Source.__table__,  # type: ignore[dict-item]
+    "actor": Actor.__table__,  # type: ignore[dict-item]
+    "affiliation": Affiliation.__table__,  # type: ignore[dict-item]
+    "event": Event.__table__,  # type: ignore[dict-item]
+    "statement": Statement.__table__,  # type: ignore[dict-item]
+    "reaction": Reaction.__table__,  # type: ignore[dict-item]
+    "relationship_change": RelationshipChange.__table__,  # type: ignore[dict-item]
+}
+TAG_TABLES: dict[str, tuple[Table, str]] = {
+    "event": (EventTag.__table__, "event_id"),  # type: ignore[dict-item]
+    "statement": (StatementTag.__table__, "statement_id"),  # type: ignore[dict-item]
+    "reaction": (ReactionTag.__table__, "reaction_id"),  # type: ignore[dict-item]
+}
+PARTICIPANTS: Table = EventParticipant.__table__  # type: ignore[assignment]
+ABOUT: Table = StatementAbout.__table__  # type: ignore[assignment]
+CITATIONS: Table = Citation.__table__  # type: ignore[assignment]
+CHUNK = 500
+
+
+@dataclass
+class Counts:
+    """How many records of each type were inserted, updated or left unchanged."""
+
+    inserted: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def total(self, kind: str) -> int:
+        """Records of a type that the files hold."""
+        return self.inserted[kind] + self.updated[kind] + self.unchanged[kind]
+
+
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def existing_ids(conn: Connection, kind: str, slugs: Iterable[str]) -> dict[str, int]:
+    """The ids of the records of a type that already exist, by slug."""
+    table = TABLES[kind]
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(slugs))):
+        for slug, ident in conn.execute(select(table.c.slug, table.c.id).where(table.c.slug.in_(chunk))):
+            found[slug] = ident
+    return found
+
+
+def missing_references(conn: Connection, records: list[Parsed]) -> list[str]:
+    """``where: field: message`` for every reference to a slug neither in the records nor the database."""
+    known: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        known[record.kind].add(record.slug)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        for kind, slug in _references(record):
+            if slug not in known[kind]:
+                wanted[kind].add(slug)
+    for kind, slugs in wanted.items():
+        known[kind].update(existing_ids(conn, kind, slugs))
+    errors = []
+    for record in records:
+        for (kind, slug), name in zip(_references(record), _reference_fields(record), strict=True):
+            if slug not in known[kind]:
+                errors.append(f"{record.where}: {name}: unknown {kind.replace('_', ' ')} {slug!r}")
+    return errors
+
+
+def _references(record: Parsed) -> list[tuple[str, str]]:
+    refs = list(record.refs.values())
+    refs += [("actor", slug) for _, slug in record.participants]
+    refs += [("actor", slug) for slug in record.about]
+    refs += [("source", slug) for slug, _ in record.citations]
+    return refs
+
+
+def _reference_fields(record: Parsed) -> list[str]:
+    names = {
+        "member_id": "member",
+        "organisation_id": "organisation",
+        "speaker_id": "speaker",
+        "venue_event_id": "venue",
+        "reactor_id": "reactor",
+        "statement_id": "statement",
+        "from_actor_id": "from",
+        "to_actor_id": "to",
+    }
+    fields = [
+        names.get(column, "target" if column.startswith("target_") else "cause") for column in record.refs
+    ]
+    fields += [f"participants.{role}" for role, _ in record.participants]
+    fields += ["about"] * len(record.about)
+    fields += ["sources"] * len(record.citations)
+    return fields
+
+
+def duplicate_slugs(records: list[Parsed]) -> list[str]:
+    """``where: slug: message`` for every slug used twice within one record type."""
+    first: dict[tuple[str, str], str] = {}
+    errors = []
+    for record in records:
+        key = (record.kind, record.slug)
+        if key in first:
+            errors.append(f"{record.where}: slug: {record.slug!r} is already used at {first[key]}")
+        else:
+            first[key] = record.where
+    return errors
+
+
+def _order_reactions(records: list[Parsed]) -> list[Parsed]:
+    """Reactions that answer reactions come after what they answer."""
+    by_slug = {r.slug: r for r in records}
+    done: set[str] = set()
+    ordered: list[Parsed] = []
+
+    def visit(record: Parsed, trail: set[str]) -> None:
+        if record.slug in done:
+            return
+        target = record.refs.get("target_reaction_id")
+        if target and target[1] in by_slug and target[1] not in trail:
+            visit(by_slug[target[1]], trail | {record.slug})
+        done.add(record.slug)
+        ordered.append(record)
+
+    for record in records:
+        visit(record, set())
+    return ordered
+
+
+def write(
+    conn: Connection, records: list[Parsed], *, progress: Callable[[int], None] | None = None
+) -> Counts:
+    """Insert or update every record by slug (references must already be valid)."""
+    counts = Counts()
+    ids: dict[str, dict[str, int]] = defaultdict(dict)
+    by_kind: dict[str, list[Parsed]] = defaultdict(list)
+    for record in records:
+        by_kind[record.kind].append(record)
+    for kind in TABLES:
+        batch = by_kind.get(kind, [])
+        if kind == "reaction":
+            batch = _order_reactions(batch)
+        if batch:
+            _write_kind(conn, kind, batch, ids, counts, progress)
+    return counts
+
+
+def _resolve(conn: Connection, ids: dict[str, dict[str, int]], kind: str, slugs: set[str]) -> None:
+    missing = slugs - ids[kind].keys()
+    if missing:
+        ids[kind].update(existing_ids(conn, kind, missing))
+
+
+def _write_kind(
+    conn: Connection,
+    kind: str,
+    batch: list[Parsed],
+    ids: dict[str, dict[str, int]],
+    counts: Counts,
+    progress: Callable[[int], None] | None,
+) -> None:
+    table = TABLES[kind]
+    # Self-references (a reaction answering a reaction) need their target written first: split in waves.
+    waves: list[list[Parsed]] = [batch]
+    if kind == "reaction":
+        waves, current = [], []
+        for record in batch:
+            target = record.refs.get("target_reaction_id")
+            if target and target[1] in {r.slug for r in current}:
+                waves.append(current)
+                current = []
+            current.append(record)
+        waves.append(current)
+    for wave in waves:
+        for chunk in _chunks(wave, 2000):
+            wanted: dict[str, set[str]] = defaultdict(set)
+            for record in chunk:
+                for ref_kind, slug in _references(record):
+                    wanted[ref_kind].add(slug)
+            for ref_kind, slugs in wanted.items():
+                _resolve(conn, ids, ref_kind, slugs)
+            _write_chunk(conn, kind, table, chunk, ids, counts)
+            if progress is not None and kind == "event":
+                progress(len(chunk))
+
+
+def _columns(record: Parsed, ids: dict[str, dict[str, int]]) -> dict[str, Any]:
+    values = dict(record.values)
+    for column, (ref_kind, slug) in record.refs.items():
+        values[column] = ids[ref_kind][slug]
+    return values
+
+
+def _write_chunk(
+    conn: Connection,
+    kind: str,
+    table: Table,
+    chunk: list[Parsed],
+    ids: dict[str, dict[str, int]],
+    counts: Counts,
+) -> None:
+    slugs = [r.slug for r in chunk]
+    compare = sorted({c.name for c in table.c} - {"id", "created_at", "updated_at", "version"})
+    existing = {row.slug: row._mapping for row in conn.execute(select(table).where(table.c.slug.in_(slugs)))}
+    now = utcnow()
+    new_rows: list[dict[str, Any]] = []
+    changed: list[tuple[Parsed, dict[str, Any]]] = []
+    for record in chunk:
+        values = _columns(record, ids)
+        old = existing.get(record.slug)
+        if old is None:
+            new_rows.append(values)
+        else:
+            ids[kind][record.slug] = old["id"]
+            if any(_differs(old[c], values.get(c)) for c in compare if c in values):
+                changed.append((record, values))
+    if new_rows:
+        start = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        for offset, row in enumerate(new_rows):
+            row.update(id=start + offset, created_at=now, updated_at=now, version=1)
+            ids[kind][row["slug"]] = row["id"]
+        conn.execute(insert(table), new_rows)
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), :v)"),
+                {"v": start + len(new_rows) - 1},
+            )
+        counts.inserted[kind] += len(new_rows)
+    for _, values in changed:
+        conn.execute(
+            update(table)
+            .where(table.c.slug == values["slug"])
+            .values(**values, updated_at=now, version=table.c.version + 1)
+        )
+    children_changed = _write_children(conn, kind, chunk, ids, fresh={r["slug"] for r in new_rows})
+    changed_slugs = {values["slug"] for _, values in changed}
+    for slug in children_changed - changed_slugs:
+        conn.execute(
+            update(table).where(table.c.slug == slug).values(updated_at=now, version=table.c.version + 1)
+        )
+    counts.updated[kind] += len(changed_slugs | children_changed)
+    counts.unchanged[kind] += len(chunk) - len(new_rows) - len(changed_slugs | children_changed)
+
+
+def _differs(old: Any, new: Any) -> bool:
+    if isinstance(old, float) or isinstance(new, float):
+        return old is None or new is None or abs(float(old) - float(new)) > 1e-9
+    return old != new
+
+
+def _children(kind: str, record: Parsed, ids: dict[str, dict[str, int]]) -> dict[str, list[tuple[Any, ...]]]:
+    if kind == "source":
+        return {}
+    out: dict[str, list[tuple[Any, ...]]] = {
+        "citations": [(ids["source"][s], p, i) for i, (s, p) in enumerate(record.citations)]
+    }
+    if kind == "event":
+        out["participants"] = sorted(
+            (ids["actor"][slug], role, i) for i, (role, slug) in enumerate(record.participants)
+        )
+    if kind in TAG_TABLES:
+        out["tags"] = sorted((t,) for t in set(record.tags))
+    if kind == "statement":
+        out["about"] = sorted((ids["actor"][s],) for s in record.about)
+    return out
+
+
+def _current_children(
+    conn: Connection, kind: str, parent_ids: list[int]
+) -> dict[int, dict[str, list[tuple]]]:
+    current: dict[int, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
+    fk = CITATIONS.c[f"{kind}_id"]
+    rows = conn.execute(
+        select(fk, CITATIONS.c.source_id, CITATIONS.c.passage, CITATIONS.c.position)
+        .where(fk.in_(parent_ids))
+        .order_by(fk, CITATIONS.c.position)
+    )
+    for parent, *rest in rows:
+        current[parent]["citations"].append(tuple(rest))
+    if kind == "event":
+        rows = conn.execute(
+            select(
+                PARTICIPANTS.c.event_id, PARTICIPANTS.c.actor_id, PARTICIPANTS.c.role, PARTICIPANTS.c.position
+            ).where(PARTICIPANTS.c.event_id.in_(parent_ids))
+        )
+        for parent, *rest in rows:
+            current[parent]["participants"].append(tuple(rest))
+    if kind in TAG_TABLES:
+        tags, column = TAG_TABLES[kind]
+        for parent, tag in conn.execute(
+            select(tags.c[column], tags.c.tag).where(tags.c[column].in_(parent_ids))
+        ):
+            current[parent]["tags"].append((tag,))
+    if kind == "statement":
+        rows = conn.execute(
+            select(ABOUT.c.statement_id, ABOUT.c.actor_id).where(ABOUT.c.statement_id.in_(parent_ids))
+        )
+        for parent, actor in rows:
+            current[parent]["about"].append((actor,))
+    for entry in current.values():
+        for name in ("participants", "tags", "about"):
+            entry[name].sort()
+    return current
+
+
+def _write_children(
+    conn: Connection, kind: str, chunk: list[Parsed], ids: dict[str, dict[str, int]], *, fresh: set[str]
+) -> set[str]:
+    """Replace child rows (participants, tags, about, citations) that differ; returns the changed slugs."""
+    wanted = {r.slug: _children(kind, r, ids) for r in chunk}
+    if kind == "source":
+        return set()
+    parent_ids = [ids[kind][r.slug] for r in chunk if r.slug not in fresh]
+    current = _current_children(conn, kind, parent_ids) if parent_ids else {}
+    changed: set[str] = set()
+    replace: dict[str, list[int]] = defaultdict(list)
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for slug, children in wanted.items():
+        parent = ids[kind][slug]
+        for name, items in children.items():
+            have = current.get(parent, {}).get(name, []) if slug not in fresh else []
+            if list(have) == list(items):
+                continue
+            if slug not in fresh:
+                changed.add(slug)
+                replace[name].append(parent)
+            rows[name].extend(_child_row(kind, name, parent, item) for item in items)
+    targets = _child_tables(kind)
+    for name, parents in replace.items():
+        table, column = targets[name]
+        for part in _chunks(parents):
+            conn.execute(delete(table).where(table.c[column].in_(part)))
+    for name, items in rows.items():
+        if items:
+            table, _ = targets[name]
+            for part in _chunks(items, 5000):
+                conn.execute(insert(table), part)
+    return changed
+
+
+def _child_tables(kind: str) -> dict[str, tuple[Table, str]]:
+    out = {
+        "citations": (CITATIONS, f"{kind}_id"),
+        "participants": (PARTICIPANTS, "event_id"),
+        "about": (ABOUT, "statement_id"),
+    }
+    if kind in TAG_TABLES:
+        out["tags"] = TAG_TABLES[kind]
+    return out
+
+
+def _child_row(kind: str, name: str, parent: int, item: tuple[Any, ...]) -> dict[str, Any]:
+    if name == "citations":
+        now = utcnow()
+        return {
+            f"{kind}_id": parent,
+            "source_id": item[0],
+            "passage": item[1],
+            "position": item[2],
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
+    if name == "participants":
+        return {"event_id": parent, "actor_id": item[0], "role": item[1], "position": item[2]}
+    if name == "tags":
+        return {TAG_TABLES[kind][1]: parent, "tag": item[0]}
+    return {"statement_id": parent, "actor_id": item[0]}
