@@ -98,7 +98,8 @@ def _safe_url(url: str) -> str:
 def seed(settings: Settings, paths: tuple[Path, ...], synthetic: int | None) -> None:
     """Load the seed story (or synthetic data) idempotently: upsert by slug, all or nothing."""
     from api.db import make_engine
-    from seeds import loader, synthetic as synth
+    from seeds import loader
+    from seeds import synthetic as synth
     from seeds.format import read_dir
 
     engine = make_engine(settings.database_url)

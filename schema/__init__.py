@@ -1,0 +1,80 @@
+"""The Strawberry schema of Realign: ``build_schema(settings)`` and ``sdl()``."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+
+from api.settings import Settings
+from schema import loaders  # noqa: F401 - registers the relation fetchers
+from schema.errors import PublicError
+from schema.queries import Query
+from schema.types.nodes import Actor, Affiliation, Event, Reaction, RelationshipChange, Source, Statement
+
+log = logging.getLogger("realign.errors")
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    original = error.original_error
+    if original is None or isinstance(original, PublicError | GraphQLError):
+        return False
+    reference = uuid.uuid4().hex[:12]
+    log.error("internal error %s at %s", reference, error.path, exc_info=original)
+    error.extensions = {"code": "INTERNAL", "requestId": reference}
+    return True
+
+
+class PublicErrors(MaskErrors):
+    """Mask unexpected errors as "internal error" (with a reference in the log); show public ones."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_should_mask, error_message="internal error")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return GraphQLError(
+            self.error_message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions=error.extensions,
+        )
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with the limits and caches the settings ask for."""
+    settings = settings or Settings()
+    extensions: list[Any] = [
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        PublicErrors,
+    ]
+    if not settings.introspection:
+        from strawberry.extensions import DisableIntrospection
+
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query,
+        types=[Actor, Affiliation, Event, Statement, Reaction, RelationshipChange, Source],
+        extensions=extensions,
+    )
+
+
+def sdl() -> str:
+    """The schema as SDL text, as committed in ``schema.graphql``."""
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,92 @@
+"""The Starlette application: GraphQL (with GraphiQL) at /graphql, and health checks."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from api.db import make_async_engine
+from api.settings import Settings, get_settings
+from schema import build_schema
+from schema.context import Context
+
+
+class GraphQLView(GraphQL):
+    """Strawberry's ASGI view with Realign's per-request context."""
+
+    def __init__(self, settings: Settings, engine: Any, **kwargs: Any) -> None:
+        super().__init__(
+            build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None, **kwargs
+        )
+        self.settings = settings
+        self.engine = engine
+
+    async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
+        return Context(engine=self.engine, settings=self.settings, request=request, response=response)
+
+
+def _head_revision() -> str | None:
+    from api.cli import alembic_config
+
+    config = alembic_config("sqlite://")
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the ASGI application for the given settings (default: from the environment)."""
+    settings = settings or get_settings()
+    engine = make_async_engine(
+        settings.database_url,
+        connect_timeout=settings.db_connect_timeout,
+        statement_timeout_ms=settings.statement_timeout_ms,
+        pool_size=settings.db_pool_size,
+    )
+    view = GraphQLView(settings, engine)
+    head = _head_revision()
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        try:
+            async with engine.connect() as conn:
+                current = await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"; the reason is reported
+            return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
+        if current != head:
+            return JSONResponse(
+                {"status": "migrations pending", "database": current, "head": head}, status_code=503
+            )
+        return JSONResponse({"status": "ready", "revision": current})
+
+    async def root(request: Request) -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/", root),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", view, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    return app

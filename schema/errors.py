@@ -1,0 +1,53 @@
+"""The errors a client may see, each with a stable ``extensions.code``; anything else is masked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PublicError(Exception):
+    """An error meant for the client: its message is shown and ``code`` goes into ``extensions``."""
+
+    code = "INTERNAL"
+
+    def __init__(self, message: str, *, field: str | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.extensions: dict[str, Any] = {"code": self.code, **extra}
+        if field is not None:
+            self.extensions["field"] = field
+
+
+class BadUserInput(PublicError):
+    """An argument is malformed or out of range."""
+
+    code = "BAD_USER_INPUT"
+
+
+class NotFound(PublicError):
+    """An id or slug names nothing."""
+
+    code = "NOT_FOUND"
+
+
+class ServiceUnavailable(PublicError):
+    """The database cannot be reached right now."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+
+class Unauthenticated(PublicError):
+    """A write without a valid token."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(PublicError):
+    """The token's role does not allow this."""
+
+    code = "FORBIDDEN"
+
+
+class Conflict(PublicError):
+    """An update or delete named a stale version."""
+
+    code = "CONFLICT"

@@ -1,0 +1,210 @@
+"""Filter inputs and the SQL conditions they become, shared by the timeline and the item lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from sqlalchemy import and_, exists, false, or_, select
+
+from api.dates import DateError, parse_moment
+from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS
+from schema import ids
+from schema.errors import BadUserInput, NotFound
+from schema.loaders import EP, ITEM_TABLES, SA, TAGS, A, E, R, S, rows_by_id
+from schema.types.enums import ActorKind, ActorMatch, TimelineItemType
+
+
+@strawberry.input(description="Narrows a list of events, statements or reactions (or the timeline).")
+class ItemFilter:
+    from_: str | None = strawberry.field(
+        name="from",
+        default=None,
+        description="Window start: a day, month or year (`2025-07`); items whose dates overlap the window match.",
+    )
+    to: str | None = strawberry.field(
+        default=None, description="Window end, inclusive: `2025` means up to 31 December 2025."
+    )
+    actors: list[str] | None = strawberry.field(
+        default=None, description="Actors by slug or id: items involving them (see `actorsMatch`)."
+    )
+    actors_match: ActorMatch = strawberry.field(
+        default=ActorMatch.ANY,
+        description="ANY (default): involving any of `actors`; ALL: involving all of them.",
+    )
+    kinds: list[str] | None = strawberry.field(
+        default=None,
+        description="Event kinds (PLOVER, e.g. `AGREE`), reaction kinds (e.g. `thanks`) or statement channels "
+        "(e.g. `speech`), case-insensitive; any of them.",
+    )
+    tags: list[str] | None = strawberry.field(default=None, description="Any of these tags.")
+    country: str | None = strawberry.field(
+        default=None,
+        description="ISO alpha-3: items involving an actor of this country, or events held there.",
+    )
+    search: str | None = strawberry.field(
+        default=None,
+        description="Case-insensitive text in titles, summaries and quotes — or in the name or aliases of an "
+        "involved actor (`Beijing` finds what the People's Republic of China did).",
+    )
+    item_types: list[TimelineItemType] | None = strawberry.field(
+        default=None, description="Only these kinds of item (timeline only)."
+    )
+
+
+@strawberry.input(description="Narrows a list of actors.")
+class ActorFilter:
+    kinds: list[ActorKind] | None = strawberry.field(default=None, description="Any of these actor kinds.")
+    country: str | None = strawberry.field(default=None, description="ISO 3166-1 alpha-3 country code.")
+    search: str | None = strawberry.field(
+        default=None, description="Case-insensitive text in the name, slug or aliases."
+    )
+
+
+@dataclass
+class Resolved:
+    """A filter with dates parsed and actors looked up: ready to become SQL."""
+
+    start: Any = None
+    end: Any = None
+    actor_ids: list[int] | None = None
+    match_all: bool = False
+    kinds: list[str] | None = None
+    tags: list[str] | None = None
+    country: str | None = None
+    search: str | None = None
+    item_types: set[str] | None = None
+
+
+def _like(term: str) -> str:
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def check_country(value: str | None, field: str) -> str | None:
+    """An alpha-3 code in capitals, or BAD_USER_INPUT."""
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise BadUserInput(f"{value!r} is not an ISO 3166-1 alpha-3 country code (like `ISR`)", field=field)
+    return code
+
+
+async def actor_id(context: Any, value: str, *, field: str) -> int:
+    """The database id of an actor given by slug or global id; NOT_FOUND if there is none."""
+    decoded = ids.try_decode(value)
+    if decoded is not None:
+        type_name, ident = decoded
+        if type_name != "Actor":
+            raise BadUserInput(f"{value!r} is the id of a {type_name}, not an actor", field=field)
+        if await rows_by_id(context, "Actor", {ident}):
+            return ident
+    else:
+        rows = await context.rows(select(A.c.id).where(A.c.slug == value))
+        if rows:
+            return rows[0][0]
+    raise NotFound(f"no actor with slug or id {value!r}", field=field)
+
+
+async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
+    """Check a filter and look up what it names; BAD_USER_INPUT or NOT_FOUND with the field."""
+    out = Resolved()
+    if given is None:
+        return out
+    try:
+        if given.from_ is not None:
+            out.start = parse_moment(given.from_).earliest
+        if given.to is not None:
+            out.end = parse_moment(given.to).latest
+    except DateError as exc:
+        raise BadUserInput(f"bad date: {exc}", field="filter.from" if given.from_ else "filter.to") from None
+    if out.start and out.end and out.start > out.end:
+        raise BadUserInput("`from` is after `to`", field="filter.from")
+    if given.actors is not None:
+        if len(given.actors) > 50:
+            raise BadUserInput("at most 50 actors in one filter", field="filter.actors")
+        out.actor_ids = [await actor_id(context, v, field="filter.actors") for v in given.actors]
+    out.match_all = given.actors_match == ActorMatch.ALL
+    if given.kinds is not None:
+        known = {k.lower(): k for k in (*EVENT_KINDS, *REACTION_KINDS, *CHANNELS)}
+        kinds = []
+        for kind in given.kinds:
+            if kind.lower() not in known:
+                raise BadUserInput(
+                    f"{kind!r} is not an event kind, reaction kind or statement channel", field="filter.kinds"
+                )
+            kinds.append(known[kind.lower()])
+        out.kinds = kinds
+    if given.tags is not None:
+        out.tags = [t.lower() for t in given.tags]
+    out.country = check_country(given.country, "filter.country")
+    if given.search is not None:
+        term = given.search.strip()
+        if not term:
+            raise BadUserInput("`search` must not be blank", field="filter.search")
+        if len(term) > 200:
+            raise BadUserInput("`search` may be at most 200 characters", field="filter.search")
+        out.search = term
+    if given.item_types is not None:
+        out.item_types = {t.value for t in given.item_types}
+    return out
+
+
+def involves(kind: str, table: Any, actor_ids: Any) -> Any:
+    """Items of a kind that involve any of ``actor_ids`` (a list or a subquery of actor ids).
+
+    An event involves its participants; a statement its speaker and the actors it is about; a reaction its
+    reactor and whoever it answers (the target's speaker, participants or reactor).
+    """
+    if kind == "event":
+        return exists().where(EP.c.event_id == table.c.id, EP.c.actor_id.in_(actor_ids))
+    if kind == "statement":
+        return or_(
+            table.c.speaker_id.in_(actor_ids),
+            exists().where(SA.c.statement_id == table.c.id, SA.c.actor_id.in_(actor_ids)),
+        )
+    target_s, target_r = S.alias("target_s"), R.alias("target_r")
+    return or_(
+        table.c.reactor_id.in_(actor_ids),
+        exists().where(EP.c.event_id == table.c.target_event_id, EP.c.actor_id.in_(actor_ids)),
+        exists().where(target_s.c.id == table.c.target_statement_id, target_s.c.speaker_id.in_(actor_ids)),
+        exists().where(target_r.c.id == table.c.target_reaction_id, target_r.c.reactor_id.in_(actor_ids)),
+    )
+
+
+def conditions(kind: str, table: Any, f: Resolved) -> list[Any]:
+    """The WHERE conditions a resolved filter puts on one kind of item."""
+    out: list[Any] = []
+    if f.item_types is not None and kind not in f.item_types:
+        return [false()]
+    if f.start is not None:
+        out.append(table.c.date_end >= f.start)
+    if f.end is not None:
+        out.append(table.c.date_start <= f.end)
+    if f.actor_ids is not None:
+        if f.match_all:
+            out.extend(involves(kind, table, [i]) for i in dict.fromkeys(f.actor_ids))
+        else:
+            out.append(involves(kind, table, f.actor_ids))
+    if f.kinds is not None:
+        column = {"event": "kind", "statement": "channel", "reaction": "kind"}[kind]
+        out.append(table.c[column].in_(f.kinds))
+    if f.tags is not None:
+        tags, fk = TAGS[kind.title()]
+        out.append(exists().where(tags.c[fk] == table.c.id, tags.c.tag.in_(f.tags)))
+    if f.country is not None:
+        in_country = select(A.c.id).where(A.c.country == f.country)
+        parts = [involves(kind, table, in_country)]
+        if kind == "event":
+            parts.append(table.c.place_country == f.country)
+        out.append(or_(*parts))
+    if f.search is not None:
+        pattern = _like(f.search)
+        named = select(A.c.id).where(A.c.search_text.like(pattern, escape="\\"))
+        out.append(or_(table.c.search_text.like(pattern, escape="\\"), involves(kind, table, named)))
+    return out
+
+
+__all__ = ["ITEM_TABLES", "ActorFilter", "E", "ItemFilter", "Resolved", "and_", "conditions", "resolve"]

@@ -1,0 +1,36 @@
+"""Opaque global ids ("Event:12" in URL-safe base64) and slug-or-id look-ups."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from schema.errors import BadUserInput
+
+TYPES = ("Actor", "Affiliation", "Event", "Statement", "Reaction", "RelationshipChange", "Source")
+
+
+def encode(type_name: str, ident: int) -> str:
+    """The global id of a record."""
+    return base64.urlsafe_b64encode(f"{type_name}:{ident}".encode()).decode().rstrip("=")
+
+
+def decode(global_id: str, *, field: str = "id") -> tuple[str, int]:
+    """The type name and database id behind a global id; BAD_USER_INPUT if it is not one."""
+    try:
+        padded = global_id + "=" * (-len(global_id) % 4)
+        type_name, _, ident = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+        number = int(ident)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadUserInput(f"{global_id!r} is not a valid id", field=field) from None
+    if type_name not in TYPES or number < 1:
+        raise BadUserInput(f"{global_id!r} is not a valid id", field=field)
+    return type_name, number
+
+
+def try_decode(value: str) -> tuple[str, int] | None:
+    """The type and id if the value is a global id, else None (it may be a slug)."""
+    try:
+        return decode(value)
+    except BadUserInput:
+        return None

@@ -1,0 +1,615 @@
+"""Rows to objects, and the batch fetchers behind every relation field (one SQL statement per relation).
+
+Builders make a fresh, complete object from a row; fetchers take all parents of one level of a page and
+fill each parent's ``_pre`` with its share.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from graphql import FieldNode
+from sqlalchemy import Select, Table, and_, distinct, func, or_, select, tuple_
+
+from api.dates import parse_when
+from api.models import (
+    Actor as ActorRow,
+)
+from api.models import (
+    Affiliation as AffiliationRow,
+)
+from api.models import (
+    Citation as CitationRow,
+)
+from api.models import (
+    Event as EventRow,
+)
+from api.models import (
+    EventParticipant,
+    EventTag,
+    ReactionTag,
+    StatementAbout,
+    StatementTag,
+)
+from api.models import (
+    Reaction as ReactionRow,
+)
+from api.models import (
+    RelationshipChange as ChangeRow,
+)
+from api.models import (
+    Source as SourceRow,
+)
+from api.models import (
+    Statement as StatementRow,
+)
+from api.vocabulary import REACTION_KINDS
+from schema import ids
+from schema.pagination import Connection, Page, build_connection, page_args
+from schema.prefetch import Walk, relation
+from schema.types import enums
+from schema.types.nodes import (
+    Actor,
+    Affiliation,
+    Citation,
+    DateInfo,
+    Event,
+    Participation,
+    Place,
+    Reaction,
+    RelationshipChange,
+    Source,
+    Statement,
+)
+
+A: Table = ActorRow.__table__  # type: ignore[assignment]
+AF: Table = AffiliationRow.__table__  # type: ignore[assignment]
+E: Table = EventRow.__table__  # type: ignore[assignment]
+S: Table = StatementRow.__table__  # type: ignore[assignment]
+R: Table = ReactionRow.__table__  # type: ignore[assignment]
+RC: Table = ChangeRow.__table__  # type: ignore[assignment]
+SRC: Table = SourceRow.__table__  # type: ignore[assignment]
+CIT: Table = CitationRow.__table__  # type: ignore[assignment]
+EP: Table = EventParticipant.__table__  # type: ignore[assignment]
+SA: Table = StatementAbout.__table__  # type: ignore[assignment]
+TAGS: dict[str, tuple[Table, str]] = {
+    "Event": (EventTag.__table__, "event_id"),  # type: ignore[dict-item]
+    "Statement": (StatementTag.__table__, "statement_id"),  # type: ignore[dict-item]
+    "Reaction": (ReactionTag.__table__, "reaction_id"),  # type: ignore[dict-item]
+}
+TABLE_OF = {
+    "Actor": A,
+    "Affiliation": AF,
+    "Event": E,
+    "Statement": S,
+    "Reaction": R,
+    "RelationshipChange": RC,
+    "Source": SRC,
+}
+CITATION_FK = {
+    "Actor": "actor_id",
+    "Affiliation": "affiliation_id",
+    "Event": "event_id",
+    "Statement": "statement_id",
+    "Reaction": "reaction_id",
+    "RelationshipChange": "relationship_change_id",
+}
+ITEM_TABLES = {"event": E, "statement": S, "reaction": R}
+REF_TYPE = {"event": "Event", "statement": "Statement", "reaction": "Reaction"}
+
+
+# --- rows to objects -------------------------------------------------------------------------------------
+
+_PRECISION = {m.value: m for m in enums.DatePrecision}  # type: ignore[attr-defined]
+_QUALIFIER = {m.value: m for m in enums.DateQualifier}  # type: ignore[attr-defined]
+
+
+def date_info(row: Any) -> DateInfo:
+    """The date of a dated row."""
+    return DateInfo(
+        text=row.when_text,
+        label=row.date_label,
+        start=row.date_start,
+        end=None if row.date_ongoing else row.date_end,
+        precision=_PRECISION[row.date_precision],
+        qualifier=_QUALIFIER[row.date_qualifier] if row.date_qualifier else None,
+        ongoing=bool(row.date_ongoing),
+        day_order=row.day_order,
+    )
+
+
+def text_date(text: str | None, label: str | None) -> DateInfo | None:
+    """A date kept as text only (affiliations, sources)."""
+    if not text:
+        return None
+    when = parse_when(text)
+    return DateInfo(
+        text=when.text,
+        label=label or when.label,
+        start=when.earliest,
+        end=None if when.ongoing else when.latest,
+        precision=_PRECISION[when.start.precision],
+        qualifier=_QUALIFIER[when.start.qualifier] if when.start.qualifier else None,
+        ongoing=when.ongoing,
+        day_order=0,
+    )
+
+
+def actor(row: Any) -> Actor:
+    return Actor(
+        id=ids.encode("Actor", row.id),
+        slug=row.slug,
+        name=row.name,
+        kind=enums.ActorKind(row.kind),
+        country=row.country,
+        sectors=row.sectors or [],
+        aliases=row.aliases or [],
+        wikidata=row.wikidata,
+        external_ids=row.external_ids or {},
+        description=row.description,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        db_id=row.id,
+        _pre={},
+    )
+
+
+def source(row: Any) -> Source:
+    return Source(
+        id=ids.encode("Source", row.id),
+        slug=row.slug,
+        title=row.title,
+        publisher=row.publisher,
+        author=row.author,
+        url=row.url,
+        language=row.language,
+        published=text_date(row.published_text, row.published_label),
+        db_id=row.id,
+    )
+
+
+def affiliation(row: Any) -> Affiliation:
+    return Affiliation(
+        id=ids.encode("Affiliation", row.id),
+        slug=row.slug,
+        kind=enums.AffiliationKind(row.kind),
+        role=row.role,
+        start=text_date(row.start_text, row.start_label),
+        end=text_date(row.end_text, row.end_label),
+        member_id=row.member_id,
+        organisation_id=row.organisation_id,
+        db_id=row.id,
+        _pre={},
+    )
+
+
+def event(row: Any) -> Event:
+    place = None
+    if row.place_name or row.place_country or row.place_lat is not None:
+        place = Place(
+            name=row.place_name, country=row.place_country, latitude=row.place_lat, longitude=row.place_lon
+        )
+    return Event(
+        id=ids.encode("Event", row.id),
+        slug=row.slug,
+        title=row.title,
+        summary=row.summary,
+        kind=enums.EventKind(row.kind),
+        mode=row.mode,
+        contexts=row.contexts or [],
+        quad_class=enums.QuadClass(row.quad_class),
+        score=row.score,
+        modality=enums.Modality(row.modality),
+        cameo=row.cameo,
+        date=date_info(row),
+        place=place,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        db_id=row.id,
+        _pre={},
+    )
+
+
+def statement(row: Any) -> Statement:
+    return Statement(
+        id=ids.encode("Statement", row.id),
+        slug=row.slug,
+        channel=enums.Channel(row.channel),
+        quote=row.quote,
+        language=row.language,
+        translation=row.translation,
+        stance=enums.Stance(row.stance) if row.stance else None,
+        summary=row.summary,
+        date=date_info(row),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        speaker_id=row.speaker_id,
+        venue_id=row.venue_event_id,
+        db_id=row.id,
+        _pre={},
+    )
+
+
+def _ref(row: Any, prefix: str) -> tuple[str, int]:
+    for kind in ("event", "statement", "reaction"):
+        value = getattr(row, f"{prefix}_{kind}_id")
+        if value is not None:
+            return REF_TYPE[kind], value
+    raise AssertionError(f"row {row.id} has no {prefix}")
+
+
+def reaction(row: Any) -> Reaction:
+    return Reaction(
+        id=ids.encode("Reaction", row.id),
+        slug=row.slug,
+        kind=enums.ReactionKind(row.kind),
+        plover_type=enums.EventKind(REACTION_KINDS[row.kind][0]),
+        score=row.score,
+        summary=row.summary,
+        date=date_info(row),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        reactor_id=row.reactor_id,
+        target_ref=_ref(row, "target"),
+        statement_id=row.statement_id,
+        db_id=row.id,
+        _pre={},
+    )
+
+
+def change(row: Any, score_after: int | None = None) -> RelationshipChange:
+    return RelationshipChange(
+        id=ids.encode("RelationshipChange", row.id),
+        slug=row.slug,
+        delta=row.delta,
+        explanation=row.explanation,
+        date=date_info(row),
+        score_after=score_after,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        from_id=row.from_actor_id,
+        to_id=row.to_actor_id,
+        cause_ref=_ref(row, "cause"),
+        db_id=row.id,
+        _pre={},
+    )
+
+
+BUILDERS: dict[str, Callable[[Any], Any]] = {
+    "Actor": actor,
+    "Affiliation": affiliation,
+    "Event": event,
+    "Statement": statement,
+    "Reaction": reaction,
+    "RelationshipChange": change,
+    "Source": source,
+}
+
+
+async def rows_by_id(walk: Walk | Any, type_name: str, wanted: set[int]) -> dict[int, Any]:
+    """Rows of one type by id, in one statement."""
+    if not wanted:
+        return {}
+    table = TABLE_OF[type_name]
+    context = walk.context if isinstance(walk, Walk) else walk
+    rows = await context.rows(select(table).where(table.c.id.in_(sorted(wanted))))
+    return {row.id: row for row in rows}
+
+
+# --- to-one relations ------------------------------------------------------------------------------------
+
+
+def _to_one(type_name: str, target: str, attribute: str, *, nullable: bool = False) -> None:
+    build = BUILDERS[target]
+
+    @relation(type_name, _field_name(type_name, target, attribute))
+    async def fetch(
+        walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
+    ) -> list[Any]:
+        found = await rows_by_id(walk, target, {getattr(p, attribute) for p in parents} - {None})
+        out = []
+        for parent in parents:
+            row = found.get(getattr(parent, attribute))
+            child = build(row) if row is not None else None
+            parent._pre[key] = child
+            if child is not None:
+                out.append(child)
+        return out
+
+    del fetch
+
+
+_FIELD_NAMES = {
+    ("Citation", "source_id"): "source",
+    ("Participation", "actor_id"): "actor",
+    ("Statement", "speaker_id"): "speaker",
+    ("Statement", "venue_id"): "venue",
+    ("Reaction", "reactor_id"): "reactor",
+    ("Reaction", "statement_id"): "statement",
+    ("RelationshipChange", "from_id"): "from",
+    ("RelationshipChange", "to_id"): "to",
+    ("Affiliation", "member_id"): "member",
+    ("Affiliation", "organisation_id"): "organisation",
+}
+
+
+def _field_name(type_name: str, target: str, attribute: str) -> str:
+    return _FIELD_NAMES[(type_name, attribute)]
+
+
+for _type, _target, _attr in (
+    ("Citation", "Source", "source_id"),
+    ("Participation", "Actor", "actor_id"),
+    ("Statement", "Actor", "speaker_id"),
+    ("Statement", "Event", "venue_id"),
+    ("Reaction", "Actor", "reactor_id"),
+    ("Reaction", "Statement", "statement_id"),
+    ("RelationshipChange", "Actor", "from_id"),
+    ("RelationshipChange", "Actor", "to_id"),
+    ("Affiliation", "Actor", "member_id"),
+    ("Affiliation", "Actor", "organisation_id"),
+):
+    _to_one(_type, _target, _attr)
+
+
+async def _polymorphic(walk: Walk, parents: list[Any], key: str, attribute: str) -> list[Any]:
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for parent in parents:
+        type_name, ident = getattr(parent, attribute)
+        wanted[type_name].add(ident)
+    found = {t: await rows_by_id(walk, t, idents) for t, idents in wanted.items()}
+    out = []
+    for parent in parents:
+        type_name, ident = getattr(parent, attribute)
+        child = BUILDERS[type_name](found[type_name][ident])
+        parent._pre[key] = child
+        out.append(child)
+    return out
+
+
+@relation("Reaction", "target")
+async def reaction_target(
+    walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
+) -> list[Any]:
+    return await _polymorphic(walk, parents, key, "target_ref")
+
+
+@relation("RelationshipChange", "cause")
+async def change_cause(
+    walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
+) -> list[Any]:
+    return await _polymorphic(walk, parents, key, "cause_ref")
+
+
+# --- to-many lists ---------------------------------------------------------------------------------------
+
+
+def _citations(type_name: str) -> None:
+    fk = CIT.c[CITATION_FK[type_name]]
+
+    @relation(type_name, "citations")
+    async def fetch(
+        walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
+    ) -> list[Any]:
+        rows = await walk.context.rows(
+            select(fk.label("parent"), CIT.c.source_id, CIT.c.passage)
+            .where(fk.in_([p.db_id for p in parents]))
+            .order_by(fk, CIT.c.position, CIT.c.id)
+        )
+        grouped: dict[int, list[Citation]] = defaultdict(list)
+        for row in rows:
+            grouped[row.parent].append(Citation(passage=row.passage, source_id=row.source_id, _pre={}))
+        out = []
+        for parent in parents:
+            parent._pre[key] = grouped.get(parent.db_id, [])
+            out.extend(parent._pre[key])
+        return out
+
+    del fetch
+
+
+for _type in CITATION_FK:
+    _citations(_type)
+
+
+def _tags(type_name: str) -> None:
+    table, column = TAGS[type_name]
+
+    @relation(type_name, "tags")
+    async def fetch(
+        walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
+    ) -> list[Any]:
+        rows = await walk.context.rows(
+            select(table.c[column], table.c.tag)
+            .where(table.c[column].in_([p.db_id for p in parents]))
+            .order_by(table.c[column], table.c.tag)
+        )
+        grouped: dict[int, list[str]] = defaultdict(list)
+        for parent_id, tag in rows:
+            grouped[parent_id].append(tag)
+        for parent in parents:
+            parent._pre[key] = grouped.get(parent.db_id, [])
+        return []
+
+    del fetch
+
+
+for _type in TAGS:
+    _tags(_type)
+
+
+@relation("Event", "participants")
+async def event_participants(
+    walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
+) -> list[Any]:
+    rows = await walk.context.rows(
+        select(EP.c.event_id, EP.c.actor_id, EP.c.role)
+        .where(EP.c.event_id.in_([p.db_id for p in parents]))
+        .order_by(EP.c.event_id, EP.c.position, EP.c.id)
+    )
+    grouped: dict[int, list[Participation]] = defaultdict(list)
+    for row in rows:
+        grouped[row.event_id].append(
+            Participation(role=enums.ParticipantRole(row.role), actor_id=row.actor_id, _pre={})
+        )
+    out = []
+    for parent in parents:
+        parent._pre[key] = grouped.get(parent.db_id, [])
+        out.extend(parent._pre[key])
+    return out
+
+
+@relation("Statement", "about")
+async def statement_about(
+    walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
+) -> list[Any]:
+    rows = await walk.context.rows(
+        select(SA.c.statement_id.label("parent"), A)
+        .join(A, A.c.id == SA.c.actor_id)
+        .where(SA.c.statement_id.in_([p.db_id for p in parents]))
+        .order_by(SA.c.statement_id, A.c.name)
+    )
+    grouped: dict[int, list[Actor]] = defaultdict(list)
+    for row in rows:
+        grouped[row.parent].append(actor(row))
+    out = []
+    for parent in parents:
+        parent._pre[key] = grouped.get(parent.db_id, [])
+        out.extend(parent._pre[key])
+    return out
+
+
+def _affiliations(field_name: str, column: str) -> None:
+    @relation("Actor", field_name)
+    async def fetch(
+        walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
+    ) -> list[Any]:
+        rows = await walk.context.rows(
+            select(AF).where(AF.c[column].in_([p.db_id for p in parents])).order_by(AF.c[column], AF.c.id)
+        )
+        grouped: dict[int, list[Affiliation]] = defaultdict(list)
+        for row in rows:
+            grouped[getattr(row, column)].append(affiliation(row))
+        out = []
+        for parent in parents:
+            parent._pre[key] = grouped.get(parent.db_id, [])
+            out.extend(parent._pre[key])
+        return out
+
+    del fetch
+
+
+_affiliations("affiliations", "member_id")
+_affiliations("members", "organisation_id")
+
+
+# --- nested connections (a page per parent, all parents in one statement) --------------------------------
+
+DATED_KEY = ("date_start", "day_order", "id")
+
+
+def sort_columns(table: Any, backward: bool) -> list[Any]:
+    """The date sort key (earliest bound, order within the day, id), reversed for backward pages."""
+    columns = [table.c.date_start, table.c.day_order, table.c.id]
+    return [c.desc() for c in columns] if backward else columns
+
+
+def cursor_condition(table: Any, page: Page, descending: bool) -> Any:
+    """Rows strictly after (or before) the page's cursor, in the requested order."""
+    if page.cursor is None:
+        return None
+    key = tuple_(table.c.date_start, table.c.day_order, table.c.id)
+    later = descending == page.backward  # ascending forward, or descending backward, moves to later keys
+    return key > tuple_(*page.cursor) if later else key < tuple_(*page.cursor)
+
+
+def _selects_total(walk: Walk, type_name: str, nodes: list[FieldNode]) -> bool:
+    return any(n[0].name.value == "totalCount" for n in walk.subfields(type_name, nodes).values())
+
+
+def _nested_connection(
+    type_name: str,
+    field_name: str,
+    target: str,
+    parent_column: Callable[[], Any],
+    source: Callable[[Any], Any],
+) -> None:
+    """Register a per-parent page of ``target`` rows, by date, related through ``parent_column``."""
+    build = BUILDERS[target]
+    table = TABLE_OF[target]
+
+    @relation(type_name, field_name)
+    async def fetch(
+        walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
+    ) -> list[Any]:
+        settings = walk.context.settings
+        page = page_args(
+            args.get("first"),
+            args.get("after"),
+            args.get("last"),
+            args.get("before"),
+            max_size=settings.max_page_size,
+        )
+        parent_ids = [p.db_id for p in parents]
+        pages: dict[int, list[Any]] = defaultdict(list)
+        column = parent_column()
+        order = sort_columns(table, page.backward)
+        number = func.row_number().over(partition_by=column, order_by=order).label("rn")
+        inner = source(select(table, column.label("parent"), number)).where(column.in_(parent_ids))
+        condition = cursor_condition(table, page, False)
+        if condition is not None:
+            inner = inner.where(condition)
+        sub = inner.subquery()
+        rows = await walk.context.rows(
+            select(sub).where(sub.c.rn <= page.size + 1).order_by(sub.c.parent, sub.c.rn)
+        )
+        for row in rows:
+            pages[row.parent].append(((row.date_start, row.day_order, row.id), build(row)))
+        counts: dict[int, int] = {}
+        connection_type = f"{target}Connection"
+        if _selects_total(walk, connection_type, nodes):
+            column = parent_column()
+            count_rows = await walk.context.rows(
+                source(select(column.label("parent"), func.count(distinct(table.c.id))))
+                .where(column.in_(parent_ids))
+                .group_by(column)
+            )
+            counts = {row[0]: row[1] for row in count_rows}
+        out = []
+        for parent in parents:
+            connection = build_connection(pages.get(parent.db_id, []), page, counts.get(parent.db_id, 0))
+            parent._pre[key] = connection
+            out.append(connection)
+        return out
+
+    del fetch
+
+
+def _plain(select_: Select) -> Select:
+    return select_
+
+
+# An actor may play two roles in one event: page over distinct (actor, event) pairs.
+_PAIRS = select(EP.c.event_id, EP.c.actor_id).distinct().subquery("pairs")
+_nested_connection(
+    "Actor",
+    "events",
+    "Event",
+    lambda: _PAIRS.c.actor_id,
+    lambda q: q.join(_PAIRS, _PAIRS.c.event_id == E.c.id),
+)
+_nested_connection("Actor", "statements", "Statement", lambda: S.c.speaker_id, _plain)
+_nested_connection("Actor", "reactions", "Reaction", lambda: R.c.reactor_id, _plain)
+_nested_connection("Event", "statements", "Statement", lambda: S.c.venue_event_id, _plain)
+_nested_connection("Event", "reactions", "Reaction", lambda: R.c.target_event_id, _plain)
+_nested_connection("Statement", "reactions", "Reaction", lambda: R.c.target_statement_id, _plain)
+_nested_connection("Reaction", "reactions", "Reaction", lambda: R.c.target_reaction_id, _plain)
+
+__all__ = ["BUILDERS", "Connection", "and_", "or_", "rows_by_id", "sort_columns", "cursor_condition"]

@@ -1,0 +1,137 @@
+"""Cursor pagination: page arguments, opaque cursors over a sort key, and the Relay connection types."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from schema.errors import BadUserInput
+
+T = TypeVar("T")
+DEFAULT_PAGE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Validated page arguments: how many, which way, from which cursor."""
+
+    size: int
+    backward: bool
+    cursor: tuple[Any, ...] | None
+
+
+def page_args(
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    *,
+    max_size: int,
+    key: str = "dii",
+) -> Page:
+    """Check ``first/after/last/before`` and decode the cursor; BAD_USER_INPUT on anything odd."""
+    if first is not None and last is not None:
+        raise BadUserInput("give either `first` or `last`, not both", field="first")
+    if after is not None and before is not None:
+        raise BadUserInput("give either `after` or `before`, not both", field="after")
+    if last is None and before is not None and first is None:
+        last = DEFAULT_PAGE
+    if first is not None and before is not None:
+        raise BadUserInput("`first` pages forward and cannot be combined with `before`", field="before")
+    if last is not None and after is not None:
+        raise BadUserInput("`last` pages backward and cannot be combined with `after`", field="after")
+    backward = last is not None
+    size = last if backward else (first if first is not None else DEFAULT_PAGE)
+    name = "last" if backward else "first"
+    assert size is not None
+    if size < 0:
+        raise BadUserInput(f"`{name}` must not be negative (got {size})", field=name)
+    if size > max_size:
+        raise BadUserInput(f"`{name}` may be at most {max_size} (got {size}); page with cursors", field=name)
+    raw = before if backward else after
+    cursor = decode_cursor(raw, key=key, field="before" if backward else "after") if raw is not None else None
+    return Page(size=size, backward=backward, cursor=cursor)
+
+
+def encode_cursor(key: tuple[Any, ...]) -> str:
+    """An opaque cursor for a sort key."""
+    plain = [v.isoformat() if isinstance(v, dt.date) else v for v in key]
+    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *, key: str, field: str) -> tuple[Any, ...]:
+    """The sort key inside a cursor; ``key`` spells its types (d: date, i: int, s: text)."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != len(key):
+            raise ValueError
+        out: list[Any] = []
+        for kind, value in zip(key, values, strict=True):
+            if kind == "d" and isinstance(value, str):
+                out.append(dt.date.fromisoformat(value))
+            elif kind == "i" and isinstance(value, int) and not isinstance(value, bool):
+                out.append(value)
+            elif kind == "s" and isinstance(value, str):
+                out.append(value)
+            else:
+                raise ValueError
+        return tuple(out)
+    except (binascii.Error, UnicodeDecodeError, ValueError, json.JSONDecodeError):
+        raise BadUserInput(f"{cursor!r} is not a valid cursor for this list", field=field) from None
+
+
+@strawberry.type(description="Where a page sits in its list (Relay).")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="More items come before this page.")
+    start_cursor: str | None = strawberry.field(description="The cursor of the first item on this page.")
+    end_cursor: str | None = strawberry.field(description="The cursor of the last item on this page.")
+
+
+@strawberry.type(description="One item of a page with its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Pass as `after` (or `before`) to page from this item.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list, with cursors to page on (Relay connection).")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, each with its cursor.")
+    nodes: list[T] = strawberry.field(description="The items of this page, without cursors.")
+    page_info: PageInfo = strawberry.field(description="Cursors and whether more items exist either way.")
+    count_loader: strawberry.Private[Callable[[], Awaitable[int]] | int | None] = None
+
+    @strawberry.field(description="How many items the whole list holds (all pages, with the filter applied).")
+    async def total_count(self) -> int:
+        if isinstance(self.count_loader, int):
+            return self.count_loader
+        if self.count_loader is None:
+            return len(self.nodes)
+        self.count_loader = await self.count_loader()
+        return self.count_loader
+
+
+def build_connection(
+    rows: list[tuple[tuple[Any, ...], Any]], page: Page, count: Callable[[], Awaitable[int]] | int | None
+) -> Connection[Any]:
+    """A connection from up to ``size + 1`` (key, node) pairs fetched in the page's direction."""
+    more = len(rows) > page.size
+    rows = rows[: page.size]
+    if page.backward:
+        rows.reverse()
+    edges = [Edge(cursor=encode_cursor(key), node=node) for key, node in rows]
+    info = PageInfo(
+        has_next_page=more if not page.backward else page.cursor is not None,
+        has_previous_page=more if page.backward else page.cursor is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, nodes=[e.node for e in edges], page_info=info, count_loader=count)

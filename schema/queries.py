@@ -1,0 +1,370 @@
+"""The root Query: look-ups, lists, the timeline, and relationship histories."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy import func, literal, or_, select, tuple_, union_all
+from strawberry.types import Info
+
+from schema import ids
+from schema.errors import BadUserInput, NotFound
+from schema.filters import ActorFilter, ItemFilter, actor_id, check_country, conditions, resolve
+from schema.loaders import (
+    BUILDERS,
+    ITEM_TABLES,
+    RC,
+    A,
+    actor,
+    change,
+    cursor_condition,
+    rows_by_id,
+    sort_columns,
+)
+from schema.pagination import Connection, build_connection, page_args
+from schema.prefetch import Walk
+from schema.types.enums import SortOrder, Trend
+from schema.types.nodes import (
+    Actor,
+    Event,
+    Node,
+    Reaction,
+    Relationship,
+    Statement,
+    TimelineItem,
+)
+
+PAGE = "Page with `first`/`after` (forward) or `last`/`before` (backward); 1–100 per page, 20 by default."
+TYPE_OF_KIND = {"event": "Event", "statement": "Statement", "reaction": "Reaction"}
+RANKS = {"event": 0, "statement": 1, "reaction": 2}
+
+
+async def _walk(info: Info, values: list[Any]) -> None:
+    raw = info._raw_info
+    await Walk(info.context, raw).descend(values, _named(raw.return_type), list(raw.field_nodes))
+
+
+def _named(gtype: Any) -> Any:
+    while hasattr(gtype, "of_type"):
+        gtype = gtype.of_type
+    return gtype
+
+
+async def _one(info: Info, type_name: str, id: strawberry.ID | None, slug: str | None) -> Any:
+    if (id is None) == (slug is None):
+        raise BadUserInput("give exactly one of `id` or `slug`", field="id")
+    table = ITEM_TABLES.get(type_name.lower(), A)
+    if id is not None:
+        kind, ident = ids.decode(id)
+        if kind != type_name:
+            raise BadUserInput(f"{id!r} is the id of a {kind}, not of a {type_name}", field="id")
+        rows = list((await rows_by_id(info.context, type_name, {ident})).values())
+    else:
+        rows = await info.context.rows(select(table).where(table.c.slug == slug))
+    if not rows:
+        what = f"id {id!r}" if id is not None else f"slug {slug!r}"
+        raise NotFound(f"no {type_name.lower()} with {what}", field="id" if id is not None else "slug")
+    obj = BUILDERS[type_name](rows[0])
+    await _walk(info, [obj])
+    return obj
+
+
+async def _dated_list(
+    info: Info,
+    kind: str,
+    filter: ItemFilter | None,
+    order: SortOrder,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[Any]:
+    context = info.context
+    page = page_args(first, after, last, before, max_size=context.settings.max_page_size)
+    resolved = await resolve(context, filter)
+    table = ITEM_TABLES[kind]
+    where = conditions(kind, table, resolved)
+    descending = order == SortOrder.DESC
+    statement = select(table).where(*where)
+    cursor = cursor_condition(table, page, descending)
+    if cursor is not None:
+        statement = statement.where(cursor)
+    rows = await context.rows(
+        statement.order_by(*sort_columns(table, descending != page.backward)).limit(page.size + 1)
+    )
+    build = BUILDERS[TYPE_OF_KIND[kind]]
+
+    async def count() -> int:
+        return (await context.rows(select(func.count()).select_from(table).where(*where)))[0][0]
+
+    connection = build_connection([((r.date_start, r.day_order, r.id), build(r)) for r in rows], page, count)
+    await _walk(info, [connection])
+    return connection
+
+
+@strawberry.type(
+    description="Read the story: actors, events, statements, reactions, timelines, relationships."
+)
+class Query:
+    @strawberry.field(description="Any object by its global id; null if there is none.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        type_name, ident = ids.decode(id)
+        rows = await rows_by_id(info.context, type_name, {ident})
+        if not rows:
+            return None
+        obj = BUILDERS[type_name](rows[ident])
+        await _walk(info, [obj])
+        return obj
+
+    @strawberry.field(
+        description="Objects by global id, in the order given; null where there is none (≤ 100)."
+    )
+    async def nodes(
+        self, info: Info, ids_: Annotated[list[strawberry.ID], strawberry.argument(name="ids")]
+    ) -> list[Node | None]:
+        if len(ids_) > info.context.settings.max_page_size:
+            raise BadUserInput(f"at most {info.context.settings.max_page_size} ids at once", field="ids")
+        decoded = [ids.decode(i, field="ids") for i in ids_]
+        wanted: dict[str, set[int]] = defaultdict(set)
+        for type_name, ident in decoded:
+            wanted[type_name].add(ident)
+        found = {t: await rows_by_id(info.context, t, idents) for t, idents in wanted.items()}
+        out = [BUILDERS[t](found[t][i]) if i in found[t] else None for t, i in decoded]
+        await _walk(info, [o for o in out if o is not None])
+        return out
+
+    @strawberry.field(description="One actor by `id` or `slug` (e.g. `israel`).")
+    async def actor(
+        self, info: Info, id: strawberry.ID | None = None, slug: str | None = None
+    ) -> Actor | None:
+        return await _one(info, "Actor", id, slug)
+
+    @strawberry.field(description="One event by `id` or `slug`.")
+    async def event(
+        self, info: Info, id: strawberry.ID | None = None, slug: str | None = None
+    ) -> Event | None:
+        return await _one(info, "Event", id, slug)
+
+    @strawberry.field(description="One statement by `id` or `slug`.")
+    async def statement(
+        self, info: Info, id: strawberry.ID | None = None, slug: str | None = None
+    ) -> Statement | None:
+        return await _one(info, "Statement", id, slug)
+
+    @strawberry.field(description="One reaction by `id` or `slug`.")
+    async def reaction(
+        self, info: Info, id: strawberry.ID | None = None, slug: str | None = None
+    ) -> Reaction | None:
+        return await _one(info, "Reaction", id, slug)
+
+    @strawberry.field(description="Actors by name. " + PAGE)
+    async def actors(
+        self,
+        info: Info,
+        filter: ActorFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Actor]:
+        context = info.context
+        page = page_args(first, after, last, before, max_size=context.settings.max_page_size, key="si")
+        where: list[Any] = []
+        if filter is not None:
+            if filter.kinds:
+                where.append(A.c.kind.in_([k.value for k in filter.kinds]))
+            if filter.country is not None:
+                where.append(A.c.country == check_country(filter.country, "filter.country"))
+            if filter.search is not None:
+                term = filter.search.strip().lower()
+                if not term:
+                    raise BadUserInput("`search` must not be blank", field="filter.search")
+                escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                where.append(A.c.search_text.like(f"%{escaped}%", escape="\\"))
+        statement = select(A).where(*where)
+        if page.cursor is not None:
+            key = tuple_(A.c.name, A.c.id)
+            statement = statement.where(
+                key < tuple_(*page.cursor) if page.backward else key > tuple_(*page.cursor)
+            )
+        order = [A.c.name.desc(), A.c.id.desc()] if page.backward else [A.c.name, A.c.id]
+        rows = await context.rows(statement.order_by(*order).limit(page.size + 1))
+
+        async def count() -> int:
+            return (await context.rows(select(func.count()).select_from(A).where(*where)))[0][0]
+
+        connection = build_connection([((r.name, r.id), actor(r)) for r in rows], page, count)
+        await _walk(info, [connection])
+        return connection
+
+    @strawberry.field(description="Events by date. " + PAGE)
+    async def events(
+        self,
+        info: Info,
+        filter: ItemFilter | None = None,
+        order: SortOrder = SortOrder.ASC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Event]:
+        return await _dated_list(info, "event", filter, order, first, after, last, before)
+
+    @strawberry.field(description="Statements by date. " + PAGE)
+    async def statements(
+        self,
+        info: Info,
+        filter: ItemFilter | None = None,
+        order: SortOrder = SortOrder.ASC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Statement]:
+        return await _dated_list(info, "statement", filter, order, first, after, last, before)
+
+    @strawberry.field(description="Reactions by date. " + PAGE)
+    async def reactions(
+        self,
+        info: Info,
+        filter: ItemFilter | None = None,
+        order: SortOrder = SortOrder.ASC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Reaction]:
+        return await _dated_list(info, "reaction", filter, order, first, after, last, before)
+
+    @strawberry.field(
+        description="One chronological stream of events, statements and reactions — what a timeline renders. "
+        "Sorted by earliest date, then order within the day, then events before statements before "
+        "reactions, then id (stable when dates tie). " + PAGE
+    )
+    async def timeline(
+        self,
+        info: Info,
+        filter: ItemFilter | None = None,
+        order: SortOrder = SortOrder.ASC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[TimelineItem]:
+        context = info.context
+        page = page_args(first, after, last, before, max_size=context.settings.max_page_size, key="diii")
+        resolved = await resolve(context, filter)
+        parts = [
+            select(literal(rank).label("rank"), table.c.id, table.c.date_start, table.c.day_order).where(
+                *conditions(kind, table, resolved)
+            )
+            for kind, rank in RANKS.items()
+            for table in (ITEM_TABLES[kind],)
+        ]
+        items = union_all(*parts).subquery("items")
+        key = tuple_(items.c.date_start, items.c.day_order, items.c.rank, items.c.id)
+        descending = order == SortOrder.DESC
+        statement = select(items)
+        if page.cursor is not None:
+            later = descending == page.backward
+            statement = statement.where(key > tuple_(*page.cursor) if later else key < tuple_(*page.cursor))
+        columns = [items.c.date_start, items.c.day_order, items.c.rank, items.c.id]
+        reverse = descending != page.backward
+        rows = await context.rows(
+            statement.order_by(*(c.desc() if reverse else c for c in columns)).limit(page.size + 1)
+        )
+        wanted: dict[int, set[int]] = defaultdict(set)
+        for row in rows:
+            wanted[row.rank].add(row.id)
+        names = {rank: TYPE_OF_KIND[kind] for kind, rank in RANKS.items()}
+        found = {rank: await rows_by_id(context, names[rank], idents) for rank, idents in wanted.items()}
+        pairs = [
+            ((r.date_start, r.day_order, r.rank, r.id), BUILDERS[names[r.rank]](found[r.rank][r.id]))
+            for r in rows
+        ]
+
+        async def count() -> int:
+            return (await context.rows(select(func.count()).select_from(union_all(*parts).subquery())))[0][0]
+
+        connection = build_connection(pairs, page, count)
+        await _walk(info, [connection])
+        return connection
+
+    @strawberry.field(
+        description="The directed relationship `from` → `to` (each an actor's slug or id): its changes in date "
+        "order with causes and running score, the current score and the trend. `bothDirections` adds `reverse`."
+    )
+    async def relationship(
+        self,
+        info: Info,
+        from_: Annotated[str, strawberry.argument(name="from")],
+        to: str,
+        both_directions: bool = False,
+    ) -> Relationship:
+        context = info.context
+        source = await actor_id(context, from_, field="from")
+        target = await actor_id(context, to, field="to")
+        if source == target:
+            raise BadUserInput("`from` and `to` must be different actors", field="to")
+        dyads = [(source, target)] + ([(target, source)] if both_directions else [])
+        rows = await context.rows(
+            select(RC)
+            .where(or_(*(((RC.c.from_actor_id == a) & (RC.c.to_actor_id == b)) for a, b in dyads)))
+            .order_by(RC.c.date_start, RC.c.day_order, RC.c.id)
+        )
+        actors = await rows_by_id(context, "Actor", {source, target})
+        result = _relationship(actors, source, target, [r for r in rows if r.from_actor_id == source])
+        if both_directions:
+            result.reverse = _relationship(
+                actors, target, source, [r for r in rows if r.from_actor_id == target]
+            )
+        await _walk(info, [result])
+        return result
+
+    @strawberry.field(
+        description="Every directed relationship an actor (slug or id) is part of, either way, with its latest "
+        "score and trend; the most recently moved first."
+    )
+    async def relationships(
+        self, info: Info, actor_: Annotated[str, strawberry.argument(name="actor")]
+    ) -> list[Relationship]:
+        context = info.context
+        ident = await actor_id(context, actor_, field="actor")
+        rows = await context.rows(
+            select(RC)
+            .where(or_(RC.c.from_actor_id == ident, RC.c.to_actor_id == ident))
+            .order_by(RC.c.date_start, RC.c.day_order, RC.c.id)
+        )
+        grouped: dict[tuple[int, int], list[Any]] = defaultdict(list)
+        for row in rows:
+            grouped[(row.from_actor_id, row.to_actor_id)].append(row)
+        actors = await rows_by_id(context, "Actor", {i for pair in grouped for i in pair})
+        out = [_relationship(actors, a, b, changes) for (a, b), changes in grouped.items()]
+        out.sort(
+            key=lambda r: (r.last_change.start if r.last_change else None, r.from_actor.name), reverse=True
+        )
+        await _walk(info, out)
+        return out
+
+
+def _relationship(actors: dict[int, Any], source: int, target: int, rows: list[Any]) -> Relationship:
+    running = 0
+    changes = []
+    for row in rows:
+        running += row.delta
+        changes.append(change(row, score_after=running))
+    recent = sum(row.delta for row in rows[-3:])
+    trend = Trend.WARMING if recent > 0 else Trend.COOLING if recent < 0 else Trend.STEADY
+    return Relationship(
+        from_actor=actor(actors[source]),
+        to=actor(actors[target]),
+        changes=changes,
+        score=running,
+        trend=trend,
+        change_count=len(changes),
+        first_change=changes[0].date if changes else None,
+        last_change=changes[-1].date if changes else None,
+        reverse=None,
+    )

@@ -1,0 +1,421 @@
+"""The object types of the graph. Plain fields are attributes filled from a row; relation fields read what
+the selection-driven prefetcher (``schema.prefetch``) already loaded for the whole page, in batches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from schema.pagination import Connection
+from schema.prefetch import prefetched
+from schema.types.enums import (
+    ActorKind,
+    AffiliationKind,
+    Channel,
+    DatePrecision,
+    DateQualifier,
+    EventKind,
+    Modality,
+    ParticipantRole,
+    QuadClass,
+    ReactionKind,
+    Stance,
+    Trend,
+)
+
+PAGE_ARGS = "Page with `first`/`after` (forward) or `last`/`before` (backward); at most 100 per page."
+
+
+@strawberry.interface(description="An object with an opaque global id, fetchable with `node(id:)`.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="The opaque global id; pass it to `node(id:)`.")
+
+
+@strawberry.type(description="When something happened, as precisely as it is known, with a display label.")
+class DateInfo:
+    text: str = strawberry.field(
+        description="The canonical date text, e.g. `late 2025-07` or `2022-02-24/..`."
+    )
+    label: str = strawberry.field(description="A display label that claims no more than is known.")
+    start: dt.date = strawberry.field(description="The earliest day it may have happened (the sort key).")
+    end: dt.date | None = strawberry.field(
+        description="The latest day it may have happened or lasted to; null while it is ongoing."
+    )
+    precision: DatePrecision = strawberry.field(description="How precisely the (start) date is known.")
+    qualifier: DateQualifier | None = strawberry.field(description="circa / early / mid / late / …, if any.")
+    ongoing: bool = strawberry.field(description="True for something that began and has not ended.")
+    day_order: int = strawberry.field(description="Order among items on the same day (lower first).")
+
+
+@strawberry.type(description="Where an event took place.")
+class Place:
+    name: str | None = strawberry.field(description="The place's name, e.g. a city.")
+    country: str | None = strawberry.field(description="ISO 3166-1 alpha-3 country code.")
+    latitude: float | None = strawberry.field(description="Latitude in degrees, if known.")
+    longitude: float | None = strawberry.field(description="Longitude in degrees, if known.")
+
+
+@strawberry.type(description="Where facts come from: an article, a report, a post.")
+class Source(Node):
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    title: str = strawberry.field(description="The source's title.")
+    publisher: str | None = strawberry.field(description="Who published it.")
+    author: str | None = strawberry.field(description="Who wrote it, if known.")
+    url: str | None = strawberry.field(description="Where to read it, if known.")
+    language: str = strawberry.field(description="Language code of the source, e.g. `en`.")
+    published: DateInfo | None = strawberry.field(description="When it was published, as precisely as known.")
+    db_id: strawberry.Private[int]
+
+
+@strawberry.type(description="A record citing a source, with the passage that supports it.")
+class Citation:
+    passage: str | None = strawberry.field(description="The supporting passage, quoted from the source.")
+    source_id: strawberry.Private[int]
+    _pre: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="The source cited.")
+    def source(self, info: Info) -> Source:
+        return prefetched(self, info)
+
+
+@strawberry.type(description="Anyone who acts or is acted upon: a state, body, party, person, organisation.")
+class Actor(Node):
+    slug: str = strawberry.field(description="Stable human-readable key, e.g. `israel`.")
+    name: str = strawberry.field(description="The actor's name.")
+    kind: ActorKind = strawberry.field(description="What sort of actor this is.")
+    country: str | None = strawberry.field(description="ISO 3166-1 alpha-3 country code, where it applies.")
+    sectors: list[str] = strawberry.field(description="PLOVER-style sector codes (GOV, LEG, MIL, JRN, …).")
+    aliases: list[str] = strawberry.field(description="Other names that reach this actor (e.g. `Beijing`).")
+    wikidata: str | None = strawberry.field(description="The Wikidata QID, e.g. `Q801`.")
+    external_ids: JSON = strawberry.field(description="Other external identifiers by scheme.")
+    description: str | None = strawberry.field(description="Who or what this is.")
+    created_at: dt.datetime = strawberry.field(description="When this record was created here.")
+    updated_at: dt.datetime = strawberry.field(description="When this record last changed here.")
+    version: int = strawberry.field(description="Record version, for optimistic concurrency.")
+    db_id: strawberry.Private[int]
+    _pre: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="The organisations this actor belongs to, with roles and dates.")
+    def affiliations(self, info: Info) -> list[Affiliation]:
+        return prefetched(self, info)
+
+    @strawberry.field(description="The members of this actor (people in roles, bodies that are part of it).")
+    def members(self, info: Info) -> list[Affiliation]:
+        return prefetched(self, info)
+
+    @strawberry.field(description="Events this actor took part in, by date. " + PAGE_ARGS)
+    def events(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Event]:
+        return prefetched(self, info)
+
+    @strawberry.field(description="Statements this actor made, by date. " + PAGE_ARGS)
+    def statements(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Statement]:
+        return prefetched(self, info)
+
+    @strawberry.field(description="Reactions this actor made, by date. " + PAGE_ARGS)
+    def reactions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Reaction]:
+        return prefetched(self, info)
+
+    @strawberry.field(description="The sources this record cites.")
+    def citations(self, info: Info) -> list[Citation]:
+        return prefetched(self, info)
+
+
+@strawberry.type(
+    description="A spell in which a member belongs to an organisation (a role, or a part of a body)."
+)
+class Affiliation(Node):
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    kind: AffiliationKind = strawberry.field(description="How the member belongs.")
+    role: str | None = strawberry.field(description="The role held, e.g. `Foreign Minister`.")
+    start: DateInfo | None = strawberry.field(description="When the spell began, if known.")
+    end: DateInfo | None = strawberry.field(description="When it ended; null if ongoing or unknown.")
+    member_id: strawberry.Private[int]
+    organisation_id: strawberry.Private[int]
+    db_id: strawberry.Private[int]
+    _pre: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="The person or body that belongs.")
+    def member(self, info: Info) -> Actor:
+        return prefetched(self, info)
+
+    @strawberry.field(description="The organisation or body it belongs to.")
+    def organisation(self, info: Info) -> Actor:
+        return prefetched(self, info)
+
+    @strawberry.field(description="The sources this record cites.")
+    def citations(self, info: Info) -> list[Citation]:
+        return prefetched(self, info)
+
+
+@strawberry.type(description="An actor taking part in an event, in a role.")
+class Participation:
+    role: ParticipantRole = strawberry.field(description="The part the actor played.")
+    actor_id: strawberry.Private[int]
+    _pre: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="The actor.")
+    def actor(self, info: Info) -> Actor:
+        return prefetched(self, info)
+
+
+@strawberry.type(
+    description="Something that happened: a meeting, visit, petition, agreement, sanction, strike."
+)
+class Event(Node):
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    title: str = strawberry.field(description="A short title.")
+    summary: str | None = strawberry.field(description="What happened, in a few sentences.")
+    kind: EventKind = strawberry.field(description="The PLOVER event type.")
+    mode: str | None = strawberry.field(description="A finer mode within the type, e.g. `visit`.")
+    contexts: list[str] = strawberry.field(description="PLOVER-style contexts, e.g. `diplomatic`.")
+    quad_class: QuadClass = strawberry.field(description="Verbal/material cooperation/conflict.")
+    score: float = strawberry.field(description="Cooperation (+10) to conflict (−10) score.")
+    modality: Modality = strawberry.field(
+        description="Whether it happened, is planned, hypothetical or denied."
+    )
+    cameo: str | None = strawberry.field(description="CAMEO event code, if assigned.")
+    date: DateInfo = strawberry.field(description="When it happened (or from when to when).")
+    place: Place | None = strawberry.field(description="Where it happened, if known.")
+    created_at: dt.datetime = strawberry.field(description="When this record was created here.")
+    updated_at: dt.datetime = strawberry.field(description="When this record last changed here.")
+    version: int = strawberry.field(description="Record version, for optimistic concurrency.")
+    db_id: strawberry.Private[int]
+    _pre: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="Who took part, in which role.")
+    def participants(self, info: Info) -> list[Participation]:
+        return prefetched(self, info)
+
+    @strawberry.field(description="Tags, lower case.")
+    def tags(self, info: Info) -> list[str]:
+        return prefetched(self, info)
+
+    @strawberry.field(description="Statements made at this event (its venue), by date. " + PAGE_ARGS)
+    def statements(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Statement]:
+        return prefetched(self, info)
+
+    @strawberry.field(
+        description="Reactions to this event, by date; each has its own `reactions`. " + PAGE_ARGS
+    )
+    def reactions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Reaction]:
+        return prefetched(self, info)
+
+    @strawberry.field(description="The sources this record cites.")
+    def citations(self, info: Info) -> list[Citation]:
+        return prefetched(self, info)
+
+
+@strawberry.type(description="Words an actor said or wrote, quoted verbatim.")
+class Statement(Node):
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    channel: Channel = strawberry.field(description="How it was said: speech, press release, post, …")
+    quote: str = strawberry.field(description="The words, verbatim (runs joined by ` … `).")
+    language: str = strawberry.field(description="Language code of the quote.")
+    translation: str | None = strawberry.field(
+        description="An English translation, if the quote is not English."
+    )
+    stance: Stance | None = strawberry.field(description="Overall stance toward the actors it is about.")
+    summary: str | None = strawberry.field(description="What was said, in a line.")
+    date: DateInfo = strawberry.field(description="When it was said.")
+    created_at: dt.datetime = strawberry.field(description="When this record was created here.")
+    updated_at: dt.datetime = strawberry.field(description="When this record last changed here.")
+    version: int = strawberry.field(description="Record version, for optimistic concurrency.")
+    speaker_id: strawberry.Private[int]
+    venue_id: strawberry.Private[int | None]
+    db_id: strawberry.Private[int]
+    _pre: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="Who said it.")
+    def speaker(self, info: Info) -> Actor:
+        return prefetched(self, info)
+
+    @strawberry.field(description="The event at which it was said, if any (e.g. a Security Council session).")
+    def venue(self, info: Info) -> Event | None:
+        return prefetched(self, info)
+
+    @strawberry.field(description="The actors the statement is about.")
+    def about(self, info: Info) -> list[Actor]:
+        return prefetched(self, info)
+
+    @strawberry.field(description="Tags, lower case.")
+    def tags(self, info: Info) -> list[str]:
+        return prefetched(self, info)
+
+    @strawberry.field(
+        description="Reactions to this statement, by date; each has its own `reactions`. " + PAGE_ARGS
+    )
+    def reactions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Reaction]:
+        return prefetched(self, info)
+
+    @strawberry.field(description="The sources this record cites.")
+    def citations(self, info: Info) -> list[Citation]:
+        return prefetched(self, info)
+
+
+@strawberry.type(description="One actor's response to an event, a statement or another reaction.")
+class Reaction(Node):
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    kind: ReactionKind = strawberry.field(description="What kind of response (thanks, condemn, ridicule, …).")
+    plover_type: EventKind = strawberry.field(
+        description="The PLOVER event type the reaction kind belongs to."
+    )
+    score: float = strawberry.field(description="Cooperation (+10) to conflict (−10) score.")
+    summary: str | None = strawberry.field(description="The reaction, in a line.")
+    date: DateInfo = strawberry.field(description="When the reaction came.")
+    created_at: dt.datetime = strawberry.field(description="When this record was created here.")
+    updated_at: dt.datetime = strawberry.field(description="When this record last changed here.")
+    version: int = strawberry.field(description="Record version, for optimistic concurrency.")
+    reactor_id: strawberry.Private[int]
+    target_ref: strawberry.Private[tuple[str, int]]
+    statement_id: strawberry.Private[int | None]
+    db_id: strawberry.Private[int]
+    _pre: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="Who reacted.")
+    def reactor(self, info: Info) -> Actor:
+        return prefetched(self, info)
+
+    @strawberry.field(description="What the reaction answers.")
+    def target(self, info: Info) -> ReactionTarget:
+        return prefetched(self, info)
+
+    @strawberry.field(description="The words of the reaction, if it was made in words.")
+    def statement(self, info: Info) -> Statement | None:
+        return prefetched(self, info)
+
+    @strawberry.field(description="Tags, lower case.")
+    def tags(self, info: Info) -> list[str]:
+        return prefetched(self, info)
+
+    @strawberry.field(description="Reactions to this reaction (the thread goes on), by date. " + PAGE_ARGS)
+    def reactions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Reaction]:
+        return prefetched(self, info)
+
+    @strawberry.field(description="The sources this record cites.")
+    def citations(self, info: Info) -> list[Citation]:
+        return prefetched(self, info)
+
+
+ReactionTarget = Annotated[
+    Event | Statement | Reaction,
+    strawberry.union(
+        "ReactionTarget", description="What a reaction answers: an event, a statement or a reaction."
+    ),
+]
+TimelineItem = Annotated[
+    Event | Statement | Reaction,
+    strawberry.union(
+        "TimelineItem", description="One item of a timeline: an event, a statement or a reaction."
+    ),
+]
+Cause = Annotated[
+    Event | Statement | Reaction,
+    strawberry.union("Cause", description="What moved a relationship: an event, a statement or a reaction."),
+]
+
+
+@strawberry.type(description="A directed relationship moving: `from`'s stance toward `to` warms or cools.")
+class RelationshipChange(Node):
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    delta: int = strawberry.field(description="The signed move on the −10…+10 scale (positive: warming).")
+    explanation: str = strawberry.field(description="Why it moved, in a line.")
+    date: DateInfo = strawberry.field(description="When it moved.")
+    score_after: int | None = strawberry.field(
+        description="The relationship's running score after this change (within `relationship`)."
+    )
+    created_at: dt.datetime = strawberry.field(description="When this record was created here.")
+    updated_at: dt.datetime = strawberry.field(description="When this record last changed here.")
+    version: int = strawberry.field(description="Record version, for optimistic concurrency.")
+    from_id: strawberry.Private[int]
+    to_id: strawberry.Private[int]
+    cause_ref: strawberry.Private[tuple[str, int]]
+    db_id: strawberry.Private[int]
+    _pre: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(name="from", description="Whose stance moved.")
+    def from_actor(self, info: Info) -> Actor:
+        return prefetched(self, info)
+
+    @strawberry.field(description="Toward whom.")
+    def to(self, info: Info) -> Actor:
+        return prefetched(self, info)
+
+    @strawberry.field(description="The event, statement or reaction that moved it.")
+    def cause(self, info: Info) -> Cause:
+        return prefetched(self, info)
+
+    @strawberry.field(description="The sources this record cites.")
+    def citations(self, info: Info) -> list[Citation]:
+        return prefetched(self, info)
+
+
+@strawberry.type(description="A directed dyad over time: its changes in date order with the running score.")
+class Relationship:
+    from_actor: Actor = strawberry.field(name="from", description="Whose stance this is.")
+    to: Actor = strawberry.field(description="Toward whom.")
+    changes: list[RelationshipChange] = strawberry.field(
+        description="Every change in date order, each with its cause and `scoreAfter`."
+    )
+    score: int = strawberry.field(description="The current score: the sum of all changes (0 = neutral).")
+    trend: Trend = strawberry.field(
+        description="The direction of the last three changes together (WARMING, COOLING or STEADY)."
+    )
+    change_count: int = strawberry.field(description="How many changes there are.")
+    first_change: DateInfo | None = strawberry.field(description="When the first change happened.")
+    last_change: DateInfo | None = strawberry.field(description="When the latest change happened.")
+    reverse: Relationship | None = strawberry.field(
+        description="The opposite direction (`to` toward `from`), when asked for with `bothDirections`."
+    )
