@@ -25,9 +25,7 @@ class GraphQLView(GraphQL):
     """Strawberry's ASGI view with Realign's per-request context."""
 
     def __init__(self, settings: Settings, engine: Any, **kwargs: Any) -> None:
-        super().__init__(
-            build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None, **kwargs
-        )
+        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None, **kwargs)
         self.settings = settings
         self.engine = engine
 
@@ -65,9 +63,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready"; the reason is reported
             return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
         if current != head:
-            return JSONResponse(
-                {"status": "migrations pending", "database": current, "head": head}, status_code=503
-            )
+            return JSONResponse({"status": "migrations pending", "database": current, "head": head}, status_code=503)
         return JSONResponse({"status": "ready", "revision": current})
 
     async def root(request: Request) -> RedirectResponse:

@@ -159,9 +159,7 @@ def parse_moment(text: str) -> FuzzyDate:
         lo, hi = _base(m[1]), _base(m[2])
         if lo.earliest > hi.latest:
             raise DateError(f"in {text!r} the first date is after the second")
-        precision = (
-            lo.precision if PRECISIONS.index(lo.precision) >= PRECISIONS.index(hi.precision) else hi.precision
-        )
+        precision = lo.precision if PRECISIONS.index(lo.precision) >= PRECISIONS.index(hi.precision) else hi.precision
         return FuzzyDate(lo.earliest, hi.latest, precision, "between", f"between {lo.text} and {hi.text}")
     word, _, rest = text.partition(" ")
     if word in ("circa", "early", "mid", "late", "before", "after") and rest:
@@ -226,11 +224,7 @@ def _label(value: FuzzyDate) -> str:
     base = _base(value.text.split(" ", 1)[1]) if q else value
     text = _plain(base)
     if q in ("early", "mid", "late"):
-        return (
-            f"{q} {text[4:] if text.startswith('the ') else text}"
-            if base.precision == "decade"
-            else f"{q} {text}"
-        )
+        return f"{q} {text[4:] if text.startswith('the ') else text}" if base.precision == "decade" else f"{q} {text}"
     if q == "circa":
         return f"c. {text}"
     if q in ("before", "after"):

@@ -28,9 +28,7 @@ class Context:
         """Run one read and return its rows; an unreachable database becomes SERVICE_UNAVAILABLE."""
         self.statements += 1
         try:
-            async with asyncio.timeout(
-                self.settings.db_connect_timeout + self.settings.statement_timeout_ms / 1000
-            ):
+            async with asyncio.timeout(self.settings.db_connect_timeout + self.settings.statement_timeout_ms / 1000):
                 async with self.engine.connect() as conn:
                     result = await conn.execute(statement)
                     return list(result.all())

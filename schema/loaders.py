@@ -189,9 +189,7 @@ def affiliation(row: Any) -> Affiliation:
 def event(row: Any) -> Event:
     place = None
     if row.place_name or row.place_country or row.place_lat is not None:
-        place = Place(
-            name=row.place_name, country=row.place_country, latitude=row.place_lat, longitude=row.place_lon
-        )
+        place = Place(name=row.place_name, country=row.place_country, latitude=row.place_lat, longitude=row.place_lon)
     return Event(
         id=ids.encode("Event", row.id),
         slug=row.slug,
@@ -567,9 +565,7 @@ def _nested_connection(
         if condition is not None:
             inner = inner.where(condition)
         sub = inner.subquery()
-        rows = await walk.context.rows(
-            select(sub).where(sub.c.rn <= page.size + 1).order_by(sub.c.parent, sub.c.rn)
-        )
+        rows = await walk.context.rows(select(sub).where(sub.c.rn <= page.size + 1).order_by(sub.c.parent, sub.c.rn))
         for row in rows:
             pages[row.parent].append(((row.date_start, row.day_order, row.id), build(row)))
         counts: dict[int, int] = {}

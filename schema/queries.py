@@ -104,9 +104,7 @@ async def _dated_list(
     return connection
 
 
-@strawberry.type(
-    description="Read the story: actors, events, statements, reactions, timelines, relationships."
-)
+@strawberry.type(description="Read the story: actors, events, statements, reactions, timelines, relationships.")
 class Query:
     @strawberry.field(description="Any object by its global id; null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -118,9 +116,7 @@ class Query:
         await _walk(info, [obj])
         return obj
 
-    @strawberry.field(
-        description="Objects by global id, in the order given; null where there is none (≤ 100)."
-    )
+    @strawberry.field(description="Objects by global id, in the order given; null where there is none (≤ 100).")
     async def nodes(
         self, info: Info, ids_: Annotated[list[strawberry.ID], strawberry.argument(name="ids")]
     ) -> list[Node | None]:
@@ -136,27 +132,19 @@ class Query:
         return out
 
     @strawberry.field(description="One actor by `id` or `slug` (e.g. `israel`).")
-    async def actor(
-        self, info: Info, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Actor | None:
+    async def actor(self, info: Info, id: strawberry.ID | None = None, slug: str | None = None) -> Actor | None:
         return await _one(info, "Actor", id, slug)
 
     @strawberry.field(description="One event by `id` or `slug`.")
-    async def event(
-        self, info: Info, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Event | None:
+    async def event(self, info: Info, id: strawberry.ID | None = None, slug: str | None = None) -> Event | None:
         return await _one(info, "Event", id, slug)
 
     @strawberry.field(description="One statement by `id` or `slug`.")
-    async def statement(
-        self, info: Info, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Statement | None:
+    async def statement(self, info: Info, id: strawberry.ID | None = None, slug: str | None = None) -> Statement | None:
         return await _one(info, "Statement", id, slug)
 
     @strawberry.field(description="One reaction by `id` or `slug`.")
-    async def reaction(
-        self, info: Info, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Reaction | None:
+    async def reaction(self, info: Info, id: strawberry.ID | None = None, slug: str | None = None) -> Reaction | None:
         return await _one(info, "Reaction", id, slug)
 
     @strawberry.field(description="Actors by name. " + PAGE)
@@ -186,9 +174,7 @@ class Query:
         statement = select(A).where(*where)
         if page.cursor is not None:
             key = tuple_(A.c.name, A.c.id)
-            statement = statement.where(
-                key < tuple_(*page.cursor) if page.backward else key > tuple_(*page.cursor)
-            )
+            statement = statement.where(key < tuple_(*page.cursor) if page.backward else key > tuple_(*page.cursor))
         order = [A.c.name.desc(), A.c.id.desc()] if page.backward else [A.c.name, A.c.id]
         rows = await context.rows(statement.order_by(*order).limit(page.size + 1))
 
@@ -281,8 +267,7 @@ class Query:
         names = {rank: TYPE_OF_KIND[kind] for kind, rank in RANKS.items()}
         found = {rank: await rows_by_id(context, names[rank], idents) for rank, idents in wanted.items()}
         pairs = [
-            ((r.date_start, r.day_order, r.rank, r.id), BUILDERS[names[r.rank]](found[r.rank][r.id]))
-            for r in rows
+            ((r.date_start, r.day_order, r.rank, r.id), BUILDERS[names[r.rank]](found[r.rank][r.id])) for r in rows
         ]
 
         async def count() -> int:
@@ -317,9 +302,7 @@ class Query:
         actors = await rows_by_id(context, "Actor", {source, target})
         result = _relationship(actors, source, target, [r for r in rows if r.from_actor_id == source])
         if both_directions:
-            result.reverse = _relationship(
-                actors, target, source, [r for r in rows if r.from_actor_id == target]
-            )
+            result.reverse = _relationship(actors, target, source, [r for r in rows if r.from_actor_id == target])
         await _walk(info, [result])
         return result
 
@@ -342,9 +325,7 @@ class Query:
             grouped[(row.from_actor_id, row.to_actor_id)].append(row)
         actors = await rows_by_id(context, "Actor", {i for pair in grouped for i in pair})
         out = [_relationship(actors, a, b, changes) for (a, b), changes in grouped.items()]
-        out.sort(
-            key=lambda r: (r.last_change.start if r.last_change else None, r.from_actor.name), reverse=True
-        )
+        out.sort(key=lambda r: (r.last_change.start if r.last_change else None, r.from_actor.name), reverse=True)
         await _walk(info, out)
         return out
 

@@ -86,9 +86,7 @@ class _Reader:
             raise Invalid(name, f"is longer than {max_length} characters")
         return value
 
-    def choice(
-        self, name: str, allowed: Any, *, required: bool = True, default: str | None = None
-    ) -> str | None:
+    def choice(self, name: str, allowed: Any, *, required: bool = True, default: str | None = None) -> str | None:
         value = self.text(name, required=required and default is None)
         if value is None:
             return default
@@ -143,9 +141,7 @@ class _Reader:
     def one_of(self, name: str) -> tuple[str, str]:
         value = self.get(name)
         if not isinstance(value, dict) or len(value) != 1:
-            raise Invalid(
-                name, 'must name exactly one of event, statement or reaction, e.g. {"event": "slug"}'
-            )
+            raise Invalid(name, 'must name exactly one of event, statement or reaction, e.g. {"event": "slug"}')
         ((kind, slug),) = value.items()
         if kind not in TARGET_KINDS:
             raise Invalid(name, f"{kind!r} is not one of: event, statement, reaction")
@@ -410,11 +406,7 @@ def _citations(r: _Reader) -> list[tuple[str, str | None]]:
     for item in value:
         if isinstance(item, str):
             item = {"source": item}
-        if (
-            not isinstance(item, dict)
-            or not isinstance(item.get("source"), str)
-            or set(item) - {"source", "passage"}
-        ):
+        if not isinstance(item, dict) or not isinstance(item.get("source"), str) or set(item) - {"source", "passage"}:
             raise Invalid("sources", 'each citation must be {"source": slug, "passage": text}')
         passage = item.get("passage")
         if passage is not None and not isinstance(passage, str):

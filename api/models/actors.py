@@ -42,9 +42,7 @@ class Affiliation(Record, table=True):
     __table_args__ = (
         CheckConstraint(sql_in("kind", AFFILIATION_KINDS), name="kind"),
         CheckConstraint("member_id <> organisation_id", name="not_self"),
-        CheckConstraint(
-            "start_date IS NULL OR end_date IS NULL OR start_date <= end_date", name="date_order"
-        ),
+        CheckConstraint("start_date IS NULL OR end_date IS NULL OR start_date <= end_date", name="date_order"),
         Index("ix_affiliation_member_org", "member_id", "organisation_id"),
     )
 

@@ -34,9 +34,7 @@ class Record(SQLModel):
     """Bookkeeping every table carries: creation and update times and a version for optimistic locking."""
 
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)
-    updated_at: dt.datetime = Field(
-        default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False, index=True
-    )
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False, index=True)
     version: int = Field(default=1, nullable=False)
 
 
@@ -67,8 +65,7 @@ DATED_CHECKS = (
     ("date_start <= date_end", "date_order"),
     ("date_precision IN ('day', 'month', 'year', 'decade')", "date_precision"),
     (
-        "date_qualifier IS NULL OR date_qualifier IN "
-        "('circa', 'early', 'mid', 'late', 'before', 'after', 'between')",
+        "date_qualifier IS NULL OR date_qualifier IN ('circa', 'early', 'mid', 'late', 'before', 'after', 'between')",
         "date_qualifier",
     ),
 )

@@ -10,9 +10,7 @@ from sqlmodel import Field
 from api.models.base import Record
 
 CITED = ("actor", "affiliation", "event", "statement", "reaction", "relationship_change")
-EXACTLY_ONE_CITED = (
-    "(" + " + ".join(f"CASE WHEN {name}_id IS NULL THEN 0 ELSE 1 END" for name in CITED) + ") = 1"
-)
+EXACTLY_ONE_CITED = "(" + " + ".join(f"CASE WHEN {name}_id IS NULL THEN 0 ELSE 1 END" for name in CITED) + ") = 1"
 
 
 class Source(Record, table=True):
@@ -45,9 +43,7 @@ class Citation(Record, table=True):
     passage: str | None = Field(default=None)
     position: int = Field(default=0)
     actor_id: int | None = Field(default=None, foreign_key="actor.id", ondelete="CASCADE", index=True)
-    affiliation_id: int | None = Field(
-        default=None, foreign_key="affiliation.id", ondelete="CASCADE", index=True
-    )
+    affiliation_id: int | None = Field(default=None, foreign_key="affiliation.id", ondelete="CASCADE", index=True)
     event_id: int | None = Field(default=None, foreign_key="event.id", ondelete="CASCADE", index=True)
     statement_id: int | None = Field(default=None, foreign_key="statement.id", ondelete="CASCADE", index=True)
     reaction_id: int | None = Field(default=None, foreign_key="reaction.id", ondelete="CASCADE", index=True)

@@ -121,9 +121,7 @@ def _reference_fields(record: Parsed) -> list[str]:
         "from_actor_id": "from",
         "to_actor_id": "to",
     }
-    fields = [
-        names.get(column, "target" if column.startswith("target_") else "cause") for column in record.refs
-    ]
+    fields = [names.get(column, "target" if column.startswith("target_") else "cause") for column in record.refs]
     fields += [f"participants.{role}" for role, _ in record.participants]
     fields += ["about"] * len(record.about)
     fields += ["sources"] * len(record.citations)
@@ -163,9 +161,7 @@ def _order_reactions(records: list[Parsed]) -> list[Parsed]:
     return ordered
 
 
-def write(
-    conn: Connection, records: list[Parsed], *, progress: Callable[[int], None] | None = None
-) -> Counts:
+def write(conn: Connection, records: list[Parsed], *, progress: Callable[[int], None] | None = None) -> Counts:
     """Insert or update every record by slug (references must already be valid)."""
     counts = Counts()
     ids: dict[str, dict[str, int]] = defaultdict(dict)
@@ -271,9 +267,7 @@ def _write_chunk(
     children_changed = _write_children(conn, kind, chunk, ids, fresh={r["slug"] for r in new_rows})
     changed_slugs = {values["slug"] for _, values in changed}
     for slug in children_changed - changed_slugs:
-        conn.execute(
-            update(table).where(table.c.slug == slug).values(updated_at=now, version=table.c.version + 1)
-        )
+        conn.execute(update(table).where(table.c.slug == slug).values(updated_at=now, version=table.c.version + 1))
     counts.updated[kind] += len(changed_slugs | children_changed)
     counts.unchanged[kind] += len(chunk) - len(new_rows) - len(changed_slugs | children_changed)
 
@@ -301,9 +295,7 @@ def _children(kind: str, record: Parsed, ids: dict[str, dict[str, int]]) -> dict
     return out
 
 
-def _current_children(
-    conn: Connection, kind: str, parent_ids: list[int]
-) -> dict[int, dict[str, list[tuple]]]:
+def _current_children(conn: Connection, kind: str, parent_ids: list[int]) -> dict[int, dict[str, list[tuple]]]:
     current: dict[int, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
     fk = CITATIONS.c[f"{kind}_id"]
     rows = conn.execute(
@@ -323,14 +315,10 @@ def _current_children(
             current[parent]["participants"].append(tuple(rest))
     if kind in TAG_TABLES:
         tags, column = TAG_TABLES[kind]
-        for parent, tag in conn.execute(
-            select(tags.c[column], tags.c.tag).where(tags.c[column].in_(parent_ids))
-        ):
+        for parent, tag in conn.execute(select(tags.c[column], tags.c.tag).where(tags.c[column].in_(parent_ids))):
             current[parent]["tags"].append((tag,))
     if kind == "statement":
-        rows = conn.execute(
-            select(ABOUT.c.statement_id, ABOUT.c.actor_id).where(ABOUT.c.statement_id.in_(parent_ids))
-        )
+        rows = conn.execute(select(ABOUT.c.statement_id, ABOUT.c.actor_id).where(ABOUT.c.statement_id.in_(parent_ids)))
         for parent, actor in rows:
             current[parent]["about"].append((actor,))
     for entry in current.values():

@@ -25,12 +25,8 @@ def _enum(name: str, values: object, description: str) -> type[enum.Enum]:
 
 
 ActorKind = _enum("ActorKind", ACTOR_KINDS, "What sort of actor this is.")
-EventKind = _enum(
-    "EventKind", EVENT_KINDS, "The PLOVER event type (AGREE … ASSAULT), from cooperation to conflict."
-)
-QuadClass = _enum(
-    "QuadClass", QUAD_CLASSES, "The event type's quad class: verbal/material cooperation/conflict."
-)
+EventKind = _enum("EventKind", EVENT_KINDS, "The PLOVER event type (AGREE … ASSAULT), from cooperation to conflict.")
+QuadClass = _enum("QuadClass", QUAD_CLASSES, "The event type's quad class: verbal/material cooperation/conflict.")
 Modality = _enum("Modality", MODALITIES, "Whether the event happened, is planned, hypothetical or denied.")
 ParticipantRole = _enum("ParticipantRole", PARTICIPANT_ROLES, "The part an actor plays in an event.")
 AffiliationKind = _enum(
@@ -40,9 +36,7 @@ AffiliationKind = _enum(
 )
 Channel = _enum("Channel", CHANNELS, "How a statement was made: speech, press release, social-media post, …")
 Stance = _enum("Stance", STANCES, "A statement's overall stance toward the actors it is about.")
-ReactionKind = _enum(
-    "ReactionKind", REACTION_KINDS, "What kind of response a reaction is (thanks … clarify)."
-)
+ReactionKind = _enum("ReactionKind", REACTION_KINDS, "What kind of response a reaction is (thanks … clarify).")
 DatePrecision = _enum("DatePrecision", ("day", "month", "year", "decade"), "How precisely a date is known.")
 DateQualifier = _enum(
     "DateQualifier",

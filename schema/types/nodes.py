@@ -37,9 +37,7 @@ class Node:
 
 @strawberry.type(description="When something happened, as precisely as it is known, with a display label.")
 class DateInfo:
-    text: str = strawberry.field(
-        description="The canonical date text, e.g. `late 2025-07` or `2022-02-24/..`."
-    )
+    text: str = strawberry.field(description="The canonical date text, e.g. `late 2025-07` or `2022-02-24/..`.")
     label: str = strawberry.field(description="A display label that claims no more than is known.")
     start: dt.date = strawberry.field(description="The earliest day it may have happened (the sort key).")
     end: dt.date | None = strawberry.field(
@@ -145,9 +143,7 @@ class Actor(Node):
         return prefetched(self, info)
 
 
-@strawberry.type(
-    description="A spell in which a member belongs to an organisation (a role, or a part of a body)."
-)
+@strawberry.type(description="A spell in which a member belongs to an organisation (a role, or a part of a body).")
 class Affiliation(Node):
     slug: str = strawberry.field(description="Stable human-readable key.")
     kind: AffiliationKind = strawberry.field(description="How the member belongs.")
@@ -183,9 +179,7 @@ class Participation:
         return prefetched(self, info)
 
 
-@strawberry.type(
-    description="Something that happened: a meeting, visit, petition, agreement, sanction, strike."
-)
+@strawberry.type(description="Something that happened: a meeting, visit, petition, agreement, sanction, strike.")
 class Event(Node):
     slug: str = strawberry.field(description="Stable human-readable key.")
     title: str = strawberry.field(description="A short title.")
@@ -195,9 +189,7 @@ class Event(Node):
     contexts: list[str] = strawberry.field(description="PLOVER-style contexts, e.g. `diplomatic`.")
     quad_class: QuadClass = strawberry.field(description="Verbal/material cooperation/conflict.")
     score: float = strawberry.field(description="Cooperation (+10) to conflict (−10) score.")
-    modality: Modality = strawberry.field(
-        description="Whether it happened, is planned, hypothetical or denied."
-    )
+    modality: Modality = strawberry.field(description="Whether it happened, is planned, hypothetical or denied.")
     cameo: str | None = strawberry.field(description="CAMEO event code, if assigned.")
     date: DateInfo = strawberry.field(description="When it happened (or from when to when).")
     place: Place | None = strawberry.field(description="Where it happened, if known.")
@@ -226,9 +218,7 @@ class Event(Node):
     ) -> Connection[Statement]:
         return prefetched(self, info)
 
-    @strawberry.field(
-        description="Reactions to this event, by date; each has its own `reactions`. " + PAGE_ARGS
-    )
+    @strawberry.field(description="Reactions to this event, by date; each has its own `reactions`. " + PAGE_ARGS)
     def reactions(
         self,
         info: Info,
@@ -250,9 +240,7 @@ class Statement(Node):
     channel: Channel = strawberry.field(description="How it was said: speech, press release, post, …")
     quote: str = strawberry.field(description="The words, verbatim (runs joined by ` … `).")
     language: str = strawberry.field(description="Language code of the quote.")
-    translation: str | None = strawberry.field(
-        description="An English translation, if the quote is not English."
-    )
+    translation: str | None = strawberry.field(description="An English translation, if the quote is not English.")
     stance: Stance | None = strawberry.field(description="Overall stance toward the actors it is about.")
     summary: str | None = strawberry.field(description="What was said, in a line.")
     date: DateInfo = strawberry.field(description="When it was said.")
@@ -280,9 +268,7 @@ class Statement(Node):
     def tags(self, info: Info) -> list[str]:
         return prefetched(self, info)
 
-    @strawberry.field(
-        description="Reactions to this statement, by date; each has its own `reactions`. " + PAGE_ARGS
-    )
+    @strawberry.field(description="Reactions to this statement, by date; each has its own `reactions`. " + PAGE_ARGS)
     def reactions(
         self,
         info: Info,
@@ -302,9 +288,7 @@ class Statement(Node):
 class Reaction(Node):
     slug: str = strawberry.field(description="Stable human-readable key.")
     kind: ReactionKind = strawberry.field(description="What kind of response (thanks, condemn, ridicule, …).")
-    plover_type: EventKind = strawberry.field(
-        description="The PLOVER event type the reaction kind belongs to."
-    )
+    plover_type: EventKind = strawberry.field(description="The PLOVER event type the reaction kind belongs to.")
     score: float = strawberry.field(description="Cooperation (+10) to conflict (−10) score.")
     summary: str | None = strawberry.field(description="The reaction, in a line.")
     date: DateInfo = strawberry.field(description="When the reaction came.")
@@ -351,15 +335,11 @@ class Reaction(Node):
 
 ReactionTarget = Annotated[
     Event | Statement | Reaction,
-    strawberry.union(
-        "ReactionTarget", description="What a reaction answers: an event, a statement or a reaction."
-    ),
+    strawberry.union("ReactionTarget", description="What a reaction answers: an event, a statement or a reaction."),
 ]
 TimelineItem = Annotated[
     Event | Statement | Reaction,
-    strawberry.union(
-        "TimelineItem", description="One item of a timeline: an event, a statement or a reaction."
-    ),
+    strawberry.union("TimelineItem", description="One item of a timeline: an event, a statement or a reaction."),
 ]
 Cause = Annotated[
     Event | Statement | Reaction,
