@@ -25,6 +25,8 @@ from dataclasses import dataclass
 PRECISIONS = ("day", "month", "year", "decade")
 QUALIFIERS = ("circa", "early", "mid", "late", "before", "after", "between")
 ONGOING_END = dt.date(9999, 12, 31)
+# Items spanning more than this are "long": window queries look them up apart (see schema.filters).
+LONG_SPAN = dt.timedelta(days=366)
 MONTHS = [calendar.month_name[i] for i in range(13)]
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -90,6 +92,11 @@ class When:
         if self.end is not None:
             return f"{self.start.label} – {self.end.label}"
         return self.start.label
+
+
+def is_long(when: When) -> bool:
+    """Whether a date spans more than ``LONG_SPAN`` (ongoing spans always do)."""
+    return when.latest - when.earliest > LONG_SPAN
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

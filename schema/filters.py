@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import and_, exists, false, or_, select
 
-from api.dates import DateError, parse_moment
+from api.dates import LONG_SPAN, DateError, parse_moment
 from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS
 from schema import ids
 from schema.errors import BadUserInput, NotFound
@@ -174,15 +174,23 @@ def involves(kind: str, table: Any, actor_ids: Any) -> Any:
     )
 
 
+def window_branches(table: Any, f: Resolved) -> list[list[Any]]:
+    """The date window as disjoint branches to UNION: items starting near the window (an ordered index range)
+    and the few long items (spanning more than ``LONG_SPAN``) that began well before it and overlap it."""
+    if f.start is None:
+        return [[table.c.date_start <= f.end]] if f.end is not None else [[]]
+    upper = [table.c.date_start <= f.end] if f.end is not None else []
+    horizon = f.start - LONG_SPAN
+    near = [table.c.date_start >= horizon, table.c.date_end >= f.start, *upper]
+    far = [table.c.date_long.is_(True), table.c.date_start < horizon, table.c.date_end >= f.start, *upper]
+    return [near, far]
+
+
 def conditions(kind: str, table: Any, f: Resolved) -> list[Any]:
-    """The WHERE conditions a resolved filter puts on one kind of item."""
+    """The WHERE conditions a resolved filter puts on one kind of item, except the window (``window_branches``)."""
     out: list[Any] = []
     if f.item_types is not None and kind not in f.item_types:
         return [false()]
-    if f.start is not None:
-        out.append(table.c.date_end >= f.start)
-    if f.end is not None:
-        out.append(table.c.date_start <= f.end)
     if f.actor_ids is not None:
         if f.match_all:
             out.extend(involves(kind, table, [i]) for i in dict.fromkeys(f.actor_ids))

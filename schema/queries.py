@@ -11,9 +11,10 @@ from strawberry.types import Info
 
 from schema import ids
 from schema.errors import BadUserInput, NotFound
-from schema.filters import ActorFilter, ItemFilter, actor_id, check_country, conditions, resolve
+from schema.filters import ActorFilter, ItemFilter, actor_id, check_country, conditions, resolve, window_branches
 from schema.loaders import (
     BUILDERS,
+    DATED_KEY,
     ITEM_TABLES,
     RC,
     A,
@@ -21,7 +22,6 @@ from schema.loaders import (
     change,
     cursor_condition,
     rows_by_id,
-    sort_columns,
 )
 from schema.pagination import Connection, build_connection, page_args
 from schema.prefetch import Walk
@@ -71,6 +71,27 @@ async def _one(info: Info, type_name: str, id: strawberry.ID | None, slug: str |
     return obj
 
 
+def _ordered_union(selects: list[Any], sort: list[str], reverse: bool, limit: int) -> Any:
+    """UNION ALL of branch selects, each ordered and limited on its own (an index range scan each), then
+    ordered and limited together."""
+
+    def ordered(statement: Any) -> Any:
+        columns = [statement.selected_columns[name] for name in sort]
+        return statement.order_by(*(c.desc() if reverse else c for c in columns)).limit(limit)
+
+    if len(selects) == 1:
+        return ordered(selects[0])
+    branches = [select(ordered(s).subquery()) for s in selects]
+    union = union_all(*branches).subquery("items")
+    columns = [union.c[name] for name in sort]
+    return select(union).order_by(*(c.desc() if reverse else c for c in columns)).limit(limit)
+
+
+def _count(selects: list[Any]) -> Any:
+    source = selects[0].subquery() if len(selects) == 1 else union_all(*selects).subquery()
+    return select(func.count()).select_from(source)
+
+
 async def _dated_list(
     info: Info,
     kind: str,
@@ -87,17 +108,20 @@ async def _dated_list(
     table = ITEM_TABLES[kind]
     where = conditions(kind, table, resolved)
     descending = order == SortOrder.DESC
-    statement = select(table).where(*where)
     cursor = cursor_condition(table, page, descending)
-    if cursor is not None:
-        statement = statement.where(cursor)
-    rows = await context.rows(
-        statement.order_by(*sort_columns(table, descending != page.backward)).limit(page.size + 1)
+    paged = [*where, cursor] if cursor is not None else where
+    branches = window_branches(table, resolved)
+    statement = _ordered_union(
+        [select(table).where(*paged, *b) for b in branches],
+        list(DATED_KEY),
+        descending != page.backward,
+        page.size + 1,
     )
+    rows = await context.rows(statement)
     build = BUILDERS[TYPE_OF_KIND[kind]]
 
     async def count() -> int:
-        return (await context.rows(select(func.count()).select_from(table).where(*where)))[0][0]
+        return (await context.rows(_count([select(table.c.id).where(*where, *b) for b in branches])))[0][0]
 
     connection = build_connection([((r.date_start, r.day_order, r.id), build(r)) for r in rows], page, count)
     await _walk(info, [connection])
@@ -242,24 +266,22 @@ class Query:
         context = info.context
         page = page_args(first, after, last, before, max_size=context.settings.max_page_size, key="diii")
         resolved = await resolve(context, filter)
-        parts = [
-            select(literal(rank).label("rank"), table.c.id, table.c.date_start, table.c.day_order).where(
-                *conditions(kind, table, resolved)
-            )
-            for kind, rank in RANKS.items()
-            for table in (ITEM_TABLES[kind],)
-        ]
-        items = union_all(*parts).subquery("items")
-        key = tuple_(items.c.date_start, items.c.day_order, items.c.rank, items.c.id)
         descending = order == SortOrder.DESC
-        statement = select(items)
-        if page.cursor is not None:
-            later = descending == page.backward
-            statement = statement.where(key > tuple_(*page.cursor) if later else key < tuple_(*page.cursor))
-        columns = [items.c.date_start, items.c.day_order, items.c.rank, items.c.id]
-        reverse = descending != page.backward
+        parts, paged = [], []
+        for kind, rank in RANKS.items():
+            table = ITEM_TABLES[kind]
+            where = conditions(kind, table, resolved)
+            key = tuple_(table.c.date_start, table.c.day_order, literal(rank), table.c.id)
+            cursor = []
+            if page.cursor is not None:
+                later = descending == page.backward
+                cursor = [key > tuple_(*page.cursor) if later else key < tuple_(*page.cursor)]
+            for branch in window_branches(table, resolved):
+                columns = (literal(rank).label("rank"), table.c.id, table.c.date_start, table.c.day_order)
+                parts.append(select(*columns).where(*where, *branch))
+                paged.append(select(*columns).where(*where, *branch, *cursor))
         rows = await context.rows(
-            statement.order_by(*(c.desc() if reverse else c for c in columns)).limit(page.size + 1)
+            _ordered_union(paged, ["date_start", "day_order", "rank", "id"], descending != page.backward, page.size + 1)
         )
         wanted: dict[int, set[int]] = defaultdict(set)
         for row in rows:
@@ -271,7 +293,7 @@ class Query:
         ]
 
         async def count() -> int:
-            return (await context.rows(select(func.count()).select_from(union_all(*parts).subquery())))[0][0]
+            return (await context.rows(_count(parts)))[0][0]
 
         connection = build_connection(pairs, page, count)
         await _walk(info, [connection])

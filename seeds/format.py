@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from api.dates import DateError, When, parse_when
+from api.dates import DateError, When, is_long, parse_when
 from api.vocabulary import (
     ACTOR_KINDS,
     AFFILIATION_KINDS,
@@ -161,6 +161,7 @@ def _dated(values: dict[str, Any], when: When, r: _Reader) -> None:
         date_precision=when.start.precision,
         date_qualifier=when.start.qualifier,
         date_ongoing=when.ongoing,
+        date_long=is_long(when),
         date_label=r.text("date_label", required=False, max_length=120) or when.label,
     )
     order = r.get("day_order")

@@ -23,6 +23,7 @@ class Event(Dated, table=True):
         CheckConstraint("place_country IS NULL OR length(place_country) = 3", name="country_alpha3"),
         *(CheckConstraint(sql, name=name) for sql, name in DATED_CHECKS),
         Index("ix_event_timeline", "date_start", "day_order", "id"),
+        Index("ix_event_long", "date_long", "date_start", "day_order", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -19,6 +19,7 @@ class Statement(Dated, table=True):
         CheckConstraint("length(quote) > 0", name="quote_not_empty"),
         *(CheckConstraint(sql, name=name) for sql, name in DATED_CHECKS),
         Index("ix_statement_timeline", "date_start", "day_order", "id"),
+        Index("ix_statement_long", "date_long", "date_start", "day_order", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

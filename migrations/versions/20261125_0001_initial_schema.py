@@ -3,7 +3,7 @@ citations and tombstones, with their foreign keys, unique slugs, check constrain
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 10:58:23.597584
+Create Date: 2026-11-25 11:09:59.692161
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ def upgrade() -> None:
     sa.Column('date_precision', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('date_qualifier', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
     sa.Column('date_ongoing', sa.Boolean(), nullable=False),
+    sa.Column('date_long', sa.Boolean(), nullable=False),
     sa.Column('date_label', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('day_order', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
@@ -93,6 +94,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_event_date_end'), ['date_end'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_date_start'), ['date_start'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_kind'), ['kind'], unique=False)
+        batch_op.create_index('ix_event_long', ['date_long', 'date_start', 'day_order', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_place_country'), ['place_country'], unique=False)
         batch_op.create_index('ix_event_timeline', ['date_start', 'day_order', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_updated_at'), ['updated_at'], unique=False)
@@ -193,6 +195,7 @@ def upgrade() -> None:
     sa.Column('date_precision', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('date_qualifier', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
     sa.Column('date_ongoing', sa.Boolean(), nullable=False),
+    sa.Column('date_long', sa.Boolean(), nullable=False),
     sa.Column('date_label', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('day_order', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
@@ -220,6 +223,7 @@ def upgrade() -> None:
     with op.batch_alter_table('statement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_statement_date_end'), ['date_end'], unique=False)
         batch_op.create_index(batch_op.f('ix_statement_date_start'), ['date_start'], unique=False)
+        batch_op.create_index('ix_statement_long', ['date_long', 'date_start', 'day_order', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_statement_speaker_id'), ['speaker_id'], unique=False)
         batch_op.create_index('ix_statement_timeline', ['date_start', 'day_order', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_statement_updated_at'), ['updated_at'], unique=False)
@@ -235,6 +239,7 @@ def upgrade() -> None:
     sa.Column('date_precision', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('date_qualifier', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
     sa.Column('date_ongoing', sa.Boolean(), nullable=False),
+    sa.Column('date_long', sa.Boolean(), nullable=False),
     sa.Column('date_label', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('day_order', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
@@ -267,6 +272,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_reaction_date_end'), ['date_end'], unique=False)
         batch_op.create_index(batch_op.f('ix_reaction_date_start'), ['date_start'], unique=False)
         batch_op.create_index(batch_op.f('ix_reaction_kind'), ['kind'], unique=False)
+        batch_op.create_index('ix_reaction_long', ['date_long', 'date_start', 'day_order', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reaction_reactor_id'), ['reactor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reaction_statement_id'), ['statement_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reaction_target_event_id'), ['target_event_id'], unique=False)
@@ -313,6 +319,7 @@ def upgrade() -> None:
     sa.Column('date_precision', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('date_qualifier', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
     sa.Column('date_ongoing', sa.Boolean(), nullable=False),
+    sa.Column('date_long', sa.Boolean(), nullable=False),
     sa.Column('date_label', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('day_order', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
@@ -427,6 +434,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_reaction_target_event_id'))
         batch_op.drop_index(batch_op.f('ix_reaction_statement_id'))
         batch_op.drop_index(batch_op.f('ix_reaction_reactor_id'))
+        batch_op.drop_index('ix_reaction_long')
         batch_op.drop_index(batch_op.f('ix_reaction_kind'))
         batch_op.drop_index(batch_op.f('ix_reaction_date_start'))
         batch_op.drop_index(batch_op.f('ix_reaction_date_end'))
@@ -437,6 +445,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_statement_updated_at'))
         batch_op.drop_index('ix_statement_timeline')
         batch_op.drop_index(batch_op.f('ix_statement_speaker_id'))
+        batch_op.drop_index('ix_statement_long')
         batch_op.drop_index(batch_op.f('ix_statement_date_start'))
         batch_op.drop_index(batch_op.f('ix_statement_date_end'))
 
@@ -467,6 +476,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_event_updated_at'))
         batch_op.drop_index('ix_event_timeline')
         batch_op.drop_index(batch_op.f('ix_event_place_country'))
+        batch_op.drop_index('ix_event_long')
         batch_op.drop_index(batch_op.f('ix_event_kind'))
         batch_op.drop_index(batch_op.f('ix_event_date_start'))
         batch_op.drop_index(batch_op.f('ix_event_date_end'))
