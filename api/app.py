@@ -17,7 +17,7 @@ from strawberry.asgi import GraphQL
 
 from api.db import make_async_engine
 from api.settings import Settings, get_settings
-from schema import build_schema
+from schema import build_schema, request_error_code
 from schema.context import Context
 
 
@@ -31,6 +31,11 @@ class GraphQLView(GraphQL):
 
     async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
         return Context(engine=self.engine, settings=self.settings, request=request, response=response)
+
+    async def process_result(self, request: Any, result: Any) -> Any:
+        for error in result.errors or ():
+            request_error_code(error)
+        return await super().process_result(request, result)
 
 
 def _head_revision() -> str | None:

@@ -27,7 +27,27 @@ def alembic_config(url: str):  # type: ignore[no-untyped-def]
     return config
 
 
-@click.group()
+class FriendlyGroup(click.Group):
+    """Turns the operator's usual mistakes (bad URL, server down, database not migrated) into one-line errors."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from sqlalchemy import exc
+
+        try:
+            return super().invoke(ctx)
+        except ValueError as error:
+            if isinstance(error, click.ClickException):
+                raise
+            raise click.ClickException(str(error)) from None
+        except (exc.OperationalError, exc.ProgrammingError) as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            hint = ""
+            if "no such table" in reason or "does not exist" in reason:
+                hint = " — is the database migrated? Run `realign db upgrade`."
+            raise click.ClickException(f"database error: {reason}{hint}") from None
+
+
+@click.group(cls=FriendlyGroup)
 @click.option("--database-url", envvar="REALIGN_DATABASE_URL", help="Overrides REALIGN_DATABASE_URL.")
 @click.pass_context
 def main(ctx: click.Context, database_url: str | None) -> None:
@@ -38,7 +58,7 @@ def main(ctx: click.Context, database_url: str | None) -> None:
     ctx.obj = settings
 
 
-@main.group()
+@main.group(cls=FriendlyGroup)
 def db() -> None:
     """Database migrations (Alembic)."""
 
@@ -155,7 +175,7 @@ def serve(settings: Settings, host: str | None, port: int | None, workers: int |
     )
 
 
-@main.group("schema")
+@main.group("schema", cls=FriendlyGroup)
 def schema_group() -> None:
     """The GraphQL schema as SDL."""
 

@@ -27,6 +27,8 @@ QUALIFIERS = ("circa", "early", "mid", "late", "before", "after", "between")
 ONGOING_END = dt.date(9999, 12, 31)
 # Items spanning more than this are "long": window queries look them up apart (see schema.filters).
 LONG_SPAN = dt.timedelta(days=366)
+# The last year a date may name; 9999-12-31 stands for "ongoing".
+MAX_YEAR = 9998
 MONTHS = [calendar.month_name[i] for i in range(13)]
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -99,19 +101,21 @@ def is_long(when: When) -> bool:
     return when.latest - when.earliest > LONG_SPAN
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _shift_years(day: dt.date, years: int) -> dt.date:
-    year = min(max(day.year + years, 1), 9998)
+    year = day.year + years
+    if not 1 <= year <= MAX_YEAR:
+        raise DateError(f"the bounds would fall outside the years 1–{MAX_YEAR}")
     return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
 def _base(text: str) -> FuzzyDate:
+    value = _base_unchecked(text)
+    if value.latest.year > MAX_YEAR:
+        raise DateError(f"{text!r} is past the year {MAX_YEAR}")
+    return value
+
+
+def _base_unchecked(text: str) -> FuzzyDate:
     try:
         if m := _DAY.match(text):
             day = dt.date(int(m[1]), int(m[2]), int(m[3]))
@@ -158,6 +162,13 @@ _REACH = {"day": 1, "month": 1, "year": 10, "decade": 100}
 
 def parse_moment(text: str) -> FuzzyDate:
     """Read one moment (no span) from its text form."""
+    try:
+        return _parse_moment(text)
+    except OverflowError:
+        raise DateError(f"{text!r} reaches outside the calendar (years 1–{MAX_YEAR})") from None
+
+
+def _parse_moment(text: str) -> FuzzyDate:
     text = " ".join(text.split())
     if not text:
         raise DateError("the date is empty")
@@ -223,6 +234,8 @@ def _label(value: FuzzyDate) -> str:
         lo_text, hi_text = value.text[len("between ") :].split(" and ")
         lo, hi = _base(lo_text), _base(hi_text)
         left, right = _plain(lo), _plain(hi)
+        if lo.earliest == hi.earliest and lo.latest == hi.latest:
+            return _plain(lo)
         if lo.precision == hi.precision == "day" and lo.earliest.year == hi.earliest.year:
             left = left.rsplit(" ", 1)[0]
             if lo.earliest.month == hi.earliest.month:

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -26,9 +26,33 @@ from schema.types.nodes import Actor, Affiliation, Event, Reaction, Relationship
 log = logging.getLogger("realign.errors")
 
 
+LIMITS = {"depth": "depth", "alias": "aliases", "token": "tokens", "cost": "nodes"}
+
+
+def request_error_code(error: GraphQLError) -> None:
+    """Give errors raised before execution (syntax, validation, variables, limits) a stable code."""
+    if (error.extensions or {}).get("code"):
+        return
+    message = error.message.lower()
+    extensions = dict(error.extensions or {})
+    if isinstance(error, GraphQLSyntaxError):
+        extensions["code"] = "GRAPHQL_PARSE_FAILED"
+    elif message.startswith("variable '$") or "got invalid value" in message:
+        extensions["code"] = "BAD_USER_INPUT"
+    elif "exceeds" in message or "maximum" in message:
+        extensions["code"] = "BAD_USER_INPUT"
+        extensions["limit"] = next((v for k, v in LIMITS.items() if k in message), "query")
+    else:
+        extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+    error.extensions = extensions
+
+
 def _should_mask(error: GraphQLError) -> bool:
     original = error.original_error
-    if original is None or isinstance(original, PublicError | GraphQLError):
+    if original is None:
+        request_error_code(error)
+        return False
+    if isinstance(original, PublicError | GraphQLError):
         return False
     reference = uuid.uuid4().hex[:12]
     log.error("internal error %s at %s", reference, error.path, exc_info=original)
@@ -53,6 +77,14 @@ class PublicErrors(MaskErrors):
         )
 
 
+class Schema(strawberry.Schema):
+    """Strawberry's schema, but client errors are not logged as server errors (internal ones are, masked)."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        for error in errors:
+            log.debug("client error: %s", error.message)
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with the limits and caches the settings ask for."""
     settings = settings or Settings()
@@ -68,7 +100,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         from strawberry.extensions import DisableIntrospection
 
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         types=[Actor, Affiliation, Event, Statement, Reaction, RelationshipChange, Source],
         extensions=extensions,

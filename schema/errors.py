@@ -51,3 +51,8 @@ class Conflict(PublicError):
     """An update or delete named a stale version."""
 
     code = "CONFLICT"
+
+
+def article(noun: str) -> str:
+    """The noun with "a" or "an" ("an Actor", "a Statement")."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"

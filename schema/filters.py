@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
-from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy import and_, exists, false, or_, select, union
 
 from api.dates import LONG_SPAN, DateError, parse_moment
 from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS
 from schema import ids
-from schema.errors import BadUserInput, NotFound
-from schema.loaders import EP, ITEM_TABLES, SA, TAGS, A, E, R, S, rows_by_id
+from schema.errors import BadUserInput, NotFound, article
+from schema.loaders import AF, EP, ITEM_TABLES, SA, TAGS, A, E, R, S, rows_by_id
 from schema.types.enums import ActorKind, ActorMatch, TimelineItemType
 
 
@@ -98,7 +98,7 @@ async def actor_id(context: Any, value: str, *, field: str) -> int:
     if decoded is not None:
         type_name, ident = decoded
         if type_name != "Actor":
-            raise BadUserInput(f"{value!r} is the id of a {type_name}, not an actor", field=field)
+            raise BadUserInput(f"{value!r} is the id of {article(type_name)}, not of an Actor", field=field)
         if await rows_by_id(context, "Actor", {ident}):
             return ident
     else:
@@ -128,15 +128,13 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
         out.actor_ids = [await actor_id(context, v, field="filter.actors") for v in given.actors]
     out.match_all = given.actors_match == ActorMatch.ALL
     if given.kinds is not None:
-        known = {k.lower(): k for k in (*EVENT_KINDS, *REACTION_KINDS, *CHANNELS)}
-        kinds = []
+        known = {k.lower() for k in (*EVENT_KINDS, *REACTION_KINDS, *CHANNELS)}
         for kind in given.kinds:
             if kind.lower() not in known:
                 raise BadUserInput(
                     f"{kind!r} is not an event kind, reaction kind or statement channel", field="filter.kinds"
                 )
-            kinds.append(known[kind.lower()])
-        out.kinds = kinds
+        out.kinds = [kind.lower() for kind in given.kinds]
     if given.tags is not None:
         out.tags = [t.lower() for t in given.tags]
     out.country = check_country(given.country, "filter.country")
@@ -186,6 +184,14 @@ def window_branches(table: Any, f: Resolved) -> list[list[Any]]:
     return [near, far]
 
 
+def _with_parts(actor_ids: Any) -> Any:
+    """Actors and the bodies that are part of them or represent them (the PRC and its embassy)."""
+    return union(
+        actor_ids,
+        select(AF.c.member_id).where(AF.c.organisation_id.in_(actor_ids), AF.c.kind.in_(("part_of", "represents"))),
+    )
+
+
 def conditions(kind: str, table: Any, f: Resolved) -> list[Any]:
     """The WHERE conditions a resolved filter puts on one kind of item, except the window (``window_branches``)."""
     out: list[Any] = []
@@ -197,8 +203,12 @@ def conditions(kind: str, table: Any, f: Resolved) -> list[Any]:
         else:
             out.append(involves(kind, table, f.actor_ids))
     if f.kinds is not None:
-        column = {"event": "kind", "statement": "channel", "reaction": "kind"}[kind]
-        out.append(table.c[column].in_(f.kinds))
+        if kind == "event":
+            out.append(table.c.kind.in_([k.upper() for k in f.kinds if k.upper() in EVENT_KINDS]))
+        elif kind == "statement":
+            out.append(table.c.channel.in_([k for k in f.kinds if k in CHANNELS]))
+        else:
+            out.append(table.c.kind.in_([k for k in f.kinds if k in REACTION_KINDS]))
     if f.tags is not None:
         tags, fk = TAGS[kind.title()]
         out.append(exists().where(tags.c[fk] == table.c.id, tags.c.tag.in_(f.tags)))
@@ -210,7 +220,7 @@ def conditions(kind: str, table: Any, f: Resolved) -> list[Any]:
         out.append(or_(*parts))
     if f.search is not None:
         pattern = _like(f.search)
-        named = select(A.c.id).where(A.c.search_text.like(pattern, escape="\\"))
+        named = _with_parts(select(A.c.id).where(A.c.search_text.like(pattern, escape="\\")))
         out.append(or_(table.c.search_text.like(pattern, escape="\\"), involves(kind, table, named)))
     return out
 

@@ -7,6 +7,7 @@ import binascii
 
 from schema.errors import BadUserInput
 
+MAX_ID = 2**31 - 1
 TYPES = ("Actor", "Affiliation", "Event", "Statement", "Reaction", "RelationshipChange", "Source")
 
 
@@ -23,7 +24,7 @@ def decode(global_id: str, *, field: str = "id") -> tuple[str, int]:
         number = int(ident)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise BadUserInput(f"{global_id!r} is not a valid id", field=field) from None
-    if type_name not in TYPES or number < 1:
+    if type_name not in TYPES or not 1 <= number <= MAX_ID:
         raise BadUserInput(f"{global_id!r} is not a valid id", field=field)
     return type_name, number
 

@@ -77,9 +77,9 @@ def decode_cursor(cursor: str, *, key: str, field: str) -> tuple[Any, ...]:
         for kind, value in zip(key, values, strict=True):
             if kind == "d" and isinstance(value, str):
                 out.append(dt.date.fromisoformat(value))
-            elif kind == "i" and isinstance(value, int) and not isinstance(value, bool):
+            elif kind == "i" and isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**31:
                 out.append(value)
-            elif kind == "s" and isinstance(value, str):
+            elif kind == "s" and isinstance(value, str) and len(value) <= 400:
                 out.append(value)
             else:
                 raise ValueError

@@ -10,7 +10,7 @@ from sqlalchemy import func, literal, or_, select, tuple_, union_all
 from strawberry.types import Info
 
 from schema import ids
-from schema.errors import BadUserInput, NotFound
+from schema.errors import BadUserInput, NotFound, article
 from schema.filters import ActorFilter, ItemFilter, actor_id, check_country, conditions, resolve, window_branches
 from schema.loaders import (
     BUILDERS,
@@ -59,7 +59,7 @@ async def _one(info: Info, type_name: str, id: strawberry.ID | None, slug: str |
     if id is not None:
         kind, ident = ids.decode(id)
         if kind != type_name:
-            raise BadUserInput(f"{id!r} is the id of a {kind}, not of a {type_name}", field="id")
+            raise BadUserInput(f"{id!r} is the id of {article(kind)}, not of {article(type_name)}", field="id")
         rows = list((await rows_by_id(info.context, type_name, {ident})).values())
     else:
         rows = await info.context.rows(select(table).where(table.c.slug == slug))

@@ -35,6 +35,58 @@ FILES = (
     ("relationship_changes.jsonl", "relationship_change"),
 )
 KIND_OF_FILE = dict(FILES)
+DATED_KEYS = {"date", "date_label", "day_order"}
+ALLOWED_KEYS: dict[str, set[str]] = {
+    "source": {"slug", "title", "publisher", "author", "url", "language", "published"},
+    "actor": {
+        "slug",
+        "name",
+        "kind",
+        "country",
+        "sectors",
+        "aliases",
+        "wikidata",
+        "external_ids",
+        "description",
+        "sources",
+    },
+    "affiliation": {"slug", "member", "organisation", "kind", "role", "start", "end", "sources"},
+    "event": {
+        "slug",
+        "title",
+        "summary",
+        "kind",
+        "mode",
+        "contexts",
+        "score",
+        "modality",
+        "cameo",
+        "place",
+        "participants",
+        "tags",
+        "sources",
+        *DATED_KEYS,
+    },
+    "statement": {
+        "slug",
+        "speaker",
+        "channel",
+        "venue",
+        "quote",
+        "language",
+        "translation",
+        "about",
+        "stance",
+        "summary",
+        "tags",
+        "sources",
+        *DATED_KEYS,
+    },
+    "reaction": {"slug", "reactor", "kind", "target", "statement", "score", "summary", "tags", "sources", *DATED_KEYS},
+    "relationship_change": {"slug", "from", "to", "delta", "cause", "explanation", "sources", *DATED_KEYS},
+}
+PLACE_KEYS = {"name", "country", "lat", "lon"}
+MAX_SLUG, MAX_TAG, MAX_INT = 120, 60, 2**31 - 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TARGET_KINDS = ("event", "statement", "reaction")
 
@@ -149,8 +201,12 @@ class _Reader:
             raise Invalid(name, f"{slug!r} is not a slug")
         return kind, slug
 
-    def unknown_keys(self) -> list[str]:
-        return sorted(set(self.data) - self.used)
+    def tags(self) -> list[str]:
+        tags = [t.strip().lower() for t in self.text_list("tags")]
+        for tag in tags:
+            if len(tag) > MAX_TAG:
+                raise Invalid("tags", f"{tag[:20]!r}… is longer than {MAX_TAG} characters")
+        return list(dict.fromkeys(tags))
 
 
 def _dated(values: dict[str, Any], when: When, r: _Reader) -> None:
@@ -167,6 +223,8 @@ def _dated(values: dict[str, Any], when: When, r: _Reader) -> None:
     order = r.get("day_order")
     if order is not None and (isinstance(order, bool) or not isinstance(order, int)):
         raise Invalid("day_order", "must be a whole number")
+    if order is not None and not -MAX_INT <= order <= MAX_INT:
+        raise Invalid("day_order", f"must lie within ±{MAX_INT}")
     values["day_order"] = order or 0
 
 
@@ -247,10 +305,16 @@ def _event(r: _Reader, p: Parsed) -> None:
     place = r.get("place") or {}
     if not isinstance(place, dict):
         raise Invalid("place", "must be an object with name, country, lat, lon")
+    for key in sorted(set(place) - PLACE_KEYS):
+        raise Invalid(f"place.{key}", "unknown field (a place has name, country, lat, lon)")
     lat, lon = place.get("lat"), place.get("lon")
     for key, value, bound in (("place.lat", lat, 90), ("place.lon", lon, 180)):
-        if value is not None and (not isinstance(value, int | float) or not -bound <= value <= bound):
+        bad_type = isinstance(value, bool) or not isinstance(value, int | float)
+        if value is not None and (bad_type or not -bound <= value <= bound):
             raise Invalid(key, f"{value!r} is not a coordinate within ±{bound}")
+    place_name = place.get("name")
+    if place_name is not None and (not isinstance(place_name, str) or len(place_name) > 200):
+        raise Invalid("place.name", "must be text of at most 200 characters")
     participants = r.get("participants") or {}
     if not isinstance(participants, dict):
         raise Invalid("participants", "must map roles to lists of actor slugs")
@@ -259,9 +323,11 @@ def _event(r: _Reader, p: Parsed) -> None:
             raise Invalid("participants", f"{role!r} is not one of: {', '.join(PARTICIPANT_ROLES)}")
         if not isinstance(slugs, list) or not all(isinstance(s, str) and SLUG.match(s) for s in slugs):
             raise Invalid(f"participants.{role}", "must be a list of actor slugs")
+        if len(set(slugs)) != len(slugs):
+            raise Invalid(f"participants.{role}", "names the same actor twice")
         p.participants.extend((role, s) for s in slugs)
     title, summary = r.text("title", max_length=300), r.text("summary", required=False)
-    p.tags = [t.lower() for t in r.text_list("tags")]
+    p.tags = r.tags()
     p.values.update(
         title=title,
         summary=summary,
@@ -290,7 +356,7 @@ def _statement(r: _Reader, p: Parsed) -> None:
     if venue:
         p.refs["venue_event_id"] = ("event", venue)
     p.about = r.slug_list("about")
-    p.tags = [t.lower() for t in r.text_list("tags")]
+    p.tags = r.tags()
     p.values.update(
         venue_event_id=None,
         channel=r.choice("channel", CHANNELS),
@@ -317,7 +383,7 @@ def _reaction(r: _Reader, p: Parsed) -> None:
     if words:
         p.refs["statement_id"] = ("statement", words)
     summary = r.text("summary", required=False)
-    p.tags = [t.lower() for t in r.text_list("tags")]
+    p.tags = r.tags()
     p.values.update(
         kind=kind,
         score=REACTION_KINDS[kind][1] if score is None else score,
@@ -382,6 +448,8 @@ def parse_data(kind: str, data: dict[str, Any], where: str) -> tuple[Parsed | No
     r.used.add("slug")
     if not isinstance(slug, str) or not SLUG.match(slug):
         return None, [f"{where}: slug: {slug!r} is not a slug (lowercase letters, digits and hyphens)"]
+    if len(slug) > MAX_SLUG:
+        return None, [f"{where}: slug: is longer than {MAX_SLUG} characters"]
     parsed = Parsed(kind=kind, slug=slug, where=where, values={"slug": slug})
     errors: list[str] = []
     try:
@@ -393,7 +461,7 @@ def parse_data(kind: str, data: dict[str, Any], where: str) -> tuple[Parsed | No
             parsed.citations = _citations(r)
         except Invalid as exc:
             errors.append(f"{where}: {exc.field}: {exc.message}")
-    errors.extend(f"{where}: {key}: unknown field" for key in r.unknown_keys())
+    errors.extend(f"{where}: {key}: unknown field" for key in sorted(set(data) - ALLOWED_KEYS[kind]))
     return (None if errors else parsed), errors
 
 

@@ -1,0 +1,166 @@
+"""No N+1: the SQL statements a query issues depend on its shape, not on how many rows its pages hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.db import make_engine
+from seeds import synthetic
+from seeds.loader import load_records
+
+NESTED_TIMELINE = """
+query ($first: Int!, $filter: ItemFilter) {
+  timeline(first: $first, filter: $filter) {
+    totalCount
+    edges {
+      cursor
+      node {
+        __typename
+        ... on Event { title date { label } participants { role actor { name } } }
+        ... on Statement { quote speaker { name } }
+        ... on Reaction { kind reactor { name citations { passage source { title } } } }
+      }
+    }
+  }
+}
+"""
+
+ITEM_SHAPE = """
+  __typename
+  ... on Event { title participants { role actor { name } } }
+  ... on Statement { quote speaker { name } }
+  ... on Reaction { kind reactor { name citations { passage source { title } } } }
+"""
+
+# The same nested shape once per item type, so every page, however small, holds every type.
+PER_TYPE_TIMELINES = (
+    "query ($first: Int!) {\n"
+    + "".join(
+        f"  {alias}: timeline(first: $first, filter: {{itemTypes: [{kind}]}}) {{ nodes {{ {ITEM_SHAPE} }} }}\n"
+        for alias, kind in [("events", "EVENT"), ("statements", "STATEMENT"), ("reactions", "REACTION")]
+    )
+    + "}\n"
+)
+
+DEEP_TIMELINE = """
+query ($first: Int!) {
+  timeline(first: $first) {
+    totalCount
+    nodes {
+      __typename
+      ... on Event {
+        title participants { role actor { name } }
+        statements { totalCount nodes { quote speaker { name } } }
+        reactions { nodes { kind reactor { name citations { source { title } } } } }
+        citations { source { title } }
+      }
+      ... on Statement {
+        quote speaker { name } venue { title } about { name }
+        reactions { nodes { kind reactor { name } } }
+      }
+      ... on Reaction {
+        kind reactor { name }
+        target { __typename ... on Event { title } ... on Statement { quote } ... on Reaction { kind } }
+        statement { quote speaker { name } }
+        reactions { nodes { kind reactor { name } } }
+      }
+    }
+  }
+}
+"""
+
+ACTORS_WITH_CONNECTIONS = """
+query ($first: Int!) {
+  actors(first: $first) {
+    nodes {
+      name
+      affiliations { role organisation { name } }
+      events(first: 3) { totalCount nodes { title } }
+      statements(first: 3) { totalCount nodes { quote } }
+      reactions(first: 3) { totalCount nodes { kind } }
+    }
+  }
+}
+"""
+
+
+def types_of(data):
+    return {edge["node"]["__typename"] for edge in data["timeline"]["edges"]}
+
+
+def warm(client):
+    """One request first, so connection set-up never counts as the query's statements."""
+    client.gql('{ actor(slug: "israel") { name } }')
+
+
+def test_per_type_nested_timelines_cost_the_same_for_2_and_10_items(client):
+    """Given the nested shape per item type, when pages of 2 and 10 are read, then the SQL statements are as many."""
+    warm(client)
+    small, small_data = client.count(PER_TYPE_TIMELINES, {"first": 2})
+    large, large_data = client.count(PER_TYPE_TIMELINES, {"first": 10})
+    assert [len(v["nodes"]) for v in small_data.values()] == [2, 2, 2]
+    assert [len(v["nodes"]) for v in large_data.values()] == [10, 9, 10]
+    assert small == large, f"2 items per type: {small} statements; 10 items per type: {large}"
+
+
+def test_mixed_nested_timeline_costs_the_same_for_3_and_10_items(client):
+    """Given the Knesset's timeline (all item types on both pages), when 3 and 10 items are read, then counts match."""
+    warm(client)
+    variables = {"filter": {"actors": ["knesset"]}}
+    small, small_data = client.count(NESTED_TIMELINE, {"first": 3, **variables})
+    large, large_data = client.count(NESTED_TIMELINE, {"first": 10, **variables})
+    assert types_of(small_data) == types_of(large_data) == {"Event", "Statement", "Reaction"}
+    assert len(large_data["timeline"]["edges"]) == large_data["timeline"]["totalCount"] == 5
+    assert small == large, f"3 items: {small} statements; 5 items: {large}"
+
+
+def test_whole_story_timeline_takes_at_most_one_statement_per_selection_set(client):
+    """Given the deep nested shape, when the whole story (36 items) is read, then SQL ≤ one per selection set."""
+    warm(client)
+    statements, data = client.count(DEEP_TIMELINE, {"first": 100})
+    assert len(data["timeline"]["nodes"]) == 36
+    selection_sets = DEEP_TIMELINE.count("{")
+    assert statements <= selection_sets, f"{statements} statements for {selection_sets} selection sets"
+
+
+def test_actors_with_nested_connections_cost_the_same_for_5_and_37_actors(client):
+    """Given actors with affiliations and three nested connections, when 5 and all 37 are read, then counts match."""
+    warm(client)
+    small, small_data = client.count(ACTORS_WITH_CONNECTIONS, {"first": 5})
+    large, large_data = client.count(ACTORS_WITH_CONNECTIONS, {"first": 100})
+    assert len(small_data["actors"]["nodes"]) == 5 and len(large_data["actors"]["nodes"]) == 37
+    saar = next(a for a in large_data["actors"]["nodes"] if a["name"] == "Gideon Sa'ar")
+    assert saar["events"]["totalCount"] == 3 and len(saar["events"]["nodes"]) == 3
+    assert small == large, f"5 actors: {small} statements; 37 actors: {large}"
+
+
+@pytest.fixture
+def synthetic_client(seeded_client):
+    """The story plus the synthetic data set of 300 events, loaded as `realign seed --synthetic 300` would."""
+    engine = make_engine(seeded_client.url)
+    try:
+        result = load_records(engine, synthetic.parsed(300))
+    finally:
+        engine.dispose()
+    assert not result.errors, result.errors
+    return seeded_client
+
+
+def test_synthetic_nested_timeline_costs_the_same_for_10_and_100_items(synthetic_client):
+    """Given 300 synthetic events on top of the story, when 10 and 100 items are read, then SQL counts match."""
+    warm(synthetic_client)
+    small, small_data = synthetic_client.count(NESTED_TIMELINE, {"first": 10})
+    large, large_data = synthetic_client.count(NESTED_TIMELINE, {"first": 100})
+    assert len(small_data["timeline"]["edges"]) == 10 and len(large_data["timeline"]["edges"]) == 100
+    assert large_data["timeline"]["totalCount"] == 36 + 300 + 150 + 150
+    assert types_of(small_data) == types_of(large_data) == {"Event", "Statement", "Reaction"}
+    assert small == large, f"10 items: {small} statements; 100 items: {large}"
+
+
+def test_synthetic_deep_timeline_costs_the_same_for_50_and_100_items(synthetic_client):
+    """Given the deep nested shape on synthetic data, when 50 and 100 items are read, then SQL counts match."""
+    warm(synthetic_client)
+    small, _ = synthetic_client.count(DEEP_TIMELINE, {"first": 50})
+    large, data = synthetic_client.count(DEEP_TIMELINE, {"first": 100})
+    assert len(data["timeline"]["nodes"]) == 100
+    assert small == large, f"50 items: {small} statements; 100 items: {large}"

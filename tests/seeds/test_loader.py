@@ -1,0 +1,335 @@
+"""The seed loader (seeds/loader.py, seeds/format.py, api/services/records.py): all or nothing, idempotent."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from api.db import make_engine
+from seeds.format import FILES
+from seeds.loader import STORY, load_dir
+from tests.support import count, story_lines
+
+KINDS = [kind for _, kind in FILES]
+RECORD_TABLES = KINDS  # each record type has a table of the same name
+CHILD_TABLES = ["citation", "event_participant", "event_tag", "statement_about", "statement_tag", "reaction_tag"]
+ERROR_LINE = re.compile(r"^(?P<where>.+:\d+): (?P<field>[\w.]+): (?P<message>.+)$")
+
+
+def snapshot(engine: Engine) -> dict[str, dict[str, tuple[Any, ...]]]:
+    """Every record's id, version and updated_at by slug, per record table."""
+    out: dict[str, dict[str, tuple[Any, ...]]] = {}
+    with engine.connect() as conn:
+        for table in RECORD_TABLES:
+            rows = conn.execute(text(f"SELECT slug, id, version, updated_at FROM {table}"))
+            out[table] = {slug: (ident, version, updated) for slug, ident, version, updated in rows}
+        rows = conn.execute(text("SELECT id, version, updated_at FROM citation"))
+        out["citation"] = {str(ident): (ident, version, updated) for ident, version, updated in rows}
+    return out
+
+
+def story_copy(tmp_path: Path) -> Path:
+    """A writable copy of the story folder."""
+    folder = tmp_path / "story"
+    shutil.copytree(STORY, folder)
+    return folder
+
+
+def write_jsonl(folder: Path, name: str, lines: list[Any]) -> Path:
+    """Write seed lines (dicts are dumped as JSON, strings written as they are)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(
+        "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_story_loads_every_record(database_url):
+    """Given an empty database, when the story is loaded, then every line of every file is inserted."""
+    engine = make_engine(database_url)
+    try:
+        result = load_dir(engine)
+        assert result.errors == []
+        assert result.counts is not None
+        for kind in KINDS:
+            expected = len(story_lines(kind))
+            assert expected > 0
+            assert result.counts.inserted[kind] == expected, kind
+            assert result.counts.updated[kind] == 0 and result.counts.unchanged[kind] == 0
+            assert count(engine, kind) == expected, kind
+    finally:
+        engine.dispose()
+
+
+def test_second_load_changes_nothing(seeded_engine):
+    """Given a seeded database, when the story is loaded again, then no version or updated_at changes."""
+    before = snapshot(seeded_engine)
+    children = {table: count(seeded_engine, table) for table in CHILD_TABLES}
+    result = load_dir(seeded_engine)
+    assert result.errors == []
+    assert result.counts is not None
+    for kind in KINDS:
+        assert result.counts.unchanged[kind] == result.counts.total(kind) == len(story_lines(kind)), kind
+        assert result.counts.inserted[kind] == 0 and result.counts.updated[kind] == 0, kind
+    assert snapshot(seeded_engine) == before
+    assert {table: count(seeded_engine, table) for table in CHILD_TABLES} == children
+
+
+def test_editing_one_summary_updates_only_that_record(seeded_engine, tmp_path):
+    """Given one event's summary edited, when reloaded, then only that event changes and its version bumps."""
+    folder = story_copy(tmp_path)
+    events = story_lines("event", folder)
+    target = next(e for e in events if e["slug"] == "knesset-taiwan-petition-2025-07")
+    target["summary"] = target["summary"] + " (Edited.)"
+    write_jsonl(folder, "events.jsonl", events)
+    before = snapshot(seeded_engine)
+
+    result = load_dir(seeded_engine, folder)
+
+    assert result.errors == []
+    assert result.counts is not None
+    assert result.counts.updated["event"] == 1
+    assert sum(result.counts.updated[k] for k in KINDS) == 1
+    assert sum(result.counts.inserted[k] for k in KINDS) == 0
+    after = snapshot(seeded_engine)
+    old_id, old_version, old_updated = before["event"][target["slug"]]
+    new_id, new_version, new_updated = after["event"][target["slug"]]
+    assert (new_id, new_version) == (old_id, old_version + 1)
+    assert new_updated > old_updated
+    after["event"].pop(target["slug"])
+    before["event"].pop(target["slug"])
+    assert after == before
+    with seeded_engine.connect() as conn:
+        summary = conn.execute(
+            text("SELECT summary FROM event WHERE slug = :slug"), {"slug": target["slug"]}
+        ).scalar_one()
+    assert summary.endswith("(Edited.)")
+
+
+def test_changing_a_child_list_updates_the_parent(seeded_engine, tmp_path):
+    """Given a story copy with one event's tags changed, when reloaded, then that event is updated with its new tags."""
+    folder = story_copy(tmp_path)
+    events = story_lines("event", folder)
+    target = next(e for e in events if e["slug"] == "gaza-war")
+    target["tags"] = [*target["tags"], "ceasefire-talks"]
+    write_jsonl(folder, "events.jsonl", events)
+    before = snapshot(seeded_engine)
+
+    result = load_dir(seeded_engine, folder)
+
+    assert result.counts is not None and result.counts.updated["event"] == 1
+    assert snapshot(seeded_engine)["event"]["gaza-war"][1] == before["event"]["gaza-war"][1] + 1
+    with seeded_engine.connect() as conn:
+        tags = set(
+            conn.execute(
+                text("SELECT tag FROM event_tag JOIN event ON event.id = event_id WHERE slug = 'gaza-war'")
+            ).scalars()
+        )
+    assert tags == {t.lower() for t in target["tags"]}
+
+
+def test_references_may_point_at_records_already_in_the_database(seeded_engine, tmp_path):
+    """Given a folder whose only reaction refers to story records by slug, when loaded, then it is inserted."""
+    folder = tmp_path / "more"
+    reaction = {
+        "slug": "taiwan-thanks-saar",
+        "reactor": "taiwan",
+        "kind": "thanks",
+        "target": {"statement": "saar-unsc-on-russian-representative"},
+        "date": "2025-08-07",
+        "sources": [{"source": "ny-sun-coalition-of-the-beleaguered"}],
+    }
+    write_jsonl(folder, "reactions.jsonl", [reaction])
+
+    result = load_dir(seeded_engine, folder)
+
+    assert result.errors == []
+    assert result.counts is not None and result.counts.inserted["reaction"] == 1
+    assert count(seeded_engine, "reaction") == len(story_lines("reaction")) + 1
+
+
+def _base_records(folder: Path) -> None:
+    write_jsonl(folder, "sources.jsonl", [{"slug": "report", "title": "A report"}])
+
+
+BAD_ACTORS = [
+    {"slug": "israel", "name": "Israel", "kind": "state", "country": "ISR"},
+    {"slug": "taiwan", "name": "Taiwan", "kind": "state", "country": "TWN"},
+    '{"slug": "broken", "name": ',
+    {"slug": "painted", "name": "Painted", "kind": "state", "colour": "blue"},
+    {"slug": "empire", "name": "Empire", "kind": "empire"},
+    {"slug": "israel", "name": "Israel again", "kind": "state"},
+]
+BAD_EVENTS = [
+    {"slug": "meeting", "kind": "CONSULT", "date": "2025-08-01", "title": "A meeting"},
+    {"slug": "no-such-day", "kind": "AGREE", "date": "2025-02-30", "title": "An accord"},
+]
+BAD_STATEMENTS = [
+    {"slug": "ghost-speech", "speaker": "nobody-at-all", "date": "2025-08-05", "channel": "speech", "quote": "Boo."},
+]
+BAD_REACTIONS = [
+    {
+        "slug": "two-targets",
+        "reactor": "israel",
+        "kind": "thanks",
+        "date": "2025-08-06",
+        "target": {"event": "meeting", "statement": "ghost-speech"},
+    },
+]
+BAD_CHANGES = [
+    {
+        "slug": "too-warm",
+        "from": "israel",
+        "to": "taiwan",
+        "date": "2025-08-06",
+        "delta": 11,
+        "cause": {"event": "meeting"},
+        "explanation": "Too much.",
+    },
+]
+# file, line, field of every bad record in the folder above
+EXPECTED_BAD = [
+    ("actors.jsonl", 3, "json"),
+    ("actors.jsonl", 4, "colour"),
+    ("actors.jsonl", 5, "kind"),
+    ("actors.jsonl", 6, "slug"),
+    ("events.jsonl", 2, "date"),
+    ("statements.jsonl", 1, "speaker"),
+    ("reactions.jsonl", 1, "target"),
+    ("relationship_changes.jsonl", 1, "delta"),
+]
+
+
+@pytest.fixture
+def bad_folder(tmp_path: Path) -> Path:
+    """A seed folder with bad lines in several files (and good lines around them)."""
+    folder = tmp_path / "bad"
+    _base_records(folder)
+    write_jsonl(folder, "actors.jsonl", BAD_ACTORS)
+    write_jsonl(folder, "events.jsonl", BAD_EVENTS)
+    write_jsonl(folder, "statements.jsonl", BAD_STATEMENTS)
+    write_jsonl(folder, "reactions.jsonl", BAD_REACTIONS)
+    write_jsonl(folder, "relationship_changes.jsonl", BAD_CHANGES)
+    return folder
+
+
+def test_bad_folder_reports_every_bad_record(engine, bad_folder):
+    """Given eight bad records in five files, when loaded, then each has a `path:line: field: message` error."""
+    result = load_dir(engine, bad_folder)
+
+    assert result.counts is None
+    for error in result.errors:
+        assert ERROR_LINE.match(error), error
+    for name, line, field in EXPECTED_BAD:
+        prefix = f"{bad_folder / name}:{line}: {field}: "
+        assert any(e.startswith(prefix) for e in result.errors), f"no error {prefix!r} in:\n" + "\n".join(result.errors)
+    located = {ERROR_LINE.match(e)["where"] for e in result.errors}  # type: ignore[index]
+    assert located == {f"{bad_folder / name}:{line}" for name, line, _ in EXPECTED_BAD}
+
+
+@pytest.mark.parametrize(
+    ("field", "fragment"),
+    [("kind", "'empire' is not one of"), ("date", "not a real date"), ("delta", "outside -10")],
+)
+def test_bad_folder_messages_say_what_is_wrong(engine, bad_folder, field, fragment):
+    """Given the bad folder, when loaded, then each message explains the problem in words."""
+    result = load_dir(engine, bad_folder)
+    messages = [m["message"] for e in result.errors if (m := ERROR_LINE.match(e)) and m["field"] == field]
+    assert any(fragment in message for message in messages), result.errors
+
+
+def test_bad_folder_writes_nothing(engine, bad_folder):
+    """Given a folder with good and bad records, when loaded into an empty database, then no table gets a row."""
+    result = load_dir(engine, bad_folder)
+    assert result.errors
+    for table in [*RECORD_TABLES, *CHILD_TABLES]:
+        assert count(engine, table) == 0, table
+
+
+def test_bad_records_leave_a_seeded_database_untouched(seeded_engine, tmp_path):
+    """Given the story with one edit and one bad line, when loaded, then nothing at all is written."""
+    folder = story_copy(tmp_path)
+    events = story_lines("event", folder)
+    events[0]["summary"] = "Changed."
+    events.append({"slug": "bad-kind", "kind": "PARTY", "date": "2025", "title": "Bad"})
+    write_jsonl(folder, "events.jsonl", events)
+    before = snapshot(seeded_engine)
+
+    result = load_dir(seeded_engine, folder)
+
+    assert [e for e in result.errors if e.startswith(f"{folder / 'events.jsonl'}:{len(events)}: kind: ")]
+    assert snapshot(seeded_engine) == before
+
+
+def test_duplicate_slug_names_its_first_use(engine, tmp_path):
+    """Given a slug used twice in one file, when loaded, then the second use names the first."""
+    folder = tmp_path / "dup"
+    path = write_jsonl(
+        folder,
+        "actors.jsonl",
+        [{"slug": "same", "name": "One", "kind": "state"}, {"slug": "same", "name": "Two", "kind": "state"}],
+    )
+    result = load_dir(engine, folder)
+    assert result.errors == [f"{path}:2: slug: 'same' is already used at {path}:1"]
+
+
+def test_folder_without_seed_files_is_an_error(engine, tmp_path):
+    """Given a folder with no seed files, when loaded, then the error says which files were expected."""
+    result = load_dir(engine, tmp_path)
+    assert len(result.errors) == 1 and "no seed files" in result.errors[0]
+    assert "actors.jsonl" in result.errors[0]
+
+
+def test_errors_name_only_fields_that_are_wrong(engine, tmp_path):
+    """Given a full event whose date alone is bad, when loaded, then the only error is about the date."""
+    folder = tmp_path / "one-bad"
+    _base_records(folder)
+    write_jsonl(folder, "actors.jsonl", BAD_ACTORS[:2])
+    event = {
+        "slug": "no-such-day",
+        "title": "An accord",
+        "summary": "Two states agree.",
+        "kind": "AGREE",
+        "date": "2025-02-30",
+        "place": {"name": "Jerusalem", "country": "ISR"},
+        "participants": {"initiator": ["israel"], "target": ["taiwan"]},
+        "tags": ["accord"],
+        "sources": [{"source": "report"}],
+    }
+    path = write_jsonl(folder, "events.jsonl", [event])
+    result = load_dir(engine, folder)
+    assert [ERROR_LINE.match(e)["field"] for e in result.errors] == ["date"], result.errors  # type: ignore[index]
+    assert result.errors[0].startswith(f"{path}:1: date: ")
+
+
+# Values the database cannot hold must be caught while validating, like every other problem, so that the
+# load reports `path:line: field: message` on both backends instead of an exception from the database
+# (PostgreSQL) or a silent acceptance (SQLite, which does not enforce VARCHAR lengths).
+OUT_OF_BOUNDS = {
+    "tag-longer-than-60": ("tags", {"tags": ["x" * 61]}),
+    "place-name-longer-than-200": ("place.name", {"place": {"name": "x" * 201}}),
+    "slug-longer-than-120": ("slug", {"slug": "e" * 121}),
+    "same-actor-twice-in-a-role": ("participants.initiator", {"participants": {"initiator": ["israel", "israel"]}}),
+    "day-order-beyond-int32": ("day_order", {"day_order": 2**40}),
+    "latitude-true": ("place.lat", {"place": {"lat": True}}),
+}
+
+
+@pytest.mark.parametrize("case", list(OUT_OF_BOUNDS))
+def test_values_the_database_cannot_hold_are_validation_errors(engine, tmp_path, case):
+    """Given an event with a value too big for its column, when loaded, then it is a `path:line: field:` error."""
+    field, override = OUT_OF_BOUNDS[case]
+    folder = tmp_path / case
+    write_jsonl(folder, "actors.jsonl", BAD_ACTORS[:2])
+    path = write_jsonl(folder, "events.jsonl", [{**BAD_EVENTS[0], **override}])
+    result = load_dir(engine, folder)
+    assert [e for e in result.errors if e.startswith(f"{path}:1: {field}: ")], result.errors
+    assert count(engine, "event") == 0

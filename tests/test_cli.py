@@ -1,0 +1,163 @@
+"""The `realign` command (api/cli.py), run as a user types it: the installed executable, REALIGN_DATABASE_URL set."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from alembic.script import ScriptDirectory
+from click.testing import CliRunner, Result
+from sqlalchemy import inspect
+
+from api.cli import main
+from api.db import make_engine
+from seeds.format import FILES
+from tests.seeds.test_loader import BAD_ACTORS, BAD_CHANGES, BAD_EVENTS, BAD_REACTIONS, BAD_STATEMENTS, EXPECTED_BAD
+from tests.seeds.test_loader import write_jsonl as write_seed_file
+from tests.support import alembic_config, count, run_realign, story_lines
+
+KINDS = [kind for _, kind in FILES]
+COUNT_LINE = re.compile(
+    r"^(?P<kind>[a-z_]+)s\s+(?P<total>\d+)\s+\(new (?P<new>\d+), updated (?P<updated>\d+), "
+    r"unchanged (?P<unchanged>\d+)\)$"
+)
+
+
+def counts(stdout: str) -> dict[str, dict[str, int]]:
+    """The per-type counts `realign seed` printed, by record type."""
+    out = {}
+    for line in stdout.splitlines():
+        if m := COUNT_LINE.match(line.strip()):
+            out[m["kind"]] = {k: int(m[k]) for k in ("total", "new", "updated", "unchanged")}
+    return out
+
+
+def no_traceback(result) -> None:
+    """Assert a command's output shows no Python traceback."""
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+
+
+def test_upgrade_then_seed_prints_counts(blank_url):
+    """Given an empty database, when `db upgrade`, `db current`, `seed` run, then it is at head, all new."""
+    upgraded = run_realign("db", "upgrade", url=blank_url)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "database at head" in upgraded.stdout
+    current = run_realign("db", "current", url=blank_url)
+    head = ScriptDirectory.from_config(alembic_config(blank_url)).get_current_head()
+    assert current.returncode == 0 and f"{head} (head)" in current.stdout, current.stderr
+
+    seeded = run_realign("seed", url=blank_url)
+
+    assert seeded.returncode == 0, seeded.stderr
+    no_traceback(seeded)
+    printed = counts(seeded.stdout)
+    assert set(printed) == set(KINDS), seeded.stdout
+    for kind in KINDS:
+        lines = len(story_lines(kind))
+        assert printed[kind] == {"total": lines, "new": lines, "updated": 0, "unchanged": 0}, kind
+    assert re.search(r"^loaded in \d+\.\ds$", seeded.stdout, re.M)
+
+
+def test_second_seed_prints_new_0(seeded_url):
+    """Given a seeded database, when `realign seed` runs again, then every type shows new 0 and nothing changes."""
+    result = run_realign("seed", url=seeded_url)
+
+    assert result.returncode == 0, result.stderr
+    printed = counts(result.stdout)
+    assert set(printed) == set(KINDS)
+    for kind in KINDS:
+        assert "new 0" in next(line for line in result.stdout.splitlines() if line.startswith(f"{kind}s "))
+        assert printed[kind]["updated"] == 0
+        assert printed[kind]["unchanged"] == printed[kind]["total"] == len(story_lines(kind))
+
+
+def test_seed_bad_folder_reports_every_problem_on_stderr(database_url, tmp_path):
+    """Given bad seed lines, when `realign seed --path` runs, then it fails listing each `file:line: field: msg`."""
+    folder = tmp_path / "bad"
+    write_seed_file(folder, "sources.jsonl", [{"slug": "report", "title": "A report"}])
+    write_seed_file(folder, "actors.jsonl", BAD_ACTORS)
+    write_seed_file(folder, "events.jsonl", BAD_EVENTS)
+    write_seed_file(folder, "statements.jsonl", BAD_STATEMENTS)
+    write_seed_file(folder, "reactions.jsonl", BAD_REACTIONS)
+    write_seed_file(folder, "relationship_changes.jsonl", BAD_CHANGES)
+
+    result = run_realign("seed", "--path", str(folder), url=database_url)
+
+    assert result.returncode != 0
+    no_traceback(result)
+    errors = result.stderr.splitlines()
+    for name, line, field in EXPECTED_BAD:
+        prefix = f"{folder / name}:{line}: {field}: "
+        assert any(e.startswith(prefix) for e in errors), f"{prefix!r} missing from stderr:\n{result.stderr}"
+    assert "nothing was written" in result.stderr
+    engine = make_engine(database_url)
+    try:
+        assert all(count(engine, kind) == 0 for kind in KINDS)
+    finally:
+        engine.dispose()
+
+
+def test_synthetic_loads_and_reloads_unchanged(database_url):
+    """Given an empty database, when `realign seed --synthetic 200` runs twice, then the second run changes nothing."""
+    first = run_realign("seed", "--synthetic", "200", url=database_url)
+    assert first.returncode == 0, first.stderr
+    loaded = counts(first.stdout)
+    assert loaded["event"] == {"total": 200, "new": 200, "updated": 0, "unchanged": 0}
+    assert all(c["new"] == c["total"] > 0 for c in loaded.values())
+
+    second = run_realign("seed", "--synthetic", "200", url=database_url)
+
+    assert second.returncode == 0, second.stderr
+    again = counts(second.stdout)
+    assert set(again) == set(loaded)
+    for kind, numbers in again.items():
+        assert numbers == {"total": loaded[kind]["total"], "new": 0, "updated": 0, "unchanged": numbers["total"]}
+    engine = make_engine(database_url)
+    try:
+        for kind, numbers in loaded.items():
+            assert count(engine, kind) == numbers["total"], kind
+    finally:
+        engine.dispose()
+
+
+# The commands below are run in-process (click's runner): the same code path, without a process start-up.
+
+
+def invoke(*args: str) -> Result:
+    """Run a `realign` command in-process."""
+    return CliRunner().invoke(main, list(args))
+
+
+def test_db_downgrade_to_base(database_url):
+    """Given a database at head, when `realign db downgrade base` runs, then only alembic_version is left."""
+    down = invoke("--database-url", database_url, "db", "downgrade", "base")
+    assert down.exit_code == 0, down.output
+    assert "database at base" in down.stdout
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            assert inspect(conn).get_table_names() == ["alembic_version"]
+    finally:
+        engine.dispose()
+
+
+def test_db_upgrade_works_from_any_folder(blank_url, tmp_path, monkeypatch):
+    """Given a folder without alembic.ini, when `realign db upgrade` runs there, then the migrations apply."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke("--database-url", blank_url, "db", "upgrade")
+    assert result.exit_code == 0, result.output
+    assert "database at head" in result.stdout
+
+
+@pytest.mark.parametrize("case", ["unsupported-url", "unreachable-server", "not-migrated"])
+def test_operator_mistakes_end_in_a_clear_error(case, tmp_path):
+    """Given a bad database setting, when `realign seed` runs, then it fails with a one-line error."""
+    url = {
+        "unsupported-url": "mysql://user@localhost/realign",
+        "unreachable-server": "postgresql://postgres@127.0.0.1:1/realign",
+        "not-migrated": f"sqlite:///{tmp_path / 'empty.db'}",
+    }[case]
+    result = invoke("--database-url", url, "seed")
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Error:" in result.stderr
