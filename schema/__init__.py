@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -19,6 +20,7 @@ from strawberry.extensions import (
 
 from api.settings import Settings
 from schema import loaders  # noqa: F401 - registers the relation fetchers
+from schema.context import ReleaseConnection
 from schema.errors import PublicError
 from schema.queries import Query
 from schema.types.nodes import Actor, Affiliation, Event, Reaction, RelationshipChange, Source, Statement
@@ -88,9 +90,21 @@ class Schema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with the limits and caches the settings ask for."""
     settings = settings or Settings()
+    # The limit rules are built once: a new rule class per request would defeat the validation cache.
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+
+    class Limits(AddValidationRules):
+        """Query depth and alias limits, as validation rules."""
+
+        def __init__(self) -> None:
+            super().__init__(rules)
+
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        ReleaseConnection,
+        Limits,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
