@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -48,6 +49,8 @@ def _head_revision() -> str | None:
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI application for the given settings (default: from the environment)."""
     settings = settings or get_settings()
+    # A page allocates many small objects; the default collector thresholds make it scan them over and over.
+    gc.set_threshold(100_000, 50, 100)
     engine = make_async_engine(
         settings.database_url,
         connect_timeout=settings.db_connect_timeout,
