@@ -175,6 +175,60 @@ def serve(settings: Settings, host: str | None, port: int | None, workers: int |
     )
 
 
+@main.group(cls=FriendlyGroup)
+def token() -> None:
+    """API tokens for writes (editor) and administration (admin)."""
+
+
+@token.command("create")
+@click.option("--name", required=True, help="Who or what the token is for (unique).")
+@click.option("--role", type=click.Choice(["reader", "editor", "admin"]), default="editor", show_default=True)
+@click.pass_obj
+def token_create(settings: Settings, name: str, role: str) -> None:
+    """Create a token; it is printed once and stored only as a hash."""
+    from api.db import make_engine
+    from api.services import tokens
+
+    engine = make_engine(settings.database_url)
+    with engine.begin() as conn:
+        value = tokens.create(conn, name=name, role=role)
+    engine.dispose()
+    click.echo(value)
+    click.echo(f"created {role} token {name!r}; send it as `Authorization: Bearer <token>`", err=True)
+
+
+@token.command("revoke")
+@click.argument("name")
+@click.pass_obj
+def token_revoke(settings: Settings, name: str) -> None:
+    """Revoke the token called NAME."""
+    from api.db import make_engine
+    from api.services import tokens
+
+    engine = make_engine(settings.database_url)
+    with engine.begin() as conn:
+        done = tokens.revoke(conn, name=name)
+    engine.dispose()
+    if not done:
+        raise click.ClickException(f"no live token named {name!r}")
+    click.echo(f"revoked {name!r}")
+
+
+@token.command("list")
+@click.pass_obj
+def token_list(settings: Settings) -> None:
+    """List tokens (names and roles; the tokens themselves are never stored)."""
+    from api.db import make_engine
+    from api.services import tokens
+
+    engine = make_engine(settings.database_url)
+    with engine.connect() as conn:
+        for row in tokens.listing(conn):
+            state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "live"
+            click.echo(f"{row.name:30} {row.role:7} created {row.created_at:%Y-%m-%d %H:%M}  {state}")
+    engine.dispose()
+
+
 @main.group("schema", cls=FriendlyGroup)
 def schema_group() -> None:
     """The GraphQL schema as SDL."""

@@ -1,5 +1,6 @@
 """All tables; importing this package registers them on ``SQLModel.metadata``."""
 
+from api.models.access import ApiToken, AuditEntry
 from api.models.actors import Actor, Affiliation
 from api.models.base import Record, utcnow
 from api.models.events import Event, EventParticipant, EventTag
@@ -10,6 +11,8 @@ from api.models.statements import Statement, StatementAbout, StatementTag
 from api.models.sync import Tombstone
 
 __all__ = [
+    "ApiToken",
+    "AuditEntry",
     "Actor",
     "Affiliation",
     "Citation",

@@ -1,0 +1,71 @@
+"""API tokens: created with a role, shown once, stored only as a SHA-256 hash, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from api.models import ApiToken, utcnow
+from api.models.access import ROLES
+
+TOKENS = ApiToken.__table__  # type: ignore[attr-defined]
+PREFIX = "rlg_"
+RANK = {"anonymous": 0, "reader": 1, "editor": 2, "admin": 3}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a token's id, name and role, or anonymous."""
+
+    token_id: int | None
+    name: str
+    role: str
+
+    def allows(self, role: str) -> bool:
+        """Whether this principal's role is at least ``role``."""
+        return RANK[self.role] >= RANK[role]
+
+
+ANONYMOUS = Principal(None, "anonymous", "anonymous")
+
+
+def digest(token: str) -> str:
+    """The stored form of a token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create(conn: Connection, *, name: str, role: str) -> str:
+    """Create a token and return it (the only time it is visible)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if not name.strip():
+        raise ValueError("a token needs a name")
+    if conn.execute(select(TOKENS.c.id).where(TOKENS.c.name == name)).first():
+        raise ValueError(f"a token named {name!r} already exists")
+    token = PREFIX + secrets.token_urlsafe(32)
+    conn.execute(insert(TOKENS).values(name=name, role=role, token_hash=digest(token), created_at=utcnow()))
+    return token
+
+
+def revoke(conn: Connection, *, name: str) -> bool:
+    """Revoke the token with this name; False if there is no such live token."""
+    done = conn.execute(
+        update(TOKENS).where(TOKENS.c.name == name, TOKENS.c.revoked_at.is_(None)).values(revoked_at=utcnow())
+    )
+    return done.rowcount == 1
+
+
+def listing(conn: Connection) -> list[Any]:
+    """Every token's name, role, creation and revocation time (never the token)."""
+    return list(conn.execute(select(TOKENS.c.name, TOKENS.c.role, TOKENS.c.created_at, TOKENS.c.revoked_at)))
+
+
+def lookup_statement(token: str) -> Any:
+    """The SELECT that finds a live token's principal."""
+    return select(TOKENS.c.id, TOKENS.c.name, TOKENS.c.role).where(
+        TOKENS.c.token_hash == digest(token), TOKENS.c.revoked_at.is_(None)
+    )
