@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
@@ -31,12 +31,49 @@ class GraphQLView(GraphQL):
         self.engine = engine
 
     async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
+        response.realign_request = request
         return Context(engine=self.engine, settings=self.settings, request=request, response=response)
 
     async def process_result(self, request: Any, result: Any) -> Any:
         for error in result.errors or ():
             request_error_code(error)
-        return await super().process_result(request, result)
+        processed = await super().process_result(request, result)
+        if result.data is None and result.errors and all(e.path is None for e in result.errors):
+            # A request error (syntax, validation, variables): no execution happened, so no `data` entry.
+            processed.pop("data", None)
+            request.state.graphql_request_error = True
+        return processed
+
+    def create_response(self, response_data: Any, sub_response: Any) -> Response:
+        """GraphQL over HTTP: `application/graphql-response+json` when the client accepts it, and then a 400
+        for a request error; `application/json` (always 200) for legacy clients."""
+        response = super().create_response(response_data, sub_response)
+        request = getattr(sub_response, "realign_request", None)
+        if request is not None and _accepts_graphql_response(request.headers.get("accept", "")):
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+            if getattr(request.state, "graphql_request_error", False) and response.status_code == 200:
+                response.status_code = 400
+        return response
+
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+def _accepts_graphql_response(accept: str) -> bool:
+    """Whether the Accept header prefers (or only allows) the GraphQL response media type over JSON."""
+    best: tuple[float, str] | None = None
+    for part in accept.split(","):
+        media, *params = [p.strip() for p in part.split(";")]
+        quality = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        if media in (GRAPHQL_RESPONSE, "application/json") and (best is None or quality > best[0]):
+            best = (quality, media)
+    return best is not None and best[1] == GRAPHQL_RESPONSE and best[0] > 0
 
 
 def _head_revision() -> str | None:

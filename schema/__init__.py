@@ -20,12 +20,19 @@ from strawberry.extensions import (
 
 from api.settings import Settings
 from schema import loaders  # noqa: F401 - registers the relation fetchers
+from schema.audit import AuditQuery
 from schema.context import ReleaseConnection
 from schema.errors import PublicError
-from schema.queries import Query
+from schema.mutations import Mutation
+from schema.queries import ReadQuery
 from schema.types.nodes import Actor, Affiliation, Event, Reaction, RelationshipChange, Source, Statement
 
 log = logging.getLogger("realign.errors")
+
+
+@strawberry.type(description="Read the story: actors, events, statements, reactions, timelines, relationships.")
+class Query(ReadQuery, AuditQuery):
+    pass
 
 
 LIMITS = {"depth": "depth", "alias": "aliases", "token": "tokens", "cost": "nodes"}
@@ -116,6 +123,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     return Schema(
         query=Query,
+        mutation=Mutation,
         types=[Actor, Affiliation, Event, Statement, Reaction, RelationshipChange, Source],
         extensions=extensions,
     )

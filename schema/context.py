@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 from strawberry.extensions import SchemaExtension
 
+from api.services.mutations import WriteError
+from api.services.tokens import ANONYMOUS, Principal, lookup_statement
 from api.settings import Settings
-from schema.errors import ServiceUnavailable
+from schema.errors import Forbidden, PublicError, ServiceUnavailable, Unauthenticated
+
+T = TypeVar("T")
+
+
+def camel_path(name: str | None) -> str | None:
+    """A seed-format field path as the GraphQL input's (``day_order`` → ``dayOrder``, ``place.lat``)."""
+    if name is None:
+        return None
+    out = []
+    for part in name.split("."):
+        head, *rest = part.split("_")
+        out.append(head + "".join(p.title() for p in rest))
+    return ".".join(out)
 
 
 @dataclass
@@ -27,6 +43,7 @@ class Context:
     statements: int = field(default=0)
     _conn: AsyncConnection | None = field(default=None, repr=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    _principal: Principal | None = field(default=None, repr=False)
 
     async def rows(self, statement: Executable) -> list[Any]:
         """Run one read and return its rows; an unreachable database becomes SERVICE_UNAVAILABLE."""
@@ -39,16 +56,66 @@ class Context:
                 result = await self._conn.execute(statement)
                 return list(result.all())
         except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError, OSError, TimeoutError) as exc:
-            await self.close()
+            await self._close_unlocked()
             raise ServiceUnavailable("the database is unavailable right now; try again shortly") from exc
         except sa_exc.DBAPIError as exc:
             if exc.connection_invalidated:
-                await self.close()
+                await self._close_unlocked()
                 raise ServiceUnavailable("the database connection was lost; try again shortly") from exc
             raise
 
+    async def principal(self) -> Principal:
+        """Who sent the request: the bearer token's principal, or anonymous (cached for the request)."""
+        if self._principal is not None:
+            return self._principal
+        header = self.request.headers.get("authorization", "") if self.request is not None else ""
+        scheme, _, token = header.partition(" ")
+        if not header:
+            self._principal = ANONYMOUS
+        elif scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("the Authorization header must be `Bearer <token>`")
+        else:
+            rows = await self.rows(lookup_statement(token.strip()))
+            if not rows:
+                raise Unauthenticated("this token is unknown or revoked")
+            self._principal = Principal(rows[0].id, rows[0].name, rows[0].role)
+        return self._principal
+
+    async def require(self, role: str) -> Principal:
+        """The principal, if its role is at least ``role``; UNAUTHENTICATED or FORBIDDEN otherwise."""
+        who = await self.principal()
+        if who.role == "anonymous":
+            raise Unauthenticated(f"this needs a token with the {role} role: send `Authorization: Bearer <token>`")
+        if not who.allows(role):
+            raise Forbidden(f"this needs the {role} role; the token {who.name!r} is a {who.role}")
+        return who
+
+    async def write(self, work: Callable[[Connection], T]) -> T:
+        """Run a synchronous write service in one transaction of its own; map its failures to public errors."""
+        async with self._lock:
+            await self._close_unlocked()  # a fresh snapshot for the write and for the reads after it
+            try:
+                async with asyncio.timeout(self.settings.execution_timeout):
+                    async with self.engine.begin() as conn:
+                        return await conn.run_sync(work)
+            except WriteError as error:
+                extra = dict(error.extra)
+                if "problems" in extra:
+                    extra["problems"] = [{**p, "field": camel_path(p["field"])} for p in extra["problems"]]
+                raise PublicError.of(error.code, error.message, field=camel_path(error.field), **extra) from None
+            except sa_exc.IntegrityError as exc:
+                raise PublicError.of(
+                    "CONFLICT", "the write collided with another one (a slug or reference changed meanwhile); retry"
+                ) from exc
+            except (sa_exc.OperationalError, sa_exc.InterfaceError, OSError, TimeoutError) as exc:
+                raise ServiceUnavailable("the database is unavailable right now; nothing was written") from exc
+
     async def close(self) -> None:
         """Give the connection back to the pool (end of the request)."""
+        async with self._lock:
+            await self._close_unlocked()
+
+    async def _close_unlocked(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
             try:

@@ -17,6 +17,16 @@ class PublicError(Exception):
             self.extensions["field"] = field
 
 
+def _of(code: str, message: str, *, field: str | None = None, **extra: Any) -> PublicError:
+    error = PublicError(message, field=field, **extra)
+    error.code = code
+    error.extensions["code"] = code
+    return error
+
+
+PublicError.of = staticmethod(_of)  # type: ignore[attr-defined]
+
+
 class BadUserInput(PublicError):
     """An argument is malformed or out of range."""
 

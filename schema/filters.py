@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,10 @@ class ItemFilter:
     item_types: list[TimelineItemType] | None = strawberry.field(
         default=None, description="Only these kinds of item (timeline only)."
     )
+    updated_since: dt.datetime | None = strawberry.field(
+        default=None,
+        description="Only items created or changed at or after this time (for syncing; see `deletedSince`).",
+    )
 
 
 @strawberry.input(description="Narrows a list of actors.")
@@ -59,6 +64,9 @@ class ActorFilter:
     country: str | None = strawberry.field(default=None, description="ISO 3166-1 alpha-3 country code.")
     search: str | None = strawberry.field(
         default=None, description="Case-insensitive text in the name, slug or aliases."
+    )
+    updated_since: dt.datetime | None = strawberry.field(
+        default=None, description="Only actors created or changed at or after this time (for syncing)."
     )
 
 
@@ -75,6 +83,14 @@ class Resolved:
     country: str | None = None
     search: str | None = None
     item_types: set[str] | None = None
+    updated_since: Any = None
+
+
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A time in UTC (a time without zone is taken as UTC), as the database keeps them."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def _like(term: str) -> str:
@@ -147,6 +163,7 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
         out.search = term
     if given.item_types is not None:
         out.item_types = {t.value for t in given.item_types}
+    out.updated_since = utc(given.updated_since)
     return out
 
 
@@ -202,6 +219,8 @@ def conditions(kind: str, table: Any, f: Resolved) -> list[Any]:
             out.extend(involves(kind, table, [i]) for i in dict.fromkeys(f.actor_ids))
         else:
             out.append(involves(kind, table, f.actor_ids))
+    if f.updated_since is not None:
+        out.append(table.c.updated_at >= f.updated_since)
     if f.kinds is not None:
         if kind == "event":
             out.append(table.c.kind.in_([k.upper() for k in f.kinds if k.upper() in EVENT_KINDS]))

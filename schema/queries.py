@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from schema import ids
 from schema.errors import BadUserInput, NotFound, article
-from schema.filters import ActorFilter, ItemFilter, actor_id, check_country, conditions, resolve, window_branches
+from schema.filters import ActorFilter, ItemFilter, actor_id, check_country, conditions, resolve, utc, window_branches
 from schema.loaders import (
     BUILDERS,
     DATED_KEY,
@@ -128,8 +128,8 @@ async def _dated_list(
     return connection
 
 
-@strawberry.type(description="Read the story: actors, events, statements, reactions, timelines, relationships.")
-class Query:
+@strawberry.type
+class ReadQuery:
     @strawberry.field(description="Any object by its global id; null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, ident = ids.decode(id)
@@ -189,6 +189,8 @@ class Query:
                 where.append(A.c.kind.in_([k.value for k in filter.kinds]))
             if filter.country is not None:
                 where.append(A.c.country == check_country(filter.country, "filter.country"))
+            if filter.updated_since is not None:
+                where.append(A.c.updated_at >= utc(filter.updated_since))
             if filter.search is not None:
                 term = filter.search.strip().lower()
                 if not term:

@@ -1,0 +1,217 @@
+"""Creating, updating and deleting single records: validated like seed files, optimistic on versions,
+audited, one transaction each (the caller's). No GraphQL here: errors are ``WriteError`` with a code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from api.models import (
+    Affiliation,
+    Citation,
+    EventParticipant,
+    Reaction,
+    RelationshipChange,
+    Statement,
+    StatementAbout,
+    Tombstone,
+    utcnow,
+)
+from api.services import changes
+from api.services import records as record_service
+from seeds.format import parse_data
+
+TABLES = record_service.TABLES
+AFF = Affiliation.__table__  # type: ignore[attr-defined]
+STM = Statement.__table__  # type: ignore[attr-defined]
+REA = Reaction.__table__  # type: ignore[attr-defined]
+RCH = RelationshipChange.__table__  # type: ignore[attr-defined]
+PART = EventParticipant.__table__  # type: ignore[attr-defined]
+ABOUT = StatementAbout.__table__  # type: ignore[attr-defined]
+CIT = Citation.__table__  # type: ignore[attr-defined]
+TOMB = Tombstone.__table__  # type: ignore[attr-defined]
+
+
+class WriteError(Exception):
+    """A write refused: ``code`` is the GraphQL error code, ``field`` the input field at fault."""
+
+    def __init__(self, code: str, message: str, field: str | None = None, extra: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.code, self.message, self.field, self.extra = code, message, field, extra or {}
+
+
+def record_dicts(conn: Connection, kind: str, ids: list[int]) -> list[dict[str, Any]]:
+    """Records as seed-format dicts (the export's own function)."""
+    from api.services.export import record_dicts as export
+
+    return export(conn, kind, ids)
+
+
+def find(conn: Connection, kind: str, *, ident: int | None = None, slug: str | None = None) -> Any:
+    """The row of a record by id or slug; NOT_FOUND if none."""
+    table = TABLES[kind]
+    condition = table.c.id == ident if ident is not None else table.c.slug == slug
+    row = conn.execute(select(table.c.id, table.c.slug, table.c.version).where(condition)).first()
+    if row is None:
+        what = f"id {ident}" if ident is not None else f"slug {slug!r}"
+        raise WriteError("NOT_FOUND", f"no {kind.replace('_', ' ')} with {what}", "id" if ident else "slug")
+    return row
+
+
+def _validate(conn: Connection, kind: str, data: dict[str, Any]) -> Any:
+    parsed, errors = parse_data(kind, data, "input")
+    if parsed is not None:
+        errors = record_service.missing_references(conn, [parsed])
+    if errors:
+        problems = [error.split(": ", 2)[1:] for error in errors]
+        field_name, message = problems[0]
+        raise WriteError(
+            "BAD_USER_INPUT",
+            f"{field_name}: {message}",
+            field_name,
+            {"problems": [{"field": f, "message": m} for f, m in problems]},
+        )
+    return parsed
+
+
+def _check_version(conn: Connection, kind: str, row: Any, expected: int) -> None:
+    """Compare-and-set the version: the row lock (PostgreSQL) or the write lock (SQLite) makes it atomic."""
+    table = TABLES[kind]
+    done = conn.execute(
+        update(table)
+        .where(table.c.id == row.id, table.c.version == expected)
+        .values(version=expected + 1, updated_at=utcnow())
+    )
+    if done.rowcount != 1:
+        current = conn.execute(select(table.c.version).where(table.c.id == row.id)).scalar()
+        raise WriteError(
+            "CONFLICT",
+            f"this {kind.replace('_', ' ')} is at version {current}, not {expected}: "
+            "reload it and apply your change again",
+            "version",
+            {"currentVersion": current},
+        )
+
+
+def create(conn: Connection, *, kind: str, data: dict[str, Any], who: Any) -> int:
+    """Create one record from seed-format data; its slug must be new."""
+    slug = data.get("slug")
+    if isinstance(slug, str) and conn.execute(select(TABLES[kind].c.id).where(TABLES[kind].c.slug == slug)).first():
+        raise WriteError("BAD_USER_INPUT", f"slug: {slug!r} is already used", "slug")
+    parsed = _validate(conn, kind, data)
+    record_service.write(conn, [parsed])
+    row = find(conn, kind, slug=parsed.slug)
+    after = record_dicts(conn, kind, [row.id])[0]
+    changes.record(conn, who=who, action="create", kind=kind, record_id=row.id, slug=row.slug, before=None, after=after)
+    return row.id
+
+
+def update_record(conn: Connection, *, kind: str, row: Any, version: int, patch: dict[str, Any], who: Any) -> int:
+    """Apply a patch (given keys replace, None removes) to a record at ``version``."""
+    if "slug" in patch and patch["slug"] != row.slug:
+        raise WriteError("BAD_USER_INPUT", "slug: a record's slug cannot change (create a new record)", "slug")
+    _check_version(conn, kind, row, version)
+    before = record_dicts(conn, kind, [row.id])[0]
+    merged = {**before, **patch}
+    data = {key: value for key, value in merged.items() if value is not None}
+    parsed = _validate(conn, kind, data)
+    record_service.write(conn, [parsed])
+    table = TABLES[kind]
+    conn.execute(update(table).where(table.c.id == row.id).values(version=version + 1))
+    after = record_dicts(conn, kind, [row.id])[0]
+    changes.record(
+        conn, who=who, action="update", kind=kind, record_id=row.id, slug=row.slug, before=before, after=after
+    )
+    return row.id
+
+
+def references(conn: Connection, kind: str, ident: int) -> list[tuple[str, int, str, str]]:
+    """What refers to a record: (kind, id, slug, how) for records, and link rows as their parent record."""
+    found: list[tuple[str, int, str, str]] = []
+
+    def add(table: Any, other: str, column: Any, how: str) -> None:
+        for rid, slug in conn.execute(select(table.c.id, table.c.slug).where(column == ident)):
+            found.append((other, rid, slug, how))
+
+    def add_link(link: Any, column: Any, parent_kind: str, parent_column: Any, how: str) -> None:
+        parent = TABLES[parent_kind]
+        rows = conn.execute(
+            select(parent.c.id, parent.c.slug)
+            .join(link, parent_column == parent.c.id)
+            .where(column == ident)
+            .distinct()
+        )
+        for rid, slug in rows:
+            found.append((parent_kind, rid, slug, how))
+
+    if kind == "actor":
+        add(AFF, "affiliation", AFF.c.member_id, "member")
+        add(AFF, "affiliation", AFF.c.organisation_id, "organisation")
+        add(STM, "statement", STM.c.speaker_id, "speaker")
+        add(REA, "reaction", REA.c.reactor_id, "reactor")
+        add(RCH, "relationship_change", RCH.c.from_actor_id, "from")
+        add(RCH, "relationship_change", RCH.c.to_actor_id, "to")
+        add_link(PART, PART.c.actor_id, "event", PART.c.event_id, "participant")
+        add_link(ABOUT, ABOUT.c.actor_id, "statement", ABOUT.c.statement_id, "about")
+    elif kind == "event":
+        add(STM, "statement", STM.c.venue_event_id, "venue")
+        add(REA, "reaction", REA.c.target_event_id, "target")
+        add(RCH, "relationship_change", RCH.c.cause_event_id, "cause")
+    elif kind == "statement":
+        add(REA, "reaction", REA.c.target_statement_id, "target")
+        add(REA, "reaction", REA.c.statement_id, "statement")
+        add(RCH, "relationship_change", RCH.c.cause_statement_id, "cause")
+    elif kind == "reaction":
+        add(REA, "reaction", REA.c.target_reaction_id, "target")
+        add(RCH, "relationship_change", RCH.c.cause_reaction_id, "cause")
+    elif kind == "source":
+        for cited in ("actor", "affiliation", "event", "statement", "reaction", "relationship_change"):
+            add_link(CIT, CIT.c.source_id, cited, CIT.c[f"{cited}_id"], "cites")
+    return found
+
+
+# How a reference is undone when deleting with cascade: "delete" the referrer, "null" the column, "unlink".
+SOFT = {("statement", "venue"): STM.c.venue_event_id, ("reaction", "statement"): REA.c.statement_id}
+LINKS = {"participant", "about", "cites"}
+
+
+def delete_record(
+    conn: Connection, *, kind: str, row: Any, version: int, cascade: bool, who: Any
+) -> list[tuple[str, int, str]]:
+    """Delete a record at ``version``; referenced records need ``cascade``. Returns everything deleted."""
+    _check_version(conn, kind, row, version)
+    refs = references(conn, kind, row.id)
+    if refs and not cascade:
+        listed = [{"type": k, "slug": s, "as": how} for k, _, s, how in refs]
+        shown = ", ".join(f"{k.replace('_', ' ')} {s!r} ({how})" for k, _, s, how in refs[:10])
+        more = f" and {len(refs) - 10} more" if len(refs) > 10 else ""
+        raise WriteError(
+            "CONFLICT",
+            f"cannot delete: referenced by {shown}{more}; pass cascade: true to delete them too",
+            "cascade",
+            {"references": listed},
+        )
+    deleted: list[tuple[str, int, str]] = []
+    for other, rid, _slug, how in refs:
+        if how in LINKS:
+            continue  # link rows go with the record (ON DELETE CASCADE)
+        column = SOFT.get((other, how))
+        if column is not None:
+            conn.execute(update(column.table).where(column.table.c.id == rid).values({column.name: None}))
+            continue
+        still = conn.execute(
+            select(TABLES[other].c.id, TABLES[other].c.slug, TABLES[other].c.version).where(TABLES[other].c.id == rid)
+        ).first()
+        if still is not None:
+            deleted += delete_record(conn, kind=other, row=still, version=still.version, cascade=True, who=who)
+    before = record_dicts(conn, kind, [row.id])[0]
+    table = TABLES[kind]
+    if kind == "source":
+        conn.execute(delete(CIT).where(CIT.c.source_id == row.id))
+    conn.execute(delete(table).where(table.c.id == row.id))
+    conn.execute(insert(TOMB).values(record_type=kind, record_id=row.id, slug=row.slug, deleted_at=utcnow()))
+    changes.record(
+        conn, who=who, action="delete", kind=kind, record_id=row.id, slug=row.slug, before=before, after=None
+    )
+    return [*deleted, (kind, row.id, row.slug)]

@@ -1,0 +1,149 @@
+"""Admin and sync reads: the audit trail of writes, and the tombstones of deleted records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+from sqlalchemy import func, select, tuple_
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.models import AuditEntry as AuditRow
+from api.models import Tombstone as TombstoneRow
+from schema import ids
+from schema.errors import BadUserInput
+from schema.filters import utc
+from schema.pagination import Connection, build_connection, page_args
+
+AUDIT = AuditRow.__table__  # type: ignore[attr-defined]
+TOMB = TombstoneRow.__table__  # type: ignore[attr-defined]
+TYPE_NAME = {
+    "source": "Source",
+    "actor": "Actor",
+    "affiliation": "Affiliation",
+    "event": "Event",
+    "statement": "Statement",
+    "reaction": "Reaction",
+    "relationship_change": "RelationshipChange",
+}
+KIND_OF = {v: k for k, v in TYPE_NAME.items()}
+
+
+@strawberry.type(description="One write: who made it (token), what changed (before and after), and when.")
+class AuditEntry:
+    at: dt.datetime = strawberry.field(description="When the write committed.")
+    made_by: str = strawberry.field(description="The name of the token that wrote it (`cli` for imports).")
+    action: str = strawberry.field(description="create, update, delete or import.")
+    record_type: str | None = strawberry.field(description="The record's type, e.g. `Event`.")
+    record_id: strawberry.ID | None = strawberry.field(description="The record's global id.")
+    record_slug: str | None = strawberry.field(description="The record's slug.")
+    before: JSON | None = strawberry.field(description="The record before the write (seed-file form).")
+    after: JSON | None = strawberry.field(description="The record after the write (seed-file form).")
+
+
+@strawberry.type(description="A deleted record: enough for a client or mirror to drop its copy.")
+class DeletedItem:
+    type: str = strawberry.field(description="The record type, e.g. `Event`.")
+    id: strawberry.ID = strawberry.field(description="The record's former global id.")
+    slug: str | None = strawberry.field(description="The record's former slug.")
+    deleted_at: dt.datetime = strawberry.field(description="When it was deleted.")
+
+
+@strawberry.input(description="Narrows the audit trail.")
+class AuditFilter:
+    record: strawberry.ID | None = strawberry.field(default=None, description="One record, by global id.")
+    record_type: str | None = strawberry.field(default=None, description="One record type, e.g. `Event`.")
+    made_by: str | None = strawberry.field(default=None, description="Writes by the token with this name.")
+    since: dt.datetime | None = strawberry.field(default=None, description="Writes at or after this time.")
+    until: dt.datetime | None = strawberry.field(default=None, description="Writes before this time.")
+
+
+def _entry(row: Any) -> AuditEntry:
+    type_name = TYPE_NAME.get(row.record_type)
+    return AuditEntry(
+        at=row.at,
+        made_by=row.token_name,
+        action=row.action,
+        record_type=type_name or row.record_type,
+        record_id=strawberry.ID(ids.encode(type_name, row.record_id)) if type_name and row.record_id else None,
+        record_slug=row.record_slug,
+        before=row.before,
+        after=row.after,
+    )
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(description="The audit trail, newest first (admin role). Pages like every list.")
+    async def audit_trail(
+        self,
+        info: Info,
+        filter: AuditFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AuditEntry]:
+        context = info.context
+        await context.require("admin")
+        page = page_args(first, after, last, before, max_size=context.settings.max_page_size, key="i")
+        where: list[Any] = []
+        if filter is not None:
+            if filter.record is not None:
+                type_name, ident = ids.decode(filter.record, field="filter.record")
+                where += [AUDIT.c.record_type == KIND_OF[type_name], AUDIT.c.record_id == ident]
+            if filter.record_type is not None:
+                if filter.record_type not in KIND_OF:
+                    raise BadUserInput(f"{filter.record_type!r} is not a record type", field="filter.recordType")
+                where.append(AUDIT.c.record_type == KIND_OF[filter.record_type])
+            if filter.made_by is not None:
+                where.append(AUDIT.c.token_name == filter.made_by)
+            if filter.since is not None:
+                where.append(AUDIT.c.at >= utc(filter.since))
+            if filter.until is not None:
+                where.append(AUDIT.c.at < utc(filter.until))
+        statement = select(AUDIT).where(*where)
+        if page.cursor is not None:
+            key = tuple_(AUDIT.c.id)
+            statement = statement.where(key > tuple_(*page.cursor) if page.backward else key < tuple_(*page.cursor))
+        order = AUDIT.c.id.asc() if page.backward else AUDIT.c.id.desc()
+        rows = await context.rows(statement.order_by(order).limit(page.size + 1))
+
+        async def count() -> int:
+            return (await context.rows(select(func.count()).select_from(AUDIT).where(*where)))[0][0]
+
+        return build_connection([((row.id,), _entry(row)) for row in rows], page, count)
+
+    @strawberry.field(
+        description="Records deleted at or after `since` (oldest first), so a client can drop its copies; pair "
+        "with `updatedSince` on the lists to stay in sync."
+    )
+    async def deleted_since(
+        self, info: Info, since: dt.datetime, first: int | None = None, after: str | None = None
+    ) -> Connection[DeletedItem]:
+        context = info.context
+        page = page_args(first, after, None, None, max_size=context.settings.max_page_size, key="i")
+        since = utc(since)
+        statement = select(TOMB).where(TOMB.c.deleted_at >= since)
+        if page.cursor is not None:
+            statement = statement.where(TOMB.c.id > page.cursor[0])
+        rows = await context.rows(statement.order_by(TOMB.c.id).limit(page.size + 1))
+        items = [
+            (
+                (row.id,),
+                DeletedItem(
+                    type=TYPE_NAME[row.record_type],
+                    id=strawberry.ID(ids.encode(TYPE_NAME[row.record_type], row.record_id)),
+                    slug=row.slug,
+                    deleted_at=row.deleted_at,
+                ),
+            )
+            for row in rows
+        ]
+
+        async def count() -> int:
+            return (await context.rows(select(func.count()).select_from(TOMB).where(TOMB.c.deleted_at >= since)))[0][0]
+
+        return build_connection(items, page, count)

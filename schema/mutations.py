@@ -1,0 +1,410 @@
+"""Mutations: create, update and delete each kind of record. Editors write; admins also delete.
+
+Every input field is optional in the schema; what a record needs is checked by the same validation as the
+seed files, and each problem comes back as BAD_USER_INPUT with ``extensions.field``. On update, the fields
+given replace the stored ones (``null`` clears an optional field); ``version`` must be the current one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.services import mutations as service
+from schema import ids
+from schema.errors import BadUserInput, article
+from schema.loaders import BUILDERS, TABLE_OF, rows_by_id
+from schema.prefetch import Walk
+from schema.types.enums import (
+    ActorKind,
+    AffiliationKind,
+    Channel,
+    EventKind,
+    Modality,
+    ParticipantRole,
+    ReactionKind,
+    Stance,
+)
+from schema.types.nodes import Actor, Affiliation, Event, Reaction, RelationshipChange, Source, Statement
+
+UNSET: Any = strawberry.UNSET
+REF = "A slug or a global id."
+DATE = "A date in Realign's date grammar: `2025-08-05`, `2025-07`, `late 2025-07`, `circa 2025`, `2022-02-24/..` …"
+
+
+@strawberry.input(description="A citation of a source, with the passage that supports the record.")
+class CitationInput:
+    source: str = strawberry.field(description="The source: " + REF)
+    passage: str | None = strawberry.field(default=None, description="The supporting passage, quoted.")
+
+
+@strawberry.input(description="An actor taking part in an event, in a role.")
+class ParticipantInput:
+    actor: str = strawberry.field(description="The actor: " + REF)
+    role: ParticipantRole = strawberry.field(description="The part they played.")
+
+
+@strawberry.input(description="Where an event happened.")
+class PlaceInput:
+    name: str | None = strawberry.field(default=None, description="The place's name.")
+    country: str | None = strawberry.field(default=None, description="ISO 3166-1 alpha-3 code.")
+    latitude: float | None = strawberry.field(default=None, description="Latitude, −90…90.")
+    longitude: float | None = strawberry.field(default=None, description="Longitude, −180…180.")
+
+
+@strawberry.input(description="Exactly one of an event, a statement or a reaction (each a slug or global id).")
+class ItemRefInput:
+    event: str | None = strawberry.field(default=None, description="An event: " + REF)
+    statement: str | None = strawberry.field(default=None, description="A statement: " + REF)
+    reaction: str | None = strawberry.field(default=None, description="A reaction: " + REF)
+
+
+def _f(description: str) -> Any:
+    return strawberry.field(default=UNSET, description=description)
+
+
+@strawberry.input(description="A source's fields (required on create: slug, title).")
+class SourceInput:
+    slug: str | None = _f("Stable key: lowercase letters, digits and hyphens.")
+    title: str | None = _f("The source's title.")
+    publisher: str | None = _f("Who published it.")
+    author: str | None = _f("Who wrote it.")
+    url: str | None = _f("Where to read it.")
+    language: str | None = _f("Language code, default `en`.")
+    published: str | None = _f("When it was published. " + DATE)
+
+
+@strawberry.input(description="An actor's fields (required on create: slug, name, kind).")
+class ActorInput:
+    slug: str | None = _f("Stable key: lowercase letters, digits and hyphens.")
+    name: str | None = _f("The actor's name.")
+    kind: ActorKind | None = _f("What sort of actor.")
+    country: str | None = _f("ISO 3166-1 alpha-3 country code.")
+    sectors: list[str] | None = _f("PLOVER-style sector codes.")
+    aliases: list[str] | None = _f("Other names that should find this actor.")
+    wikidata: str | None = _f("Wikidata QID, e.g. `Q801`.")
+    external_ids: JSON | None = _f("Other identifiers by scheme.")
+    description: str | None = _f("Who or what this is.")
+    sources: list[CitationInput] | None = _f("Citations.")
+
+
+@strawberry.input(description="An affiliation's fields (required on create: slug, member, organisation, kind).")
+class AffiliationInput:
+    slug: str | None = _f("Stable key.")
+    member: str | None = _f("The member: " + REF)
+    organisation: str | None = _f("The organisation: " + REF)
+    kind: AffiliationKind | None = _f("How the member belongs.")
+    role: str | None = _f("The role held.")
+    start: str | None = _f("When it began. " + DATE)
+    end: str | None = _f("When it ended. " + DATE)
+    sources: list[CitationInput] | None = _f("Citations.")
+
+
+@strawberry.input(description="An event's fields (required on create: slug, title, kind, date).")
+class EventInput:
+    slug: str | None = _f("Stable key.")
+    title: str | None = _f("A short title.")
+    summary: str | None = _f("What happened, in your own words.")
+    kind: EventKind | None = _f("The PLOVER event type.")
+    mode: str | None = _f("A finer mode, e.g. `visit`.")
+    contexts: list[str] | None = _f("PLOVER-style contexts.")
+    score: float | None = _f("−10…+10; defaults from the kind.")
+    modality: Modality | None = _f("Default ACTUAL.")
+    cameo: str | None = _f("CAMEO code.")
+    date: str | None = _f("When it happened. " + DATE)
+    date_label: str | None = _f("A display label, if the generated one will not do.")
+    day_order: int | None = _f("Order among items of the same day.")
+    place: PlaceInput | None = _f("Where it happened.")
+    participants: list[ParticipantInput] | None = _f("Who took part, in which role.")
+    tags: list[str] | None = _f("Tags.")
+    sources: list[CitationInput] | None = _f("Citations.")
+
+
+@strawberry.input(description="A statement's fields (required on create: slug, speaker, channel, quote, date).")
+class StatementInput:
+    slug: str | None = _f("Stable key.")
+    speaker: str | None = _f("Who said it: " + REF)
+    channel: Channel | None = _f("How it was said.")
+    venue: str | None = _f("The event where it was said: " + REF)
+    quote: str | None = _f("The words, verbatim.")
+    language: str | None = _f("Language code, default `en`.")
+    translation: str | None = _f("An English translation.")
+    about: list[str] | None = _f("The actors it is about: slugs or ids.")
+    stance: Stance | None = _f("Overall stance toward them.")
+    summary: str | None = _f("What was said, in a line.")
+    tags: list[str] | None = _f("Tags.")
+    date: str | None = _f("When it was said. " + DATE)
+    date_label: str | None = _f("A display label, if the generated one will not do.")
+    day_order: int | None = _f("Order among items of the same day.")
+    sources: list[CitationInput] | None = _f("Citations.")
+
+
+@strawberry.input(description="A reaction's fields (required on create: slug, reactor, kind, target, date).")
+class ReactionInput:
+    slug: str | None = _f("Stable key.")
+    reactor: str | None = _f("Who reacted: " + REF)
+    kind: ReactionKind | None = _f("What kind of response.")
+    target: ItemRefInput | None = _f("What it answers: exactly one event, statement or reaction.")
+    statement: str | None = _f("The reacting words, a statement: " + REF)
+    score: float | None = _f("−10…+10; defaults from the kind.")
+    summary: str | None = _f("The reaction, in a line.")
+    tags: list[str] | None = _f("Tags.")
+    date: str | None = _f("When. " + DATE)
+    date_label: str | None = _f("A display label, if the generated one will not do.")
+    day_order: int | None = _f("Order among items of the same day.")
+    sources: list[CitationInput] | None = _f("Citations.")
+
+
+@strawberry.input(
+    description="A relationship change's fields (required on create: slug, from, to, delta, cause, date, explanation)."
+)
+class RelationshipChangeInput:
+    slug: str | None = _f("Stable key.")
+    from_: str | None = strawberry.field(name="from", default=UNSET, description="Whose stance moved: " + REF)
+    to: str | None = _f("Toward whom: " + REF)
+    delta: int | None = _f("The signed move, −10…+10, not 0.")
+    cause: ItemRefInput | None = _f("What moved it: exactly one event, statement or reaction.")
+    explanation: str | None = _f("Why, in a line.")
+    date: str | None = _f("When. " + DATE)
+    date_label: str | None = _f("A display label, if the generated one will not do.")
+    day_order: int | None = _f("Order among items of the same day.")
+    sources: list[CitationInput] | None = _f("Citations.")
+
+
+@strawberry.type(description="What a delete removed.")
+class DeletedRecord:
+    type: str = strawberry.field(description="The record type, e.g. `Event`.")
+    id: strawberry.ID = strawberry.field(description="Its former global id.")
+    slug: str = strawberry.field(description="Its former slug.")
+
+
+@strawberry.type(description="The result of a delete: the record and whatever went with it (cascade).")
+class DeletePayload:
+    deleted: list[DeletedRecord] = strawberry.field(description="Every record removed, the one asked for last.")
+
+
+TYPE_NAME = {
+    "source": "Source",
+    "actor": "Actor",
+    "affiliation": "Affiliation",
+    "event": "Event",
+    "statement": "Statement",
+    "reaction": "Reaction",
+    "relationship_change": "RelationshipChange",
+}
+REF_FIELDS = {
+    "member": "actor",
+    "organisation": "actor",
+    "speaker": "actor",
+    "venue": "event",
+    "reactor": "actor",
+    "statement": "statement",
+    "from": "actor",
+    "to": "actor",
+}
+
+
+async def _slug(info: Info, kind: str, value: str, field: str) -> str:
+    decoded = ids.try_decode(value)
+    if decoded is None:
+        return value
+    type_name, ident = decoded
+    if type_name != TYPE_NAME[kind]:
+        raise BadUserInput(f"{value!r} is the id of a {type_name}, not of a {TYPE_NAME[kind]}", field=field)
+    rows = await rows_by_id(info.context, type_name, {ident})
+    if not rows:
+        raise BadUserInput(f"no {TYPE_NAME[kind]} with id {value!r}", field=field)
+    return rows[ident].slug
+
+
+async def to_data(info: Info, kind: str, given: Any) -> dict[str, Any]:
+    """An input object as a seed-format dict (only the fields given; ids turned into slugs)."""
+    data: dict[str, Any] = {}
+    for item in dataclasses.fields(given):
+        value = getattr(given, item.name)
+        if value is UNSET:
+            continue
+        key = "from" if item.name == "from_" else item.name
+        data[key] = await _convert(info, kind, key, value)
+    return data
+
+
+async def _convert(info: Info, kind: str, key: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return value.value
+    if key in REF_FIELDS and not (kind == "reaction" and key == "statement" and False):
+        return await _slug(info, REF_FIELDS[key], value, key)
+    if key == "about":
+        return [await _slug(info, "actor", v, key) for v in value]
+    if key == "sources":
+        return [
+            {"source": await _slug(info, "source", c.source, key), **({"passage": c.passage} if c.passage else {})}
+            for c in value
+        ]
+    if key == "participants":
+        grouped: dict[str, list[str]] = {}
+        for p in value:
+            grouped.setdefault(p.role.value, []).append(await _slug(info, "actor", p.actor, "participants"))
+        return grouped
+    if key == "place":
+        place = {"name": value.name, "country": value.country, "lat": value.latitude, "lon": value.longitude}
+        return {k: v for k, v in place.items() if v is not None}
+    if key in ("target", "cause"):
+        given = {k: getattr(value, k) for k in ("event", "statement", "reaction") if getattr(value, k) is not None}
+        return {k: await _slug(info, k, v, key) for k, v in given.items()}
+    return value
+
+
+async def _target(info: Info, kind: str, id: strawberry.ID | None, slug: str | None) -> tuple[int | None, str | None]:
+    if (id is None) == (slug is None):
+        raise BadUserInput("give exactly one of `id` or `slug`", field="id")
+    if id is not None:
+        type_name, ident = ids.decode(id)
+        if type_name != TYPE_NAME[kind]:
+            raise BadUserInput(f"{id!r} is the id of a {type_name}, not of a {TYPE_NAME[kind]}", field="id")
+        return ident, None
+    return None, slug
+
+
+async def _result(info: Info, kind: str, ident: int) -> Any:
+    type_name = TYPE_NAME[kind]
+    rows = await rows_by_id(info.context, type_name, {ident})
+    obj = BUILDERS[type_name](rows[ident])
+    raw = info._raw_info
+    await Walk(info.context, raw).descend(
+        [obj],
+        raw.return_type.of_type if hasattr(raw.return_type, "of_type") else raw.return_type,
+        list(raw.field_nodes),
+    )
+    return obj
+
+
+async def create(info: Info, kind: str, given: Any) -> Any:
+    who = await info.context.require("editor")
+    data = await to_data(info, kind, given)
+    ident = await info.context.write(lambda conn: service.create(conn, kind=kind, data=data, who=who))
+    return await _result(info, kind, ident)
+
+
+async def update(info: Info, kind: str, id: Any, slug: Any, version: int, given: Any) -> Any:
+    who = await info.context.require("editor")
+    ident, key = await _target(info, kind, id, slug)
+    patch = await to_data(info, kind, given)
+
+    def work(conn: Any) -> int:
+        row = service.find(conn, kind, ident=ident, slug=key)
+        return service.update_record(conn, kind=kind, row=row, version=version, patch=patch, who=who)
+
+    done = await info.context.write(work)
+    return await _result(info, kind, done)
+
+
+async def remove(info: Info, kind: str, id: Any, slug: Any, version: int, cascade: bool) -> DeletePayload:
+    who = await info.context.require("admin")
+    ident, key = await _target(info, kind, id, slug)
+
+    def work(conn: Any) -> list[tuple[str, int, str]]:
+        row = service.find(conn, kind, ident=ident, slug=key)
+        return service.delete_record(conn, kind=kind, row=row, version=version, cascade=cascade, who=who)
+
+    deleted = await info.context.write(work)
+    return DeletePayload(
+        deleted=[
+            DeletedRecord(type=TYPE_NAME[k], id=strawberry.ID(ids.encode(TYPE_NAME[k], i)), slug=s)
+            for k, i, s in deleted
+        ]
+    )
+
+
+VERSION = "The version you read; the write fails with CONFLICT if the record changed since."
+
+
+def _resolvers(kind: str, output: Any, input_type: Any) -> tuple[Any, Any, Any]:
+    """The create, update and delete resolvers of one record type."""
+
+    async def create_(info: Info, input: input_type) -> output:  # type: ignore[valid-type]
+        return await create(info, kind, input)
+
+    async def update_(
+        info: Info,
+        version: int,
+        input: input_type,  # type: ignore[valid-type]
+        id: strawberry.ID | None = None,
+        slug: str | None = None,
+    ) -> output:  # type: ignore[valid-type]
+        return await update(info, kind, id, slug, version, input)
+
+    async def delete_(
+        info: Info,
+        version: int,
+        id: strawberry.ID | None = None,
+        slug: str | None = None,
+        cascade: bool = False,
+    ) -> DeletePayload:
+        return await remove(info, kind, id, slug, version, cascade)
+
+    # Real types, not the strings `from __future__ import annotations` leaves behind.
+    create_.__annotations__ = {"info": Info, "input": input_type, "return": output}
+    update_.__annotations__ = {
+        "info": Info,
+        "version": int,
+        "input": input_type,
+        "id": strawberry.ID | None,
+        "slug": str | None,
+        "return": output,
+    }
+    delete_.__annotations__ = {
+        "info": Info,
+        "version": int,
+        "id": strawberry.ID | None,
+        "slug": str | None,
+        "cascade": bool,
+        "return": DeletePayload,
+    }
+    return create_, update_, delete_
+
+
+def _mutations() -> type:
+    """Build `<type>Create`, `<type>Update` and `<type>Delete` for every record type."""
+    specs = [
+        ("source", Source, SourceInput),
+        ("actor", Actor, ActorInput),
+        ("affiliation", Affiliation, AffiliationInput),
+        ("event", Event, EventInput),
+        ("statement", Statement, StatementInput),
+        ("reaction", Reaction, ReactionInput),
+        ("relationship_change", RelationshipChange, RelationshipChangeInput),
+    ]
+    namespace: dict[str, Any] = {}
+    for kind, output, input_type in specs:
+        name = kind.split("_")[0] + "".join(p.title() for p in kind.split("_")[1:])
+        label = article(kind.replace("_", " "))
+
+        create_, update_, delete_ = _resolvers(kind, output, input_type)
+        namespace[f"{name}_create"] = strawberry.mutation(
+            resolver=create_, description=f"Create {label} (editor role). Returns it as stored."
+        )
+        namespace[f"{name}_update"] = strawberry.mutation(
+            resolver=update_,
+            description=f"Change {label} given by `id` or `slug` (editor role): the fields given "
+            f"replace the stored ones, `null` clears one. `version`: {VERSION}",
+        )
+        namespace[f"{name}_delete"] = strawberry.mutation(
+            resolver=delete_,
+            description=f"Delete {label} (admin role). If other records refer to it the "
+            "delete fails with CONFLICT listing them, unless `cascade: true` deletes them too (links such as "
+            f"participations and citations go with it). `version`: {VERSION}",
+        )
+    cls = type("Mutation", (), namespace)
+    return strawberry.type(cls, description="Write the story (needs `Authorization: Bearer <token>`).")
+
+
+Mutation = _mutations()
+__all__ = ["TABLE_OF", "Mutation"]
