@@ -181,7 +181,9 @@ def main() -> None:
     args = parser.parse_args()
     url = f"{SERVER}/{args.database}"
     env = {**os.environ, "REALIGN_DATABASE_URL": url, "REALIGN_LOG_LEVEL": "WARNING", "RAW_DSN": url}
-    if not args.skip_load:
+    if args.skip_load:
+        run([str(BIN / "realign"), "db", "upgrade"], env)
+    else:
         load = prepare(args.database, args.events, env)
         print(f"loaded {args.events} synthetic events into PostgreSQL in {load:.1f} s")
     servers = [

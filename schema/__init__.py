@@ -23,6 +23,7 @@ from schema import loaders  # noqa: F401 - registers the relation fetchers
 from schema.audit import AuditQuery
 from schema.context import ReleaseConnection
 from schema.errors import PublicError
+from schema.fastpath import FastExecutionContext
 from schema.mutations import Mutation
 from schema.queries import ReadQuery
 from schema.types.nodes import Actor, Affiliation, Event, Reaction, RelationshipChange, Source, Statement
@@ -126,6 +127,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         types=[Actor, Affiliation, Event, Statement, Reaction, RelationshipChange, Source],
         extensions=extensions,
+        execution_context_class=FastExecutionContext,
     )
 
 

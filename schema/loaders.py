@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import FieldNode
-from sqlalchemy import Select, Table, and_, distinct, func, or_, select, tuple_
+from sqlalchemy import Select, Table, and_, bindparam, distinct, func, or_, select, tuple_
 
 from api.dates import parse_when
 from api.models import (
@@ -297,7 +297,7 @@ async def rows_by_id(walk: Walk | Any, type_name: str, wanted: set[int]) -> dict
         return {}
     table = TABLE_OF[type_name]
     context = walk.context if isinstance(walk, Walk) else walk
-    rows = await context.rows(select(table).where(table.c.id.in_(sorted(wanted))))
+    rows = await context.by_ids(("by_id", type_name), lambda match: select(table).where(match(table.c.id)), wanted)
     return {row.id: row for row in rows}
 
 
@@ -396,10 +396,14 @@ def _citations(type_name: str) -> None:
     async def fetch(
         walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
     ) -> list[Any]:
-        rows = await walk.context.rows(
-            select(fk.label("parent"), CIT.c.source_id, CIT.c.passage)
-            .where(fk.in_([p.db_id for p in parents]))
-            .order_by(fk, CIT.c.position, CIT.c.id)
+        rows = await walk.context.by_ids(
+            ("citations", type_name),
+            lambda match: (
+                select(fk.label("parent"), CIT.c.source_id, CIT.c.passage)
+                .where(match(fk))
+                .order_by(fk, CIT.c.position, CIT.c.id)
+            ),
+            [p.db_id for p in parents],
         )
         grouped: dict[int, list[Citation]] = defaultdict(list)
         for row in rows:
@@ -424,10 +428,14 @@ def _tags(type_name: str) -> None:
     async def fetch(
         walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
     ) -> list[Any]:
-        rows = await walk.context.rows(
-            select(table.c[column], table.c.tag)
-            .where(table.c[column].in_([p.db_id for p in parents]))
-            .order_by(table.c[column], table.c.tag)
+        rows = await walk.context.by_ids(
+            ("tags", type_name),
+            lambda match: (
+                select(table.c[column], table.c.tag)
+                .where(match(table.c[column]))
+                .order_by(table.c[column], table.c.tag)
+            ),
+            [p.db_id for p in parents],
         )
         grouped: dict[int, list[str]] = defaultdict(list)
         for parent_id, tag in rows:
@@ -447,10 +455,14 @@ for _type in TAGS:
 async def event_participants(
     walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
 ) -> list[Any]:
-    rows = await walk.context.rows(
-        select(EP.c.event_id, EP.c.actor_id, EP.c.role)
-        .where(EP.c.event_id.in_([p.db_id for p in parents]))
-        .order_by(EP.c.event_id, EP.c.position, EP.c.id)
+    rows = await walk.context.by_ids(
+        "participants",
+        lambda match: (
+            select(EP.c.event_id, EP.c.actor_id, EP.c.role)
+            .where(match(EP.c.event_id))
+            .order_by(EP.c.event_id, EP.c.position, EP.c.id)
+        ),
+        [p.db_id for p in parents],
     )
     grouped: dict[int, list[Participation]] = defaultdict(list)
     for row in rows:
@@ -468,11 +480,15 @@ async def event_participants(
 async def statement_about(
     walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
 ) -> list[Any]:
-    rows = await walk.context.rows(
-        select(SA.c.statement_id.label("parent"), A)
-        .join(A, A.c.id == SA.c.actor_id)
-        .where(SA.c.statement_id.in_([p.db_id for p in parents]))
-        .order_by(SA.c.statement_id, A.c.name)
+    rows = await walk.context.by_ids(
+        "about",
+        lambda match: (
+            select(SA.c.statement_id.label("parent"), A)
+            .join(A, A.c.id == SA.c.actor_id)
+            .where(match(SA.c.statement_id))
+            .order_by(SA.c.statement_id, A.c.name)
+        ),
+        [p.db_id for p in parents],
     )
     grouped: dict[int, list[Actor]] = defaultdict(list)
     for row in rows:
@@ -489,8 +505,10 @@ def _affiliations(field_name: str, column: str) -> None:
     async def fetch(
         walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
     ) -> list[Any]:
-        rows = await walk.context.rows(
-            select(AF).where(AF.c[column].in_([p.db_id for p in parents])).order_by(AF.c[column], AF.c.id)
+        rows = await walk.context.by_ids(
+            ("affiliations", column),
+            lambda match: select(AF).where(match(AF.c[column])).order_by(AF.c[column], AF.c.id),
+            [p.db_id for p in parents],
         )
         grouped: dict[int, list[Affiliation]] = defaultdict(list)
         for row in rows:
@@ -557,26 +575,42 @@ def _nested_connection(
         )
         parent_ids = [p.db_id for p in parents]
         pages: dict[int, list[Any]] = defaultdict(list)
-        column = parent_column()
-        order = sort_columns(table, page.backward)
-        number = func.row_number().over(partition_by=column, order_by=order).label("rn")
-        inner = source(select(table, column.label("parent"), number)).where(column.in_(parent_ids))
-        condition = cursor_condition(table, page, False)
-        if condition is not None:
-            inner = inner.where(condition)
-        sub = inner.subquery()
-        rows = await walk.context.rows(select(sub).where(sub.c.rn <= page.size + 1).order_by(sub.c.parent, sub.c.rn))
+        has_cursor = page.cursor is not None
+
+        def page_statement(match: Callable[[Any], Any]) -> Any:
+            column = parent_column()
+            order = sort_columns(table, page.backward)
+            number = func.row_number().over(partition_by=column, order_by=order).label("rn")
+            inner = source(select(table, column.label("parent"), number)).where(match(column))
+            if has_cursor:
+                key = tuple_(table.c.date_start, table.c.day_order, table.c.id)
+                after = tuple_(bindparam("c0"), bindparam("c1"), bindparam("c2"))
+                inner = inner.where(key < after if page.backward else key > after)
+            sub = inner.subquery()
+            return select(sub).where(sub.c.rn <= bindparam("size")).order_by(sub.c.parent, sub.c.rn)
+
+        cursor = dict(zip(("c0", "c1", "c2"), page.cursor, strict=True)) if has_cursor else {}
+        rows = await walk.context.by_ids(
+            ("page", type_name, field_name, page.backward, has_cursor),
+            page_statement,
+            parent_ids,
+            size=page.size + 1,
+            **cursor,
+        )
         for row in rows:
             pages[row.parent].append(((row.date_start, row.day_order, row.id), build(row)))
         counts: dict[int, int] = {}
-        connection_type = f"{target}Connection"
-        if _selects_total(walk, connection_type, nodes):
-            column = parent_column()
-            count_rows = await walk.context.rows(
-                source(select(column.label("parent"), func.count(distinct(table.c.id))))
-                .where(column.in_(parent_ids))
-                .group_by(column)
-            )
+        if _selects_total(walk, f"{target}Connection", nodes):
+
+            def count_statement(match: Callable[[Any], Any]) -> Any:
+                column = parent_column()
+                return (
+                    source(select(column.label("parent"), func.count(distinct(table.c.id))))
+                    .where(match(column))
+                    .group_by(column)
+                )
+
+            count_rows = await walk.context.by_ids(("count", type_name, field_name), count_statement, parent_ids)
             counts = {row[0]: row[1] for row in count_rows}
         out = []
         for parent in parents:

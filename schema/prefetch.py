@@ -21,10 +21,10 @@ from graphql import (
     GraphQLObjectType,
     GraphQLResolveInfo,
     InlineFragmentNode,
+    VariableNode,
+    is_leaf_type,
     value_from_ast,
 )
-from graphql.execution.values import get_directive_values
-from graphql.type import GraphQLIncludeDirective, GraphQLSkipDirective
 from strawberry.types.base import StrawberryObjectDefinition
 
 Fetcher = Callable[["Walk", list[Any], str, dict[str, Any], list[FieldNode]], Awaitable[list[Any]]]
@@ -39,6 +39,25 @@ def relation(type_name: str, field_name: str) -> Callable[[Fetcher], Fetcher]:
         return fetcher
 
     return register
+
+
+def _directive_if(node: Any, name: str, variables: dict[str, Any]) -> bool | None:
+    for directive in node.directives or ():
+        if directive.name.value == name:
+            for argument in directive.arguments or ():
+                if argument.name.value == "if":
+                    value = argument.value
+                    if isinstance(value, VariableNode):
+                        return bool(variables.get(value.name.value))
+                    return bool(getattr(value, "value", False))
+    return None
+
+
+def included(node: Any, variables: dict[str, Any]) -> bool:
+    """Whether @skip / @include let a selection through."""
+    if not node.directives:
+        return True
+    return _directive_if(node, "skip", variables) is not True and _directive_if(node, "include", variables) is not False
 
 
 def is_object(value: Any) -> bool:
@@ -61,11 +80,7 @@ class Walk:
         self.variables = info.variable_values or {}
 
     def included(self, node: Any) -> bool:
-        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
-        if skip and skip.get("if"):
-            return False
-        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
-        return not (include and not include.get("if"))
+        return included(node, self.variables)
 
     def subfields(self, type_name: str, field_nodes: list[FieldNode]) -> dict[str, list[FieldNode]]:
         """The fields selected on a concrete type, by response key, through fragments and directives."""
@@ -136,10 +151,28 @@ class Walk:
                     args = self.arguments(type_name, name, nodes[0])
                     children = await fetcher(self, group, key, args, nodes)
                 else:
+                    field_type = _named(gtype.fields[name].type)
+                    if self.dead_end(field_type):
+                        continue
                     children = _plain_children(group, gtype, name)
                     if not children:
                         continue
                 await self.descend(children, _named(gtype.fields[name].type), nodes)
+
+    def dead_end(self, gtype: Any) -> bool:
+        """Whether no relation can be reached below a type (dates, places, page info): no need to walk it."""
+        name = getattr(gtype, "name", None)
+        if name in _DEAD_ENDS:
+            return _DEAD_ENDS[name]
+        if not isinstance(gtype, GraphQLObjectType) or name.endswith("Connection") or name.endswith("Edge"):
+            return False
+        _DEAD_ENDS[name] = False  # while deciding (cycles)
+        dead = not any(
+            (name, field) in REGISTRY or (not _is_leaf(f.type) and not self.dead_end(_named(f.type)))
+            for field, f in gtype.fields.items()
+        )
+        _DEAD_ENDS[name] = dead
+        return dead
 
     async def descend(self, children: list[Any], field_type: Any, nodes: list[FieldNode]) -> None:
         """Walk into children; through a connection, into its nodes."""
@@ -171,6 +204,11 @@ def _named(gtype: Any) -> Any:
 
 
 _PYTHON_NAMES: dict[str, dict[str, str]] = {}
+_DEAD_ENDS: dict[str, bool] = {}
+
+
+def _is_leaf(gtype: Any) -> bool:
+    return is_leaf_type(_named(gtype))
 
 
 def _plain_children(group: list[Any], gtype: GraphQLObjectType, field_name: str) -> list[Any]:
