@@ -15,6 +15,7 @@ from api.models import Tombstone as TombstoneRow
 from schema import ids
 from schema.errors import BadUserInput
 from schema.filters import utc
+from schema.loaders import aware
 from schema.pagination import Connection, build_connection, page_args
 
 AUDIT = AuditRow.__table__  # type: ignore[attr-defined]
@@ -63,7 +64,7 @@ class AuditFilter:
 def _entry(row: Any) -> AuditEntry:
     type_name = TYPE_NAME.get(row.record_type)
     return AuditEntry(
-        at=row.at,
+        at=aware(row.at),
         made_by=row.token_name,
         action=row.action,
         record_type=type_name or row.record_type,
@@ -137,7 +138,7 @@ class AuditQuery:
                     type=TYPE_NAME[row.record_type],
                     id=strawberry.ID(ids.encode(TYPE_NAME[row.record_type], row.record_id)),
                     slug=row.slug,
-                    deleted_at=row.deleted_at,
+                    deleted_at=aware(row.deleted_at),
                 ),
             )
             for row in rows

@@ -16,7 +16,7 @@ from strawberry.extensions import SchemaExtension
 from api.services.mutations import WriteError
 from api.services.tokens import ANONYMOUS, Principal, lookup_statement
 from api.settings import Settings
-from schema.errors import Forbidden, PublicError, ServiceUnavailable, Unauthenticated
+from schema.errors import Forbidden, PublicError, ServiceUnavailable, Unauthenticated, article
 
 T = TypeVar("T")
 # Statements built once and reused: building and caching a statement costs more Python than running it.
@@ -107,7 +107,7 @@ class Context:
         if who.role == "anonymous":
             raise Unauthenticated(f"this needs a token with the {role} role: send `Authorization: Bearer <token>`")
         if not who.allows(role):
-            raise Forbidden(f"this needs the {role} role; the token {who.name!r} is a {who.role}")
+            raise Forbidden(f"this needs the {role} role; the token {who.name!r} is {article(who.role)}")
         return who
 
     async def write(self, work: Callable[[Connection], T]) -> T:

@@ -6,6 +6,7 @@ fill each parent's ``_pre`` with its share.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -106,6 +107,11 @@ _PRECISION = {m.value: m for m in enums.DatePrecision}  # type: ignore[attr-defi
 _QUALIFIER = {m.value: m for m in enums.DateQualifier}  # type: ignore[attr-defined]
 
 
+def aware(value: dt.datetime) -> dt.datetime:
+    """A stored time with its zone (SQLite gives them back without one; they are all UTC)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
 def date_info(row: Any) -> DateInfo:
     """The date of a dated row."""
     return DateInfo(
@@ -149,8 +155,8 @@ def actor(row: Any) -> Actor:
         wikidata=row.wikidata,
         external_ids=row.external_ids or {},
         description=row.description,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
         version=row.version,
         db_id=row.id,
         _pre={},
@@ -204,8 +210,8 @@ def event(row: Any) -> Event:
         cameo=row.cameo,
         date=date_info(row),
         place=place,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
         version=row.version,
         db_id=row.id,
         _pre={},
@@ -223,8 +229,8 @@ def statement(row: Any) -> Statement:
         stance=enums.Stance(row.stance) if row.stance else None,
         summary=row.summary,
         date=date_info(row),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
         version=row.version,
         speaker_id=row.speaker_id,
         venue_id=row.venue_event_id,
@@ -250,8 +256,8 @@ def reaction(row: Any) -> Reaction:
         score=row.score,
         summary=row.summary,
         date=date_info(row),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
         version=row.version,
         reactor_id=row.reactor_id,
         target_ref=_ref(row, "target"),
@@ -269,8 +275,8 @@ def change(row: Any, score_after: int | None = None) -> RelationshipChange:
         explanation=row.explanation,
         date=date_info(row),
         score_after=score_after,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
         version=row.version,
         from_id=row.from_actor_id,
         to_id=row.to_actor_id,
