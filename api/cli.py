@@ -152,6 +152,115 @@ def seed(settings: Settings, paths: tuple[Path, ...], synthetic: int | None) -> 
     click.echo(f"loaded in {time.perf_counter() - started:.1f}s")
 
 
+# Runs at least this big show a progress bar (on standard error).
+PROGRESS_RECORDS = 10_000
+PROGRESS_BYTES = 4 << 20
+
+
+class _NoBar:
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        """Ignore progress (the run is short)."""
+
+
+def _progress(length: int, label: str, threshold: int = PROGRESS_RECORDS):  # type: ignore[no-untyped-def]
+    """A progress bar on standard error for long runs, or nothing for short ones."""
+    if length < threshold:
+        return _NoBar()
+    return click.progressbar(length=length, label=label, file=sys.stderr)
+
+
+@main.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite the seed files FOLDER already holds.")
+@click.pass_obj
+def export_command(settings: Settings, folder: Path, force: bool) -> None:
+    """Write the whole database to FOLDER as seed files (the format of `realign seed --path` and `realign import`)."""
+    from api.db import make_engine
+    from api.services import export
+
+    existing = [name for name, _ in export.FILES if (folder / name).exists()]
+    if existing and not force:
+        raise click.ClickException(f"{folder} already holds {', '.join(existing)}; use --force to overwrite them")
+    engine = make_engine(settings.database_url)
+    started = time.perf_counter()
+    try:
+        with export.snapshot(engine) as conn:
+            total = sum(export.totals(conn).values())
+            with _progress(total, "exporting") as bar:
+                counts = export.export_dir(conn, folder, progress=bar.update)
+    finally:
+        engine.dispose()
+    for kind, number in counts.items():
+        click.echo(f"{kind + 's':22} {number:>7}")
+    click.echo(f"exported to {folder} in {time.perf_counter() - started:.1f}s")
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Import the valid records; skip the invalid ones and every record that refers to a skipped one.",
+)
+@click.pass_obj
+def import_command(settings: Settings, paths: tuple[Path, ...], skip_invalid: bool) -> None:
+    """Import seed files: each PATH a folder of them or one file named for its record type (events.jsonl).
+
+    Everything is validated first; any problem is reported as `file:line: field: message` and nothing is
+    written (unless --skip-invalid). The import upserts by slug in one transaction and is audited.
+    """
+    from api.db import make_engine
+    from api.services import export
+    from seeds import loader
+
+    started = time.perf_counter()
+    with _progress(loader.total_bytes(paths), "reading", PROGRESS_BYTES) as bar:
+        read = loader.read_paths(paths, progress=bar.update)
+    names = [str(path.resolve()) for path in paths]
+    events = sum(1 for r in read.records if r.kind == "event")
+    engine = make_engine(settings.database_url)
+    try:
+        with _progress(events, "events") as bar:
+            result = loader.load_records(
+                engine,
+                read.records,
+                read.errors,
+                progress=bar.update,
+                skip_invalid=skip_invalid,
+                rejected=read.rejected,
+                before_commit=lambda conn, counts: export.record_import(conn, names, counts),
+            )
+    finally:
+        engine.dispose()
+    if result.errors:
+        for line in result.errors:
+            click.echo(line, err=True)
+        raise click.ClickException(
+            f"{len(result.errors)} problem(s); nothing was written (--skip-invalid imports the valid records)"
+        )
+    if result.skipped:
+        click.echo(f"skipped {result.skipped_records} record(s):", err=True)
+        for line in result.skipped:
+            click.echo(line, err=True)
+    counts = result.counts
+    assert counts is not None
+    for kind in export.KINDS:
+        if counts.total(kind):
+            click.echo(
+                f"{kind + 's':22} {counts.total(kind):>7}  (new {counts.inserted[kind]}, "
+                f"updated {counts.updated[kind]}, unchanged {counts.unchanged[kind]})"
+            )
+    if result.skipped:
+        click.echo(f"skipped {result.skipped_records} invalid or dependent record(s)")
+    click.echo(f"imported in {time.perf_counter() - started:.1f}s")
+
+
 @main.command()
 @click.option("--host", default=None, help="Interface to listen on (REALIGN_HOST).")
 @click.option("--port", type=int, default=None, help="Port (REALIGN_PORT).")

@@ -2,24 +2,119 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from api.services import records as record_service
-from seeds.format import Parsed, read_dir
+from seeds.format import FILES, KIND_OF_FILE, Parsed, parse_data, read_dir
 
 STORY = Path(__file__).resolve().parent / "story"
 
 
 @dataclass
 class LoadResult:
-    """What a load did, or the errors that stopped it (then nothing was written)."""
+    """What a load did, or the errors that stopped it (then nothing was written).
+
+    With ``skip_invalid`` the errors are empty and ``skipped`` lists, as ``where: field: message``, every
+    problem that kept a record out: its own, or a reference to a record that was skipped or is missing.
+    """
 
     errors: list[str] = field(default_factory=list)
     counts: record_service.Counts | None = None
+    skipped: list[str] = field(default_factory=list)
+    skipped_records: int = 0
+
+
+@dataclass
+class ReadResult:
+    """Records read from seed files, every problem found, and the slugs of lines that could not be read."""
+
+    records: list[Parsed] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    # (kind, slug) -> where, for records whose line had a slug but failed to validate
+    rejected: dict[tuple[str, str], str] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+
+def seed_files(path: Path) -> list[tuple[Path, str]]:
+    """The seed files of a path: a folder's files in load order, or one file whose name gives its kind."""
+    if path.is_dir():
+        found = [(path / name, kind) for name, kind in FILES if (path / name).is_file()]
+        if not found:
+            raise ValueError(f"{path}: no seed files (expected {', '.join(n for n, _ in FILES)})")
+        return found
+    kind = KIND_OF_FILE.get(path.name)
+    if kind is None:
+        raise ValueError(f"{path}: the file name must say its record type: one of {', '.join(n for n, _ in FILES)}")
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file")
+    return [(path, kind)]
+
+
+def read_paths(paths: Sequence[Path], *, progress: Callable[[int], None] | None = None) -> ReadResult:
+    """Read every seed file of the given folders and single files (in load order by record type).
+
+    ``progress`` is called with the number of bytes read as reading goes. Raises ``ValueError`` for a path
+    that is neither a folder of seed files nor a seed file.
+    """
+    files: list[tuple[Path, str]] = []
+    for path in paths:
+        files += seed_files(path)
+    order = {kind: i for i, (_, kind) in enumerate(FILES)}
+    files.sort(key=lambda item: order[item[1]])  # stable: the paths' order within a record type
+    result = ReadResult(files=[file for file, _ in files])
+    for file, kind in files:
+        _read_file(file, kind, result, progress)
+    return result
+
+
+def total_bytes(paths: Sequence[Path]) -> int:
+    """The size of every seed file the paths name (for a progress bar)."""
+    return sum(file.stat().st_size for path in paths for file, _ in seed_files(path))
+
+
+def _read_file(file: Path, kind: str, result: ReadResult, progress: Callable[[int], None] | None) -> None:
+    records, errors, rejected = result.records, result.errors, result.rejected
+    pending = 0
+    with file.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            pending += len(raw)
+            if progress is not None and pending >= 1 << 20:
+                progress(pending)
+                pending = 0
+            where = f"{file}:{number}"
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                errors.append(f"{where}: json: not UTF-8 text (byte {exc.start + 1})")
+                continue
+            if number == 1:
+                line = line.removeprefix("\ufeff")
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                errors.append(f"{where}: json: {exc.msg} at column {exc.colno}")
+                continue
+            if not isinstance(data, dict):
+                errors.append(f"{where}: json: each line must be one JSON object")
+                continue
+            parsed, problems = parse_data(kind, data, where)
+            if parsed is not None:
+                records.append(parsed)
+                continue
+            errors.extend(problems)
+            slug = data.get("slug")
+            if isinstance(slug, str):
+                rejected.setdefault((kind, slug), where)
+    if progress is not None and pending:
+        progress(pending)
 
 
 def validate(engine: Engine, records: list[Parsed], errors: list[str]) -> list[str]:
@@ -27,7 +122,133 @@ def validate(engine: Engine, records: list[Parsed], errors: list[str]) -> list[s
     problems = list(errors) + record_service.duplicate_slugs(records)
     with engine.connect() as conn:
         problems += record_service.missing_references(conn, records)
-    return problems
+    return problems + [f"{r.where}: target: {message}" for r, message in reaction_cycles(records)]
+
+
+def reaction_cycles(records: Iterable[Parsed]) -> list[tuple[Parsed, str]]:
+    """Reactions that answer each other in a circle (none of them could be written first), with a message."""
+    target: dict[str, Parsed] = {}
+    answers: dict[str, str] = {}
+    for record in records:
+        if record.kind == "reaction" and record.slug not in target:
+            target[record.slug] = record
+            ref = record.refs.get("target_reaction_id")
+            if ref:
+                answers[record.slug] = ref[1]
+    state: dict[str, int] = {}  # 1 on the current path, 2 finished
+    found: list[tuple[Parsed, str]] = []
+    for start in answers:
+        path: list[str] = []
+        current: str | None = start
+        while current is not None and current in target and current not in state:
+            state[current] = 1
+            path.append(current)
+            current = answers.get(current)
+        if current is not None and state.get(current) == 1:
+            circle = path[path.index(current) :]
+            chain = " → ".join([*circle, circle[0]])
+            found.extend((target[slug], f"reactions answer each other in a circle ({chain})") for slug in circle)
+        for slug in path:
+            state[slug] = 2
+    return found
+
+
+def prune(
+    engine: Engine,
+    records: list[Parsed],
+    errors: list[str],
+    rejected: dict[tuple[str, str], str] | None = None,
+) -> tuple[list[Parsed], list[str], int]:
+    """Drop every invalid record and, repeatedly until stable, every record referring to a dropped or
+    missing one. Returns the records to write, the reasons (``where: field: message``) and how many records
+    were dropped (lines that could not be read included)."""
+    reasons = list(errors)
+    dropped_where: set[str] = {line.split(": ", 1)[0] for line in errors}
+    dropped: dict[tuple[str, str], str] = dict(rejected or {})
+    kept: dict[tuple[str, str], Parsed] = {}
+    for record in records:
+        key = (record.kind, record.slug)
+        if key in kept:
+            reasons.append(f"{record.where}: slug: {record.slug!r} is already used at {kept[key].where}")
+            dropped_where.add(record.where)
+        else:
+            kept[key] = record
+    with engine.connect() as conn:
+        in_database = _in_database(conn, kept)
+        cyclic = {id(record): message for record, message in reaction_cycles(kept.values())}
+        wave: list[tuple[Parsed, str]] = []
+        for record in kept.values():
+            problem = _first_bad_reference(record, kept, in_database, dropped)
+            if problem is None and id(record) in cyclic:
+                problem = f"target: {cyclic[id(record)]}"
+            if problem:
+                wave.append((record, problem))
+        dependants: dict[tuple[str, str], list[Parsed]] | None = None
+        while wave:
+            for record, problem in wave:
+                reasons.append(f"{record.where}: {problem}")
+                dropped_where.add(record.where)
+                del kept[(record.kind, record.slug)]
+                dropped[(record.kind, record.slug)] = record.where
+            gone = [(r.kind, r.slug) for r, _ in wave]
+            # A dropped record that also exists in the database still satisfies references to it.
+            still = _existing(conn, gone)
+            if dependants is None:
+                dependants = defaultdict(list)
+                for record in kept.values():
+                    for ref in record_service._references(record):
+                        dependants[ref].append(record)
+            wave = []
+            seen: set[tuple[str, str]] = set()
+            for key in gone:
+                if key in still:
+                    in_database[key[0]].add(key[1])
+                    continue
+                for record in dependants.get(key, []):
+                    own = (record.kind, record.slug)
+                    if own in kept and own not in seen and kept[own] is record:
+                        problem = _first_bad_reference(record, kept, in_database, dropped)
+                        if problem:
+                            seen.add(own)
+                            wave.append((record, problem))
+    return list(kept.values()), reasons, len(dropped_where)
+
+
+def _in_database(conn: Connection, kept: dict[tuple[str, str], Parsed]) -> dict[str, set[str]]:
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for record in kept.values():
+        for key in record_service._references(record):
+            if key not in kept:
+                wanted[key[0]].add(key[1])
+    found: dict[str, set[str]] = defaultdict(set)
+    for kind, slugs in wanted.items():
+        found[kind].update(record_service.existing_ids(conn, kind, slugs))
+    return found
+
+
+def _existing(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    by_kind: dict[str, set[str]] = defaultdict(set)
+    for kind, slug in keys:
+        by_kind[kind].add(slug)
+    return {(kind, slug) for kind, slugs in by_kind.items() for slug in record_service.existing_ids(conn, kind, slugs)}
+
+
+def _first_bad_reference(
+    record: Parsed,
+    kept: dict[tuple[str, str], Parsed],
+    in_database: dict[str, set[str]],
+    dropped: dict[tuple[str, str], str],
+) -> str | None:
+    """``field: message`` for the first reference of a record that neither the load nor the database holds."""
+    refs = record_service._references(record)
+    for (kind, slug), name in zip(refs, record_service._reference_fields(record), strict=True):
+        if (kind, slug) in kept or slug in in_database[kind]:
+            continue
+        label = kind.replace("_", " ")
+        if (kind, slug) in dropped:
+            return f"{name}: refers to {label} {slug!r}, skipped ({dropped[(kind, slug)]})"
+        return f"{name}: unknown {label} {slug!r}"
+    return None
 
 
 def load_records(
@@ -36,14 +257,30 @@ def load_records(
     errors: list[str] | None = None,
     *,
     progress: Callable[[int], None] | None = None,
+    skip_invalid: bool = False,
+    rejected: dict[tuple[str, str], str] | None = None,
+    before_commit: Callable[[Connection, record_service.Counts], None] | None = None,
 ) -> LoadResult:
-    """Validate, then upsert every record by slug in one transaction; nothing is written on any error."""
-    problems = validate(engine, records, errors or [])
-    if problems:
-        return LoadResult(errors=problems)
+    """Validate, then upsert every record by slug in one transaction; nothing is written on any error.
+
+    With ``skip_invalid`` the invalid records, and those referring to them, are left out (see ``prune``)
+    and the rest is written; ``rejected`` names the slugs of unreadable lines so that records referring to
+    them are reported as such. ``before_commit`` runs inside the transaction after the records are written
+    (for an audit entry).
+    """
+    skipped: list[str] = []
+    dropped = 0
+    if skip_invalid:
+        records, skipped, dropped = prune(engine, records, errors or [], rejected)
+    else:
+        problems = validate(engine, records, errors or [])
+        if problems:
+            return LoadResult(errors=problems)
     with engine.begin() as conn:
         counts = record_service.write(conn, records, progress=progress)
-    return LoadResult(counts=counts)
+        if before_commit is not None:
+            before_commit(conn, counts)
+    return LoadResult(counts=counts, skipped=skipped, skipped_records=dropped)
 
 
 def load_dir(engine: Engine, path: Path = STORY) -> LoadResult:
