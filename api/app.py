@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator
@@ -9,14 +10,18 @@ from typing import Any
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from graphql import ExecutionResult, GraphQLError
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from api.db import make_async_engine
+from api.logs import RequestLog
+from api.logs import configure as configure_logs
 from api.settings import Settings, get_settings
 from schema import build_schema, request_error_code
 from schema.context import Context
@@ -26,7 +31,12 @@ class GraphQLView(GraphQL):
     """Strawberry's ASGI view with Realign's per-request context."""
 
     def __init__(self, settings: Settings, engine: Any, **kwargs: Any) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None, **kwargs)
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=True,
+            **kwargs,
+        )
         self.settings = settings
         self.engine = engine
 
@@ -34,7 +44,33 @@ class GraphQLView(GraphQL):
         response.realign_request = request
         return Context(engine=self.engine, settings=self.settings, request=request, response=response)
 
+    async def execute_operation(self, request: Any, request_adapter: Any, request_data: Any, **kwargs: Any) -> Any:
+        """Run the operation(s) within the execution time limit; note the operation name for the log."""
+        names = (
+            [d.operation_name for d in request_data]
+            if isinstance(request_data, list)
+            else [request_data.operation_name]
+        )
+        request.scope.setdefault("state", {})["operation"] = ",".join(
+            n if isinstance(n, str) else "(anonymous)" for n in names
+        )
+        try:
+            async with asyncio.timeout(self.settings.execution_timeout):
+                return await super().execute_operation(
+                    request=request, request_adapter=request_adapter, request_data=request_data, **kwargs
+                )
+        except TimeoutError:
+            error = GraphQLError(
+                f"the operation took longer than {self.settings.execution_timeout:g} s and was stopped",
+                extensions={"code": "TIMEOUT"},
+            )
+            return ExecutionResult(data=None, errors=[error])
+
     async def process_result(self, request: Any, result: Any) -> Any:
+        codes = sorted({(e.extensions or {}).get("code", "?") for e in result.errors or ()})
+        request.scope.setdefault("state", {})["outcome"] = (
+            "ok" if not codes else "errors: " + ",".join(str(c) for c in codes)
+        )
         for error in result.errors or ():
             request_error_code(error)
         processed = await super().process_result(request, result)
@@ -119,7 +155,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
         await engine.dispose()
 
+    configure_logs(settings.log_level)
     app = Starlette(
+        middleware=[Middleware(RequestLog, max_body_bytes=settings.max_body_bytes)],
         routes=[
             Route("/", root),
             Route("/healthz", healthz),

@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     max_tokens: int = 2000
     max_nodes: int = 50_000
     max_body_bytes: int = 1_048_576
-    max_batch: int = 10
+    max_batch: int = 1
     execution_timeout: float = 10.0
     statement_timeout_ms: int = 5000
     db_connect_timeout: float = 3.0

@@ -17,13 +17,16 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 
+from api.logs import REQUEST_ID
 from api.settings import Settings
 from schema import loaders  # noqa: F401 - registers the relation fetchers
 from schema.audit import AuditQuery
 from schema.context import ReleaseConnection
 from schema.errors import PublicError
 from schema.fastpath import FastExecutionContext
+from schema.limits import cost_limit
 from schema.mutations import Mutation
 from schema.queries import ReadQuery
 from schema.types.nodes import Actor, Affiliation, Event, Reaction, RelationshipChange, Source, Statement
@@ -45,11 +48,14 @@ def request_error_code(error: GraphQLError) -> None:
         return
     message = error.message.lower()
     extensions = dict(error.extensions or {})
-    if isinstance(error, GraphQLSyntaxError):
+    if "tokens" in message and "more than" in message:
+        extensions["code"] = "BAD_USER_INPUT"
+        extensions["limit"] = "tokens"
+    elif isinstance(error, GraphQLSyntaxError):
         extensions["code"] = "GRAPHQL_PARSE_FAILED"
     elif message.startswith("variable '$") or "got invalid value" in message:
         extensions["code"] = "BAD_USER_INPUT"
-    elif "exceeds" in message or "maximum" in message:
+    elif "exceeds" in message or "maximum" in message or "allowed:" in message:
         extensions["code"] = "BAD_USER_INPUT"
         extensions["limit"] = next((v for k, v in LIMITS.items() if k in message), "query")
     else:
@@ -64,8 +70,8 @@ def _should_mask(error: GraphQLError) -> bool:
         return False
     if isinstance(original, PublicError | GraphQLError):
         return False
-    reference = uuid.uuid4().hex[:12]
-    log.error("internal error %s at %s", reference, error.path, exc_info=original)
+    reference = REQUEST_ID.get() or uuid.uuid4().hex
+    log.error("internal error at %s", error.path, exc_info=original)
     error.extensions = {"code": "INTERNAL", "requestId": reference}
     return True
 
@@ -113,6 +119,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     extensions: list[Any] = [
         ReleaseConnection,
         Limits,
+        cost_limit(settings.max_nodes),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
@@ -128,6 +135,10 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         types=[Actor, Affiliation, Event, Statement, Reaction, RelationshipChange, Source],
         extensions=extensions,
         execution_context_class=FastExecutionContext,
+        # Batching is not part of GraphQL over HTTP: off by default (1), on with REALIGN_MAX_BATCH > 1.
+        config=StrawberryConfig(
+            batching_config={"max_operations": settings.max_batch} if settings.max_batch > 1 else None
+        ),
     )
 
 

@@ -1,0 +1,116 @@
+"""Query cost (in the spirit of GitHub's node limit) and the execution time limit, as schema extensions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    VariableNode,
+)
+from strawberry.extensions import SchemaExtension
+
+from schema.pagination import DEFAULT_PAGE
+from schema.prefetch import included
+
+PAGE_ARGUMENTS = ("first", "last")
+
+
+def _argument(node: FieldNode, name: str, variables: dict[str, Any]) -> Any:
+    for argument in node.arguments or ():
+        if argument.name.value == name:
+            value = argument.value
+            if isinstance(value, VariableNode):
+                return variables.get(value.name.value)
+            return getattr(value, "value", None) if not hasattr(value, "values") else value
+    return None
+
+
+def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -> int:
+    """How many nodes an operation may return: each page size times the page sizes above it, summed.
+
+    A connection field (one taking `first`/`last`) counts its page size (20 when not given) times the product
+    of the page sizes of the connections it is nested in; `nodes(ids:)` counts its ids.
+    """
+    fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [d for d in operations if d.name is not None and d.name.value == operation_name]
+    if len(operations) != 1:
+        return 0
+    total = 0
+
+    def walk(selection_set: Any, multiplier: int, seen: frozenset[str]) -> None:
+        nonlocal total
+        for selection in selection_set.selections:
+            if not included(selection, variables):
+                continue
+            if isinstance(selection, FieldNode):
+                size = None
+                for name in PAGE_ARGUMENTS:
+                    value = _argument(selection, name, variables)
+                    if value is not None:
+                        size = int(value) if str(value).lstrip("-").isdigit() else DEFAULT_PAGE
+                is_connection = (
+                    size is not None
+                    or any(a.name.value in ("after", "before") for a in selection.arguments or ())
+                    or _is_paged(selection)
+                )
+                inner = multiplier
+                if is_connection:
+                    inner = multiplier * max(size if size is not None else DEFAULT_PAGE, 0)
+                    total += inner
+                elif selection.name.value == "nodes" and _argument(selection, "ids", variables) is not None:
+                    ids = _argument(selection, "ids", variables)
+                    inner = multiplier * (len(ids) if isinstance(ids, list) else len(getattr(ids, "values", [])))
+                    total += inner
+                if selection.selection_set is not None:
+                    walk(selection.selection_set, inner, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                walk(selection.selection_set, multiplier, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in fragments and name not in seen:
+                    walk(fragments[name].selection_set, multiplier, seen | {name})
+
+    walk(operations[0].selection_set, 1, frozenset())
+    return total
+
+
+# Fields that are paged even when no page argument is given (they then return the default page).
+PAGED_FIELDS = {"actors", "events", "statements", "reactions", "timeline", "auditTrail", "deletedSince"}
+
+
+def _is_paged(node: FieldNode) -> bool:
+    return node.name.value in PAGED_FIELDS
+
+
+def cost_limit(max_nodes: int) -> type[SchemaExtension]:
+    """An extension refusing operations that may return more than ``max_nodes`` nodes, before running them."""
+
+    class CostLimit(SchemaExtension):
+        def on_execute(self) -> Iterator[None]:
+            context = self.execution_context
+            document = context.graphql_document
+            if document is not None and not context.result:
+                nodes = cost(document, context.operation_name, context.variables or {})
+                if nodes > max_nodes:
+                    context.result = ExecutionResult(
+                        data=None,
+                        errors=[
+                            GraphQLError(
+                                f"this query may return up to {nodes} nodes, more than the limit of {max_nodes}: "
+                                "ask for smaller pages (`first`/`last`) or fewer nested lists",
+                                extensions={"code": "BAD_USER_INPUT", "limit": "nodes", "cost": nodes},
+                            )
+                        ],
+                    )
+            yield
+
+    return CostLimit
