@@ -35,6 +35,16 @@ class Node:
     id: strawberry.ID = strawberry.field(description="The opaque global id; pass it to `node(id:)`.")
 
 
+@strawberry.interface(
+    description="A record kept with bookkeeping: when it was created and changed here, and its version (pass the "
+    "version to updates and deletes; they fail with CONFLICT if it moved on)."
+)
+class Versioned:
+    created_at: dt.datetime = strawberry.field(description="When this record was created here.")
+    updated_at: dt.datetime = strawberry.field(description="When this record last changed here.")
+    version: int = strawberry.field(description="Record version, for optimistic concurrency.")
+
+
 @strawberry.type(description="When something happened, as precisely as it is known, with a display label.")
 class DateInfo:
     text: str = strawberry.field(description="The canonical date text, e.g. `late 2025-07` or `2022-02-24/..`.")
@@ -81,7 +91,7 @@ class Citation:
 
 
 @strawberry.type(description="Anyone who acts or is acted upon: a state, body, party, person, organisation.")
-class Actor(Node):
+class Actor(Node, Versioned):
     slug: str = strawberry.field(description="Stable human-readable key, e.g. `israel`.")
     name: str = strawberry.field(description="The actor's name.")
     kind: ActorKind = strawberry.field(description="What sort of actor this is.")
@@ -91,9 +101,6 @@ class Actor(Node):
     wikidata: str | None = strawberry.field(description="The Wikidata QID, e.g. `Q801`.")
     external_ids: JSON = strawberry.field(description="Other external identifiers by scheme.")
     description: str | None = strawberry.field(description="Who or what this is.")
-    created_at: dt.datetime = strawberry.field(description="When this record was created here.")
-    updated_at: dt.datetime = strawberry.field(description="When this record last changed here.")
-    version: int = strawberry.field(description="Record version, for optimistic concurrency.")
     db_id: strawberry.Private[int]
     _pre: strawberry.Private[dict[str, Any]]
 
@@ -180,7 +187,7 @@ class Participation:
 
 
 @strawberry.type(description="Something that happened: a meeting, visit, petition, agreement, sanction, strike.")
-class Event(Node):
+class Event(Node, Versioned):
     slug: str = strawberry.field(description="Stable human-readable key.")
     title: str = strawberry.field(description="A short title.")
     summary: str | None = strawberry.field(description="What happened, in a few sentences.")
@@ -193,9 +200,6 @@ class Event(Node):
     cameo: str | None = strawberry.field(description="CAMEO event code, if assigned.")
     date: DateInfo = strawberry.field(description="When it happened (or from when to when).")
     place: Place | None = strawberry.field(description="Where it happened, if known.")
-    created_at: dt.datetime = strawberry.field(description="When this record was created here.")
-    updated_at: dt.datetime = strawberry.field(description="When this record last changed here.")
-    version: int = strawberry.field(description="Record version, for optimistic concurrency.")
     db_id: strawberry.Private[int]
     _pre: strawberry.Private[dict[str, Any]]
 
@@ -235,7 +239,7 @@ class Event(Node):
 
 
 @strawberry.type(description="Words an actor said or wrote, quoted verbatim.")
-class Statement(Node):
+class Statement(Node, Versioned):
     slug: str = strawberry.field(description="Stable human-readable key.")
     channel: Channel = strawberry.field(description="How it was said: speech, press release, post, …")
     quote: str = strawberry.field(description="The words, verbatim (runs joined by ` … `).")
@@ -244,9 +248,6 @@ class Statement(Node):
     stance: Stance | None = strawberry.field(description="Overall stance toward the actors it is about.")
     summary: str | None = strawberry.field(description="What was said, in a line.")
     date: DateInfo = strawberry.field(description="When it was said.")
-    created_at: dt.datetime = strawberry.field(description="When this record was created here.")
-    updated_at: dt.datetime = strawberry.field(description="When this record last changed here.")
-    version: int = strawberry.field(description="Record version, for optimistic concurrency.")
     speaker_id: strawberry.Private[int]
     venue_id: strawberry.Private[int | None]
     db_id: strawberry.Private[int]
@@ -285,16 +286,13 @@ class Statement(Node):
 
 
 @strawberry.type(description="One actor's response to an event, a statement or another reaction.")
-class Reaction(Node):
+class Reaction(Node, Versioned):
     slug: str = strawberry.field(description="Stable human-readable key.")
     kind: ReactionKind = strawberry.field(description="What kind of response (thanks, condemn, ridicule, …).")
     plover_type: EventKind = strawberry.field(description="The PLOVER event type the reaction kind belongs to.")
     score: float = strawberry.field(description="Cooperation (+10) to conflict (−10) score.")
     summary: str | None = strawberry.field(description="The reaction, in a line.")
     date: DateInfo = strawberry.field(description="When the reaction came.")
-    created_at: dt.datetime = strawberry.field(description="When this record was created here.")
-    updated_at: dt.datetime = strawberry.field(description="When this record last changed here.")
-    version: int = strawberry.field(description="Record version, for optimistic concurrency.")
     reactor_id: strawberry.Private[int]
     target_ref: strawberry.Private[tuple[str, int]]
     statement_id: strawberry.Private[int | None]
@@ -348,7 +346,7 @@ Cause = Annotated[
 
 
 @strawberry.type(description="A directed relationship moving: `from`'s stance toward `to` warms or cools.")
-class RelationshipChange(Node):
+class RelationshipChange(Node, Versioned):
     slug: str = strawberry.field(description="Stable human-readable key.")
     delta: int = strawberry.field(description="The signed move on the −10…+10 scale (positive: warming).")
     explanation: str = strawberry.field(description="Why it moved, in a line.")
@@ -356,9 +354,6 @@ class RelationshipChange(Node):
     score_after: int | None = strawberry.field(
         description="The relationship's running score after this change (within `relationship`)."
     )
-    created_at: dt.datetime = strawberry.field(description="When this record was created here.")
-    updated_at: dt.datetime = strawberry.field(description="When this record last changed here.")
-    version: int = strawberry.field(description="Record version, for optimistic concurrency.")
     from_id: strawberry.Private[int]
     to_id: strawberry.Private[int]
     cause_ref: strawberry.Private[tuple[str, int]]
