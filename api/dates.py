@@ -24,10 +24,11 @@ from dataclasses import dataclass
 
 PRECISIONS = ("day", "month", "year", "decade")
 QUALIFIERS = ("circa", "early", "mid", "late", "before", "after", "between")
-ONGOING_END = dt.date(9999, 12, 31)
+# Not date.max: asyncpg turns date.max into PostgreSQL's 'infinity', which psycopg cannot read back.
+ONGOING_END = dt.date(9999, 12, 30)
 # Items spanning more than this are "long": window queries look them up apart (see schema.filters).
 LONG_SPAN = dt.timedelta(days=366)
-# The last year a date may name; 9999-12-31 stands for "ongoing".
+# The last year a date may name; 9999-12-30 stands for "ongoing".
 MAX_YEAR = 9998
 MONTHS = [calendar.month_name[i] for i in range(13)]
 

@@ -33,12 +33,21 @@ def async_url(url: str | URL) -> URL:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event open transactions (see _sqlite_begin), not the driver.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    """Writes take SQLite's write lock at once (``BEGIN IMMEDIATE``), so two writers queue instead of both
+    reading the same state and one failing at commit; reads stay ``BEGIN`` (deferred)."""
+    immediate = conn.get_execution_options().get("sqlite_immediate", True)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str | URL, *, connect_timeout: float = 3.0, statement_timeout_ms: int = 0) -> Engine:
@@ -52,6 +61,7 @@ def make_engine(url: str | URL, *, connect_timeout: float = 3.0, statement_timeo
     engine = create_engine(target, **args)
     if backend(target) == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -73,4 +83,7 @@ def make_async_engine(
     engine = create_async_engine(target, **args)
     if backend(target) == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        # The API reads far more than it writes: its transactions are deferred unless a write asks otherwise.
+        engine = engine.execution_options(sqlite_immediate=False)
     return engine

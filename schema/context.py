@@ -34,6 +34,7 @@ def camel_path(name: str | None) -> str | None:
     """A seed-format field path as the GraphQL input's (``day_order`` → ``dayOrder``, ``place.lat``)."""
     if name is None:
         return None
+    name = {"place.lat": "place.latitude", "place.lon": "place.longitude"}.get(name, name)
     out = []
     for part in name.split("."):
         head, *rest = part.split("_")
@@ -116,8 +117,10 @@ class Context:
             await self._close_unlocked()  # a fresh snapshot for the write and for the reads after it
             try:
                 async with asyncio.timeout(self.settings.execution_timeout):
-                    async with self.engine.begin() as conn:
-                        return await conn.run_sync(work)
+                    async with self.engine.connect() as plain:
+                        conn = await plain.execution_options(sqlite_immediate=True)
+                        async with conn.begin():
+                            return await conn.run_sync(work)
             except WriteError as error:
                 extra = dict(error.extra)
                 if "problems" in extra:

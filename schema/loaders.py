@@ -173,6 +173,9 @@ def source(row: Any) -> Source:
         url=row.url,
         language=row.language,
         published=text_date(row.published_text, row.published_label),
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
+        version=row.version,
         db_id=row.id,
     )
 
@@ -187,6 +190,9 @@ def affiliation(row: Any) -> Affiliation:
         end=text_date(row.end_text, row.end_label),
         member_id=row.member_id,
         organisation_id=row.organisation_id,
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
+        version=row.version,
         db_id=row.id,
         _pre={},
     )

@@ -364,8 +364,9 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
             conn.execute(select(1))
         else:
-            # pysqlite opens no transaction for reads; an explicit one pins the WAL snapshot.
-            conn.exec_driver_sql("BEGIN")
+            # A (deferred) transaction, begun by the first read, pins the WAL snapshot (see api.db).
+            conn = conn.execution_options(sqlite_immediate=False)
+            conn.execute(select(1))
         try:
             yield conn
         finally:

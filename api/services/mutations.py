@@ -115,6 +115,8 @@ def update_record(conn: Connection, *, kind: str, row: Any, version: int, patch:
     before = record_dicts(conn, kind, [row.id])[0]
     merged = {**before, **patch}
     data = {key: value for key, value in merged.items() if value is not None}
+    if kind == "reaction" and isinstance(data.get("target"), dict):
+        check_no_cycle(conn, slug=row.slug, target_reaction=data["target"].get("reaction"))
     parsed = _validate(conn, kind, data)
     record_service.write(conn, [parsed])
     table = TABLES[kind]
@@ -177,11 +179,25 @@ LINKS = {"participant", "about", "cites"}
 
 
 def delete_record(
-    conn: Connection, *, kind: str, row: Any, version: int, cascade: bool, who: Any
+    conn: Connection,
+    *,
+    kind: str,
+    row: Any,
+    version: int,
+    cascade: bool,
+    who: Any,
+    doomed: set[tuple[str, int]] | None = None,
 ) -> list[tuple[str, int, str]]:
-    """Delete a record at ``version``; referenced records need ``cascade``. Returns everything deleted."""
+    """Delete a record at ``version``; referenced records need ``cascade``. Returns everything deleted.
+
+    With cascade, records that refer to it are deleted too (recursively), and records that only lose a link
+    to it (a participation, an `about`, a citation, a venue, a reacting statement) are updated: their version
+    and update time move and the audit trail shows the change, so `updatedSince` reports them.
+    """
     _check_version(conn, kind, row, version)
-    refs = references(conn, kind, row.id)
+    doomed = doomed if doomed is not None else set()
+    doomed.add((kind, row.id))
+    refs = [ref for ref in references(conn, kind, row.id) if (ref[0], ref[1]) not in doomed]
     if refs and not cascade:
         listed = [{"type": k, "slug": s, "as": how} for k, _, s, how in refs]
         shown = ", ".join(f"{k.replace('_', ' ')} {s!r} ({how})" for k, _, s, how in refs[:10])
@@ -193,18 +209,24 @@ def delete_record(
             {"references": listed},
         )
     deleted: list[tuple[str, int, str]] = []
-    for other, rid, _slug, how in refs:
-        if how in LINKS:
-            continue  # link rows go with the record (ON DELETE CASCADE)
-        column = SOFT.get((other, how))
-        if column is not None:
-            conn.execute(update(column.table).where(column.table.c.id == rid).values({column.name: None}))
+    touched: dict[tuple[str, int], tuple[str, dict[str, Any]]] = {}
+    for other, rid, slug, how in refs:
+        if (other, rid) in doomed:
+            continue
+        if how in LINKS or (other, how) in SOFT:
+            if (other, rid) not in touched:
+                touched[(other, rid)] = (slug, record_dicts(conn, other, [rid])[0])
+            column = SOFT.get((other, how))
+            if column is not None:
+                conn.execute(update(column.table).where(column.table.c.id == rid).values({column.name: None}))
             continue
         still = conn.execute(
             select(TABLES[other].c.id, TABLES[other].c.slug, TABLES[other].c.version).where(TABLES[other].c.id == rid)
         ).first()
-        if still is not None:
-            deleted += delete_record(conn, kind=other, row=still, version=still.version, cascade=True, who=who)
+        if still is not None and (other, rid) not in doomed:
+            deleted += delete_record(
+                conn, kind=other, row=still, version=still.version, cascade=True, who=who, doomed=doomed
+            )
     before = record_dicts(conn, kind, [row.id])[0]
     table = TABLES[kind]
     if kind == "source":
@@ -214,4 +236,32 @@ def delete_record(
     changes.record(
         conn, who=who, action="delete", kind=kind, record_id=row.id, slug=row.slug, before=before, after=None
     )
+    for (other, rid), (slug, earlier) in touched.items():
+        if (other, rid) in doomed:
+            continue
+        other_table = TABLES[other]
+        conn.execute(
+            update(other_table)
+            .where(other_table.c.id == rid)
+            .values(version=other_table.c.version + 1, updated_at=utcnow())
+        )
+        later = record_dicts(conn, other, [rid])[0]
+        changes.record(
+            conn, who=who, action="update", kind=other, record_id=rid, slug=slug, before=earlier, after=later
+        )
     return [*deleted, (kind, row.id, row.slug)]
+
+
+def check_no_cycle(conn: Connection, *, slug: str, target_reaction: str | None) -> None:
+    """Refuse a reaction that would answer (through a chain of reactions) itself."""
+    target = REA.alias("target")
+    current, seen = target_reaction, set()
+    while current is not None and current not in seen:
+        if current == slug:
+            raise WriteError("BAD_USER_INPUT", "target: the reaction would end up answering itself", "target")
+        seen.add(current)
+        current = conn.execute(
+            select(target.c.slug)
+            .select_from(REA.join(target, REA.c.target_reaction_id == target.c.id))
+            .where(REA.c.slug == current)
+        ).scalar()

@@ -247,16 +247,10 @@ def _write_chunk(
             if any(_differs(old[c], values.get(c)) for c in compare if c in values):
                 changed.append((record, values))
     if new_rows:
-        start = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
-        for offset, row in enumerate(new_rows):
-            row.update(id=start + offset, created_at=now, updated_at=now, version=1)
+        for ident, row in zip(_new_ids(conn, table, len(new_rows)), new_rows, strict=True):
+            row.update(id=ident, created_at=now, updated_at=now, version=1)
             ids[kind][row["slug"]] = row["id"]
         conn.execute(insert(table), new_rows)
-        if conn.dialect.name == "postgresql":
-            conn.execute(
-                text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), :v)"),
-                {"v": start + len(new_rows) - 1},
-            )
         counts.inserted[kind] += len(new_rows)
     for _, values in changed:
         conn.execute(
@@ -270,6 +264,20 @@ def _write_chunk(
         conn.execute(update(table).where(table.c.slug == slug).values(updated_at=now, version=table.c.version + 1))
     counts.updated[kind] += len(changed_slugs | children_changed)
     counts.unchanged[kind] += len(chunk) - len(new_rows) - len(changed_slugs | children_changed)
+
+
+def _new_ids(conn: Connection, table: Table, count: int) -> list[int]:
+    """Ids for new rows, taken up front so children can refer to them in the same batch.
+
+    PostgreSQL hands them out from the table's sequence (safe beside concurrent writers). SQLite continues
+    after the largest id: safe because Realign's SQLite writes hold the write lock from their first statement
+    (``BEGIN IMMEDIATE``, see ``api.db``).
+    """
+    if conn.dialect.name == "postgresql":
+        sequence = text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)")
+        return [row[0] for row in conn.execute(sequence, {"n": count})]
+    start = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+    return list(range(start, start + count))
 
 
 def _differs(old: Any, new: Any) -> bool:

@@ -68,7 +68,7 @@ class Place:
 
 
 @strawberry.type(description="Where facts come from: an article, a report, a post.")
-class Source(Node):
+class Source(Node, Versioned):
     slug: str = strawberry.field(description="Stable human-readable key.")
     title: str = strawberry.field(description="The source's title.")
     publisher: str | None = strawberry.field(description="Who published it.")
@@ -151,7 +151,7 @@ class Actor(Node, Versioned):
 
 
 @strawberry.type(description="A spell in which a member belongs to an organisation (a role, or a part of a body).")
-class Affiliation(Node):
+class Affiliation(Node, Versioned):
     slug: str = strawberry.field(description="Stable human-readable key.")
     kind: AffiliationKind = strawberry.field(description="How the member belongs.")
     role: str | None = strawberry.field(description="The role held, e.g. `Foreign Minister`.")

@@ -1,0 +1,234 @@
+"""Helpers of the write-path tests: an authenticated GraphQL client, a fingerprint of the whole database, and the
+documents and inputs several test modules share.
+
+``Client`` talks to ``create_app(Settings(database_url=...))`` over ``httpx.ASGITransport`` (like ``tests.api``'s
+``Api``) and sends ``Authorization: Bearer <token>`` for a role, or any header a test wants. ``Writer`` is a client
+that first creates one token per role in its database (in-process, with ``api.services.tokens.create``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlmodel import SQLModel
+
+import api.models  # noqa: F401 - registers every table on the metadata
+from api.db import make_engine
+from api.services import tokens
+from tests.api.conftest import Api, assert_no_traceback
+
+ROLES = ("reader", "editor", "admin")
+TOKEN_NAMES = {"reader": "rita-reader", "editor": "eddie-editor", "admin": "ada-admin"}
+ARTICLE = "ny-sun-coalition-of-the-beleaguered"
+TYPE_OF = {
+    "source": "Source",
+    "actor": "Actor",
+    "affiliation": "Affiliation",
+    "event": "Event",
+    "statement": "Statement",
+    "reaction": "Reaction",
+    "relationship_change": "RelationshipChange",
+}
+
+# --- documents several modules use ---------------------------------------------------------------------------
+
+EVENT_FIELDS = """
+  id slug title summary kind mode contexts score modality cameo version createdAt updatedAt
+  date { text label start end precision }
+  place { name country latitude longitude }
+  participants { role actor { slug } }
+  tags
+  citations { passage source { slug } }
+"""
+EVENT_CREATE = f"mutation ($input: EventInput!) {{ eventCreate(input: $input) {{ {EVENT_FIELDS} }} }}"
+EVENT_UPDATE = f"""
+mutation ($slug: String, $id: ID, $version: Int!, $input: EventInput!) {{
+  eventUpdate(slug: $slug, id: $id, version: $version, input: $input) {{ {EVENT_FIELDS} }}
+}}
+"""
+EVENT_DELETE = """
+mutation ($slug: String, $id: ID, $version: Int!, $cascade: Boolean! = false) {
+  eventDelete(slug: $slug, id: $id, version: $version, cascade: $cascade) { deleted { type id slug } }
+}
+"""
+EVENT_READ = f"query ($slug: String!) {{ event(slug: $slug) {{ {EVENT_FIELDS} }} }}"
+REACTION_CREATE = """
+mutation ($input: ReactionInput!) {
+  reactionCreate(input: $input) {
+    id slug kind version reactor { slug }
+    target { __typename ... on Event { slug } ... on Statement { slug } ... on Reaction { slug } }
+  }
+}
+"""
+SOURCE_CREATE = "mutation ($input: SourceInput!) { sourceCreate(input: $input) { id slug title } }"
+ACTOR_CREATE = "mutation ($input: ActorInput!) { actorCreate(input: $input) { id slug version } }"
+AUDIT_TRAIL = """
+query ($filter: AuditFilter, $first: Int) {
+  auditTrail(filter: $filter, first: $first) {
+    totalCount
+    nodes { at madeBy action recordType recordId recordSlug before after }
+  }
+}
+"""
+DELETED_SINCE = """
+query ($since: DateTime!) {
+  deletedSince(since: $since, first: 100) { totalCount nodes { type id slug deletedAt } }
+}
+"""
+
+
+def event_input(slug: str, **fields: Any) -> dict[str, Any]:
+    """A valid EventInput: a consultation on 5 August 2025 between Israel and Taiwan, with ``fields`` on top."""
+    base: dict[str, Any] = {
+        "slug": slug,
+        "title": f"Test event {slug}",
+        "kind": "CONSULT",
+        "date": "2025-08-05",
+        "participants": [{"actor": "israel", "role": "INITIATOR"}, {"actor": "taiwan", "role": "TARGET"}],
+    }
+    return {**base, **fields}
+
+
+def reaction_input(slug: str, target: dict[str, str], **fields: Any) -> dict[str, Any]:
+    """A valid ReactionInput: Taiwan thanking ``target`` on 6 August 2025, with ``fields`` on top."""
+    return {"slug": slug, "reactor": "taiwan", "kind": "THANKS", "target": target, "date": "2025-08-06", **fields}
+
+
+def now() -> dt.datetime:
+    """The clock, in UTC, with its zone."""
+    return dt.datetime.now(dt.UTC)
+
+
+def parse_time(value: str) -> dt.datetime:
+    """A DateTime the API returned."""
+    parsed = dt.datetime.fromisoformat(value)
+    assert parsed.tzinfo is not None, f"{value!r} carries no time zone"
+    return parsed
+
+
+def extensions(error: dict[str, Any]) -> dict[str, Any]:
+    """An error's extensions (empty if none)."""
+    return error.get("extensions") or {}
+
+
+# --- the database as a whole ---------------------------------------------------------------------------------
+
+
+def fingerprint(engine: Engine) -> dict[str, Any]:
+    """Everything a write could change, in a comparable form: per table its row count, and where a table has them
+    the sum of versions and the latest update time. Equal fingerprints before and after mean nothing was written."""
+    out: dict[str, Any] = {}
+    with engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            columns: list[Any] = [func.count()]
+            if "version" in table.c:
+                columns.append(func.coalesce(func.sum(table.c.version), 0))
+            if "updated_at" in table.c:
+                columns.append(func.max(table.c.updated_at))
+            out[table.name] = tuple(conn.execute(select(*columns).select_from(table)).one())
+    return out
+
+
+def row_of(engine: Engine, kind: str, slug: str) -> Any:
+    """A record's stored bookkeeping (id, slug, version, created_at, updated_at); None if there is no such record."""
+    table = SQLModel.metadata.tables[kind]
+    columns = [table.c.id, table.c.slug, table.c.version, table.c.created_at, table.c.updated_at]
+    with engine.connect() as conn:
+        return conn.execute(select(*columns).where(table.c.slug == slug)).first()
+
+
+# --- clients -------------------------------------------------------------------------------------------------
+
+
+class Client(Api):
+    """A GraphQL client on one app instance that sends a bearer token for a role (or headers of the test's own)."""
+
+    def __init__(self, url: str, token_values: dict[str, str], **settings: Any) -> None:
+        super().__init__(url, **settings)
+        self.tokens = dict(token_values)
+
+    def _headers(self, role: str | None, headers: dict[str, str] | None) -> dict[str, str]:
+        if headers is not None:
+            return headers
+        return {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
+
+    async def asend(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        role: str | None = "editor",
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """POST a document (as ``role``'s token, anonymously with ``role=None``, or with ``headers``); the body."""
+        body: dict[str, Any] = {"query": query}
+        if variables is not None:
+            body["variables"] = variables
+        response = await self.client.post("/graphql", json=body, headers=self._headers(role, headers))
+        assert response.status_code == 200, response.text
+        assert_no_traceback(response.text)
+        return response.json()
+
+    def send(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """``asend`` on the client's own loop."""
+        return self.loop.run_until_complete(self.asend(query, variables, **kwargs))
+
+    def ok(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """The data of a request that must succeed."""
+        body = self.send(query, variables, **kwargs)
+        assert not body.get("errors"), body["errors"]
+        return body["data"]
+
+    def fail(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        code: str,
+        field: str | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """The one error of a request that must fail with ``code`` (and ``extensions.field``, if given)."""
+        body = self.send(query, variables, **kwargs)
+        errors = body.get("errors") or []
+        assert len(errors) == 1, body
+        assert body.get("data") is None, body
+        assert extensions(errors[0]).get("code") == code, errors[0]
+        if field is not None:
+            assert extensions(errors[0]).get("field") == field, errors[0]
+        return errors[0]
+
+    def gather(self, *coroutines: Any) -> list[Any]:
+        """Run coroutines (e.g. ``asend`` calls) concurrently on the client's loop; their results in order."""
+
+        async def together() -> list[Any]:
+            return list(await asyncio.gather(*coroutines))
+
+        return self.loop.run_until_complete(together())
+
+
+class Writer(Client):
+    """A client that first creates a reader, an editor and an admin token in its database, and can look inside."""
+
+    def __init__(self, url: str, **settings: Any) -> None:
+        self.engine = make_engine(url)
+        values: dict[str, str] = {}
+        with self.engine.begin() as conn:
+            for role in ROLES:
+                values[role] = tokens.create(conn, name=TOKEN_NAMES[role], role=role)
+        super().__init__(url, values, **settings)
+
+    def fingerprint(self) -> dict[str, Any]:
+        """The database's fingerprint (see ``fingerprint``)."""
+        return fingerprint(self.engine)
+
+    def row(self, kind: str, slug: str) -> Any:
+        """A record's stored row."""
+        return row_of(self.engine, kind, slug)
+
+    def close(self) -> None:
+        super().close()
+        self.engine.dispose()

@@ -1,0 +1,182 @@
+"""Who may write: a bearer token whose role is enough (reader < editor < admin); everyone else writes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from sqlalchemy import text
+
+from api.db import make_engine
+from api.services import tokens
+from tests.mutations.support import AUDIT_TRAIL, DELETED_SINCE, EVENT_CREATE, EVENT_DELETE, EVENT_UPDATE, event_input
+from tests.support import run_realign
+
+UNREFERENCED_EVENT = "russia-invades-ukraine-2022"
+CREATE = (EVENT_CREATE, {"input": event_input("auth-test-event")})
+UPDATE = (EVENT_UPDATE, {"slug": UNREFERENCED_EVENT, "version": 1, "input": {"title": "Renamed"}})
+DELETE = (EVENT_DELETE, {"slug": UNREFERENCED_EVENT, "version": 1})
+AUDIT = (AUDIT_TRAIL, {"first": 5})
+READS = """
+query {
+  timeline(first: 3) { totalCount nodes { __typename } }
+  event(slug: "gaza-war") { title version participants { actor { slug } } }
+  relationship(from: "israel", to: "taiwan") { score }
+}
+"""
+ANONYMOUS_SYNC = "query ($since: DateTime!) { deletedSince(since: $since) { totalCount } }"
+OPERATIONS = {"create": CREATE, "update": UPDATE, "delete": DELETE}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Basic x"},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Bearer"},
+        {"Authorization": "x"},
+    ],
+    ids=["no-header", "basic", "bearer-space", "bearer-alone", "no-scheme"],
+)
+@pytest.mark.parametrize("operation", list(OPERATIONS), ids=list(OPERATIONS))
+def test_write_without_a_usable_header_is_unauthenticated(api, headers, operation):
+    """Given no or a malformed Authorization header, when a write is sent, then UNAUTHENTICATED, no write."""
+    document, variables = OPERATIONS[operation]
+    before = api.fingerprint()
+
+    api.fail(document, variables, code="UNAUTHENTICATED", headers=headers)
+
+    assert api.fingerprint() == before
+
+
+def test_unknown_token_is_unauthenticated(api):
+    """Given a bearer token never issued, when it writes or reads the audit, then UNAUTHENTICATED, no write."""
+    before = api.fingerprint()
+    forged = {"Authorization": f"Bearer {tokens.PREFIX}thisTokenWasNeverIssued0000000000000000000"}
+
+    api.fail(*CREATE, code="UNAUTHENTICATED", headers=forged)
+    api.fail(*AUDIT, code="UNAUTHENTICATED", headers=forged)
+
+    assert api.fingerprint() == before
+
+
+def test_token_revoked_with_the_cli_stops_working(api):
+    """Given a CLI token that wrote once, when `realign token revoke` runs, then its writes are UNAUTHENTICATED."""
+    made = run_realign("token", "create", "--name", "temp-editor", "--role", "editor", url=api.url)
+    assert made.returncode == 0, made.stderr
+    header = {"Authorization": f"Bearer {made.stdout.strip()}"}
+    api.ok(EVENT_CREATE, {"input": event_input("written-before-revocation")}, headers=header)
+
+    revoked = run_realign("token", "revoke", "temp-editor", url=api.url)
+    assert revoked.returncode == 0, revoked.stderr
+    before = api.fingerprint()
+
+    api.fail(EVENT_CREATE, {"input": event_input("written-after-revocation")}, code="UNAUTHENTICATED", headers=header)
+
+    assert api.fingerprint() == before
+    assert api.row("event", "written-after-revocation") is None
+
+
+def test_revoked_admin_token_cannot_delete(api):
+    """Given the admin token revoked (tokens.revoke), when it deletes or reads the audit, then UNAUTHENTICATED."""
+    with api.engine.begin() as conn:
+        assert tokens.revoke(conn, name="ada-admin")
+    before = api.fingerprint()
+
+    api.fail(*DELETE, code="UNAUTHENTICATED", role="admin")
+    api.fail(*AUDIT, code="UNAUTHENTICATED", role="admin")
+
+    assert api.fingerprint() == before
+    assert api.row("event", UNREFERENCED_EVENT) is not None
+
+
+@pytest.mark.parametrize("operation", list(OPERATIONS), ids=list(OPERATIONS))
+def test_reader_cannot_write(api, operation):
+    """Given a reader token, when it creates, updates or deletes, then FORBIDDEN and nothing is written."""
+    document, variables = OPERATIONS[operation]
+    before = api.fingerprint()
+
+    error = api.fail(document, variables, code="FORBIDDEN", role="reader")
+
+    assert "rita-reader" in error["message"]
+    assert api.fingerprint() == before
+
+
+def test_editor_cannot_delete(api):
+    """Given an editor token, when it deletes an unreferenced event, then FORBIDDEN and the event stays."""
+    before = api.fingerprint()
+
+    api.fail(*DELETE, code="FORBIDDEN", role="editor")
+
+    assert api.fingerprint() == before
+    assert api.row("event", UNREFERENCED_EVENT) is not None
+
+
+@pytest.mark.parametrize("role", ["reader", "editor"])
+def test_only_admins_read_the_audit_trail(api, role):
+    """Given a reader/editor token or none, when auditTrail is read, then FORBIDDEN/UNAUTHENTICATED; admin ok."""
+    api.fail(*AUDIT, code="FORBIDDEN", role=role)
+    api.fail(*AUDIT, code="UNAUTHENTICATED", role=None)
+
+    assert api.ok(*AUDIT, role="admin")["auditTrail"]["totalCount"] == 0
+
+
+def test_admin_may_also_write(api):
+    """Given an admin token, when it creates and updates (editor work), then both succeed: roles are ordered."""
+    api.ok(*CREATE, role="admin")
+    api.ok(*UPDATE, role="admin")
+
+    assert api.row("event", "auth-test-event") is not None
+    assert api.row("event", UNREFERENCED_EVENT).version == 2
+
+
+@pytest.mark.parametrize("role", [None, "reader"], ids=["anonymous", "reader"])
+def test_reads_need_no_write_role(api, role):
+    """Given no token or a reader's, when the story and the sync feed are read, then they answer as usual."""
+    data = api.ok(READS, role=role)
+
+    assert data["timeline"]["totalCount"] > 0
+    assert data["event"]["title"] and data["event"]["version"] == 1
+    assert isinstance(data["relationship"]["score"], int)
+    assert api.ok(ANONYMOUS_SYNC, {"since": "2000-01-01T00:00:00Z"}, role=role)["deletedSince"]["totalCount"] == 0
+    assert api.ok(DELETED_SINCE, {"since": "2000-01-01T00:00:00+00:00"}, role=role)["deletedSince"]["nodes"] == []
+
+
+def test_tokens_are_stored_only_as_hashes(api):
+    """Given tokens from code and the CLI, when api_token is read, then it holds SHA-256s, never the tokens."""
+    made = run_realign("token", "create", "--name", "cli-admin", "--role", "admin", url=api.url)
+    assert made.returncode == 0, made.stderr
+    issued = [*api.tokens.values(), made.stdout.strip()]
+    assert all(value.startswith(tokens.PREFIX) for value in issued)
+
+    engine = make_engine(api.url)
+    try:
+        with engine.connect() as conn:
+            rows = [tuple(str(v) for v in row) for row in conn.execute(text("SELECT * FROM api_token"))]
+    finally:
+        engine.dispose()
+
+    assert len(rows) == 4
+    stored = " ".join(" ".join(row) for row in rows)
+    for value in issued:
+        assert value not in stored
+        assert value.removeprefix(tokens.PREFIX) not in stored
+        assert hashlib.sha256(value.encode()).hexdigest() in stored
+
+
+def test_mutation_over_get_is_refused(api):
+    """Given an editor token, when a mutation is sent as a GET, then it is refused with a 4xx and nothing written."""
+    document, variables = CREATE
+    before = api.fingerprint()
+
+    response = api.request(
+        "GET",
+        "/graphql",
+        params={"query": document, "variables": json.dumps(variables)},
+        headers={"Authorization": f"Bearer {api.tokens['editor']}", "Accept": "application/json"},
+    )
+
+    assert 400 <= response.status_code < 500, response.text
+    assert api.fingerprint() == before

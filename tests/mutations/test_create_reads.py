@@ -1,0 +1,233 @@
+"""What editors create shows up where readers look: `event(slug:)`, `statement(slug:)`, `timeline`, the reaction
+threads and `relationship(from:, to:)`."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.mutations.support import ARTICLE, EVENT_CREATE, EVENT_READ, REACTION_CREATE, event_input, reaction_input
+
+STATEMENT_CREATE = """
+mutation ($input: StatementInput!) {
+  statementCreate(input: $input) {
+    id slug quote channel stance version date { text label }
+    speaker { slug } venue { slug } about { slug } tags
+  }
+}
+"""
+STATEMENT_READ = """
+query ($slug: String!) {
+  statement(slug: $slug) {
+    id slug quote speaker { slug } venue { slug } about { slug }
+    reactions { nodes { slug } }
+  }
+}
+"""
+VENUE_STATEMENTS = "query ($slug: String!) { event(slug: $slug) { statements { nodes { slug } } } }"
+THREADS = """
+query ($event: String!, $statement: String!, $reaction: String!) {
+  event(slug: $event) { reactions { nodes { slug } } }
+  statement(slug: $statement) { reactions { nodes { slug } } }
+  reaction(slug: $reaction) { reactions { nodes { slug } } }
+}
+"""
+CHANGE_CREATE = """
+mutation ($input: RelationshipChangeInput!) {
+  relationshipChangeCreate(input: $input) {
+    id slug delta explanation version from { slug } to { slug } date { text }
+    cause { __typename ... on Event { slug } ... on Statement { slug } ... on Reaction { slug } }
+  }
+}
+"""
+RELATIONSHIP = """
+query ($from: String!, $to: String!) {
+  relationship(from: $from, to: $to) {
+    score changeCount
+    changes {
+      slug delta scoreAfter explanation
+      cause { __typename ... on Event { slug } ... on Statement { slug } ... on Reaction { slug } }
+    }
+  }
+}
+"""
+TIMELINE = """
+query ($filter: ItemFilter) {
+  timeline(filter: $filter, first: 100) {
+    totalCount
+    nodes {
+      __typename
+      ... on Event { slug }
+      ... on Statement { slug }
+      ... on Reaction { slug }
+    }
+  }
+}
+"""
+TYPENAME = {"event": "Event", "statement": "Statement", "reaction": "Reaction"}
+
+
+def timeline_slugs(api, filter_: dict) -> list[tuple[str, str]]:
+    """(type, slug) of the timeline's items for a filter, in timeline order."""
+    nodes = api.ok(TIMELINE, {"filter": filter_}, role=None)["timeline"]["nodes"]
+    return [(n["__typename"], n["slug"]) for n in nodes]
+
+
+def test_event_create_with_place_participants_tags_and_sources(api):
+    """Given place, participants, tags, sources, when eventCreate runs, then event(slug:) reads it all back."""
+    given = event_input(
+        "israel-taiwan-talks",
+        title="Israel and Taiwan hold talks",
+        summary="Officials met in Taipei.",
+        place={"name": "Taipei", "country": "TWN", "latitude": 25.03, "longitude": 121.56},
+        tags=["Diplomacy", "taiwan"],
+        sources=[{"source": ARTICLE, "passage": "Israel warms to Taiwan"}],
+    )
+
+    created = api.ok(EVENT_CREATE, {"input": given})["eventCreate"]
+
+    assert created["slug"] == "israel-taiwan-talks"
+    assert created["title"] == "Israel and Taiwan hold talks"
+    assert created["kind"] == "CONSULT" and created["modality"] == "ACTUAL"
+    assert created["date"]["text"] == "2025-08-05" and created["date"]["label"] == "5 August 2025"
+    assert created["place"] == {"name": "Taipei", "country": "TWN", "latitude": 25.03, "longitude": 121.56}
+    assert created["participants"] == [
+        {"role": "INITIATOR", "actor": {"slug": "israel"}},
+        {"role": "TARGET", "actor": {"slug": "taiwan"}},
+    ]
+    assert sorted(created["tags"]) == ["diplomacy", "taiwan"]
+    assert created["citations"] == [{"passage": "Israel warms to Taiwan", "source": {"slug": ARTICLE}}]
+    assert created["version"] == 1
+    assert api.ok(EVENT_READ, {"slug": "israel-taiwan-talks"}, role=None)["event"] == created
+
+
+def test_created_event_shows_up_in_the_timeline(api):
+    """Given a new Israel–Taiwan event, when their timeline is read, then it is there among the story's items."""
+    before = timeline_slugs(api, {"actors": ["israel", "taiwan"], "actorsMatch": "ALL"})
+
+    api.ok(EVENT_CREATE, {"input": event_input("israel-taiwan-talks", date="2025-08-05")})
+
+    after = timeline_slugs(api, {"actors": ["israel", "taiwan"], "actorsMatch": "ALL"})
+    assert [item for item in after if item != ("Event", "israel-taiwan-talks")] == before
+    assert ("Event", "israel-taiwan-talks") in after
+    window = timeline_slugs(api, {"actors": ["taiwan"], "from": "2025-08-05", "to": "2025-08-05"})
+    assert ("Event", "israel-taiwan-talks") in window
+
+
+def test_statement_create_with_speaker_venue_and_about(api):
+    """Given speaker, venue and about, when statementCreate runs, then reads, venue and timeline show it."""
+    given = {
+        "slug": "saar-on-taiwan",
+        "speaker": "gideon-saar",
+        "channel": "PRESS_CONFERENCE",
+        "venue": "knesset-taiwan-petition-2025-07",
+        "quote": "Taiwan is a friend.",
+        "about": ["taiwan", "prc"],
+        "stance": "POSITIVE",
+        "date": "2025-08-06",
+        "tags": ["taiwan"],
+    }
+
+    created = api.ok(STATEMENT_CREATE, {"input": given})["statementCreate"]
+
+    assert created["speaker"] == {"slug": "gideon-saar"}
+    assert created["venue"] == {"slug": "knesset-taiwan-petition-2025-07"}
+    assert sorted(a["slug"] for a in created["about"]) == ["prc", "taiwan"]
+    assert (created["channel"], created["stance"], created["version"]) == ("PRESS_CONFERENCE", "POSITIVE", 1)
+    read = api.ok(STATEMENT_READ, {"slug": "saar-on-taiwan"}, role=None)["statement"]
+    assert read["quote"] == "Taiwan is a friend." and read["venue"] == {"slug": "knesset-taiwan-petition-2025-07"}
+    venue = api.ok(VENUE_STATEMENTS, {"slug": "knesset-taiwan-petition-2025-07"}, role=None)["event"]
+    assert {"slug": "saar-on-taiwan"} in venue["statements"]["nodes"]
+    assert ("Statement", "saar-on-taiwan") in timeline_slugs(api, {"actors": ["gideon-saar"]})
+
+
+def test_reactions_target_an_event_a_statement_and_a_reaction(api):
+    """Given reactions to an event, statement and reaction, when read, then each is in its target's thread."""
+    on_event = reaction_input("taiwan-thanks-for-talks", {"event": "gaza-war"})
+    on_statement = reaction_input("taiwan-thanks-saar", {"statement": "saar-unsc-on-russian-representative"})
+    on_reaction = reaction_input(
+        "prc-condemns-thanks", {"reaction": "taiwan-thanks-for-talks"}, reactor="prc", kind="CONDEMN"
+    )
+
+    made = [api.ok(REACTION_CREATE, {"input": given})["reactionCreate"] for given in (on_event, on_statement)]
+    made.append(api.ok(REACTION_CREATE, {"input": on_reaction})["reactionCreate"])
+
+    assert [r["target"] for r in made] == [
+        {"__typename": "Event", "slug": "gaza-war"},
+        {"__typename": "Statement", "slug": "saar-unsc-on-russian-representative"},
+        {"__typename": "Reaction", "slug": "taiwan-thanks-for-talks"},
+    ]
+    assert [r["reactor"]["slug"] for r in made] == ["taiwan", "taiwan", "prc"]
+    threads = api.ok(
+        THREADS,
+        {
+            "event": "gaza-war",
+            "statement": "saar-unsc-on-russian-representative",
+            "reaction": "taiwan-thanks-for-talks",
+        },
+        role=None,
+    )
+    assert {"slug": "taiwan-thanks-for-talks"} in threads["event"]["reactions"]["nodes"]
+    assert {"slug": "taiwan-thanks-saar"} in threads["statement"]["reactions"]["nodes"]
+    assert threads["reaction"]["reactions"]["nodes"] == [{"slug": "prc-condemns-thanks"}]
+    items = timeline_slugs(api, {"itemTypes": ["REACTION"], "from": "2025-08-06", "to": "2025-08-06"})
+    assert {slug for _, slug in items} >= {"taiwan-thanks-for-talks", "taiwan-thanks-saar", "prc-condemns-thanks"}
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [{"event": "gaza-war"}, {"statement": "saar-unsc-upside-down"}, {"reaction": "saar-ridicules-russia-envoy"}],
+    ids=["event", "statement", "reaction"],
+)
+def test_relationship_change_moves_the_relationship(api, cause):
+    """Given Taiwan → Ukraine with no changes, when a +3 change is created, then relationship shows it, score 3."""
+    empty = api.ok(RELATIONSHIP, {"from": "taiwan", "to": "ukraine"}, role=None)["relationship"]
+    assert (empty["score"], empty["changes"]) == (0, [])
+    given = {
+        "slug": "taiwan-ukraine-warms",
+        "from": "taiwan",
+        "to": "ukraine",
+        "delta": 3,
+        "cause": cause,
+        "date": "2025-08-07",
+        "explanation": "Taipei backs Kyiv.",
+    }
+
+    created = api.ok(CHANGE_CREATE, {"input": given})["relationshipChangeCreate"]
+
+    ((kind, slug),) = cause.items()
+    assert created["cause"] == {"__typename": TYPENAME[kind], "slug": slug}
+    assert (created["from"], created["to"], created["delta"]) == ({"slug": "taiwan"}, {"slug": "ukraine"}, 3)
+    moved = api.ok(RELATIONSHIP, {"from": "taiwan", "to": "ukraine"}, role=None)["relationship"]
+    assert moved["score"] == 3 and moved["changeCount"] == 1
+    assert moved["changes"] == [
+        {
+            "slug": "taiwan-ukraine-warms",
+            "delta": 3,
+            "scoreAfter": 3,
+            "explanation": "Taipei backs Kyiv.",
+            "cause": created["cause"],
+        }
+    ]
+
+
+def test_relationship_change_adds_to_an_existing_relationship(api):
+    """Given Israel → Taiwan, when a later −2 change is created, then it comes last and the score drops by 2."""
+    before = api.ok(RELATIONSHIP, {"from": "israel", "to": "taiwan"}, role=None)["relationship"]
+    given = {
+        "slug": "israel-taiwan-cools",
+        "from": "israel",
+        "to": "taiwan",
+        "delta": -2,
+        "cause": {"event": "gaza-war"},
+        "date": "2025-09-01",
+        "explanation": "A cooling.",
+    }
+
+    api.ok(CHANGE_CREATE, {"input": given})
+
+    after = api.ok(RELATIONSHIP, {"from": "israel", "to": "taiwan"}, role=None)["relationship"]
+    assert after["score"] == before["score"] - 2
+    assert after["changeCount"] == before["changeCount"] + 1
+    assert after["changes"][:-1] == before["changes"]
+    assert after["changes"][-1]["slug"] == "israel-taiwan-cools"
+    assert after["changes"][-1]["scoreAfter"] == before["score"] - 2
