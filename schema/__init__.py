@@ -22,7 +22,7 @@ from strawberry.schema.config import StrawberryConfig
 from api.logs import REQUEST_ID
 from api.settings import Settings
 from schema import loaders  # noqa: F401 - registers the relation fetchers
-from schema.audit import AuditQuery
+from schema.audit import AuditQuery, RecordsQuery
 from schema.context import ReleaseConnection
 from schema.errors import PublicError
 from schema.fastpath import FastExecutionContext
@@ -35,7 +35,7 @@ log = logging.getLogger("realign.errors")
 
 
 @strawberry.type(description="Read the story: actors, events, statements, reactions, timelines, relationships.")
-class Query(ReadQuery, AuditQuery):
+class Query(ReadQuery, RecordsQuery, AuditQuery):
     pass
 
 

@@ -17,6 +17,7 @@ from schema.errors import BadUserInput
 from schema.filters import utc
 from schema.loaders import aware
 from schema.pagination import Connection, build_connection, page_args
+from schema.types.nodes import Affiliation, RelationshipChange, Source
 
 AUDIT = AuditRow.__table__  # type: ignore[attr-defined]
 TOMB = TombstoneRow.__table__  # type: ignore[attr-defined]
@@ -148,3 +149,50 @@ class AuditQuery:
             return (await context.rows(select(func.count()).select_from(TOMB).where(TOMB.c.deleted_at >= since)))[0][0]
 
         return build_connection(items, page, count)
+
+
+async def _by_id_page(
+    info: Info, type_name: str, updated_since: dt.datetime | None, first: int | None, after: str | None
+) -> Connection[Any]:
+    from schema.loaders import BUILDERS, TABLE_OF
+    from schema.queries import _walk
+
+    context = info.context
+    table = TABLE_OF[type_name]
+    page = page_args(first, after, None, None, max_size=context.settings.max_page_size, key="i")
+    where = [table.c.updated_at >= utc(updated_since)] if updated_since is not None else []
+    statement = select(table).where(*where)
+    if page.cursor is not None:
+        statement = statement.where(table.c.id > page.cursor[0])
+    rows = await context.rows(statement.order_by(table.c.id).limit(page.size + 1))
+
+    async def count() -> int:
+        return (await context.rows(select(func.count()).select_from(table).where(*where)))[0][0]
+
+    connection = build_connection([((row.id,), BUILDERS[type_name](row)) for row in rows], page, count)
+    await _walk(info, [connection])
+    return connection
+
+
+SYNC = "In creation order; `updatedSince` keeps only those created or changed at or after that time (for syncing)."
+
+
+@strawberry.type
+class RecordsQuery:
+    @strawberry.field(description="Sources. " + SYNC)
+    async def sources(
+        self, info: Info, updated_since: dt.datetime | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Source]:
+        return await _by_id_page(info, "Source", updated_since, first, after)
+
+    @strawberry.field(description="Affiliations (roles held, bodies part of others). " + SYNC)
+    async def affiliations(
+        self, info: Info, updated_since: dt.datetime | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Affiliation]:
+        return await _by_id_page(info, "Affiliation", updated_since, first, after)
+
+    @strawberry.field(description="Relationship changes (see `relationship` for a dyad's history). " + SYNC)
+    async def relationship_changes(
+        self, info: Info, updated_since: dt.datetime | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[RelationshipChange]:
+        return await _by_id_page(info, "RelationshipChange", updated_since, first, after)

@@ -84,7 +84,18 @@ def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -
 
 
 # Fields that are paged even when no page argument is given (they then return the default page).
-PAGED_FIELDS = {"actors", "events", "statements", "reactions", "timeline", "auditTrail", "deletedSince"}
+PAGED_FIELDS = {
+    "actors",
+    "events",
+    "statements",
+    "reactions",
+    "timeline",
+    "auditTrail",
+    "deletedSince",
+    "sources",
+    "affiliations",
+    "relationshipChanges",
+}
 
 
 def _is_paged(node: FieldNode) -> bool:
