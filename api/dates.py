@@ -32,10 +32,10 @@ LONG_SPAN = dt.timedelta(days=366)
 MAX_YEAR = 9998
 MONTHS = [calendar.month_name[i] for i in range(13)]
 
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_YEAR = re.compile(r"^(\d{4})$")
-_DECADE = re.compile(r"^(\d{3})0s$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+_YEAR = re.compile(r"^(\d{4})$", re.ASCII)
+_DECADE = re.compile(r"^(\d{3})0s$", re.ASCII)
 
 
 class DateError(ValueError):
@@ -199,6 +199,8 @@ def _parse_moment(text: str) -> FuzzyDate:
         else:
             lo_day = base.latest + dt.timedelta(days=1)
             hi_day = _shift_years(lo_day, _REACH[base.precision]) - dt.timedelta(days=1)
+        if hi_day.year > MAX_YEAR:
+            raise DateError(f"{text!r} reaches past the year {MAX_YEAR}")
         return FuzzyDate(lo_day, hi_day, base.precision, word, canonical)
     return _base(text)
 

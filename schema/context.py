@@ -16,7 +16,7 @@ from strawberry.extensions import SchemaExtension
 from api.services.mutations import WriteError
 from api.services.tokens import ANONYMOUS, Principal, lookup_statement
 from api.settings import Settings
-from schema.errors import Forbidden, PublicError, ServiceUnavailable, Unauthenticated, article
+from schema.errors import BadUserInput, Forbidden, PublicError, ServiceUnavailable, Unauthenticated, article
 
 T = TypeVar("T")
 # Statements built once and reused: building and caching a statement costs more Python than running it.
@@ -28,6 +28,16 @@ def id_match(column: Any, dialect: str) -> Any:
     if dialect == "postgresql":
         return column == any_(bindparam("ids", type_=ARRAY(Integer)))
     return column.in_(bindparam("ids", expanding=True))
+
+
+def database_refusal(exc: sa_exc.DBAPIError) -> PublicError | None:
+    """A public error for database refusals that are not bugs: NUL in text, timeouts, lock waits, shutdowns."""
+    state = str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or "")
+    if state in ("22021", "22P05"):
+        return BadUserInput("text must not contain the NUL character (U+0000)")
+    if state.startswith(("57", "55P03", "40")):  # cancelled (timeout), shutdown, lock not available, retry
+        return ServiceUnavailable("the database is busy right now; nothing was written, try again shortly")
+    return None
 
 
 def camel_path(name: str | None) -> str | None:
@@ -80,9 +90,10 @@ class Context:
             await self._close_unlocked()
             raise ServiceUnavailable("the database is unavailable right now; try again shortly") from exc
         except sa_exc.DBAPIError as exc:
-            if exc.connection_invalidated:
+            refusal = database_refusal(exc)
+            if exc.connection_invalidated or refusal is not None:
                 await self._close_unlocked()
-                raise ServiceUnavailable("the database connection was lost; try again shortly") from exc
+                raise refusal or ServiceUnavailable("the database connection was lost; try again shortly") from exc
             raise
 
     async def principal(self) -> Principal:
@@ -132,6 +143,11 @@ class Context:
                 ) from exc
             except (sa_exc.OperationalError, sa_exc.InterfaceError, OSError, TimeoutError) as exc:
                 raise ServiceUnavailable("the database is unavailable right now; nothing was written") from exc
+            except sa_exc.DBAPIError as exc:
+                refusal = database_refusal(exc)
+                if refusal is None:
+                    raise
+                raise refusal from exc
 
     async def close(self) -> None:
         """Give the connection back to the pool (end of the request)."""

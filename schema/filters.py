@@ -195,6 +195,8 @@ def window_branches(table: Any, f: Resolved) -> list[list[Any]]:
     if f.start is None:
         return [[table.c.date_start <= f.end]] if f.end is not None else [[]]
     upper = [table.c.date_start <= f.end] if f.end is not None else []
+    if f.start - dt.date.min <= LONG_SPAN:  # nothing can begin long before the first years of the calendar
+        return [[table.c.date_end >= f.start, *upper]]
     horizon = f.start - LONG_SPAN
     near = [table.c.date_start >= horizon, table.c.date_end >= f.start, *upper]
     far = [table.c.date_long.is_(True), table.c.date_start < horizon, table.c.date_end >= f.start, *upper]
