@@ -24,6 +24,7 @@ from api.settings import Settings
 from schema import loaders  # noqa: F401 - registers the relation fetchers
 from schema.audit import AuditQuery, RecordsQuery
 from schema.context import ReleaseConnection
+from schema.docs import document
 from schema.errors import PublicError
 from schema.fastpath import FastExecutionContext
 from schema.limits import cost_limit
@@ -129,7 +130,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         from strawberry.extensions import DisableIntrospection
 
         extensions.append(DisableIntrospection)
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         types=[Actor, Affiliation, Event, Statement, Reaction, RelationshipChange, Source],
@@ -140,6 +141,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             batching_config={"max_operations": settings.max_batch} if settings.max_batch > 1 else None
         ),
     )
+    document(schema._schema)
+    return schema
 
 
 def sdl() -> str:

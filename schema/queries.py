@@ -270,7 +270,9 @@ class ReadQuery:
         resolved = await resolve(context, filter)
         descending = order == SortOrder.DESC
         parts, paged = [], []
-        for kind, rank in RANKS.items():
+        kinds = [k for k in RANKS if resolved.item_types is None or k in resolved.item_types] or ["event"]
+        for kind in kinds:
+            rank = RANKS[kind]
             table = ITEM_TABLES[kind]
             where = conditions(kind, table, resolved)
             key = tuple_(table.c.date_start, table.c.day_order, literal(rank), table.c.id)

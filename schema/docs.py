@@ -1,0 +1,80 @@
+"""Descriptions for arguments and enum values, filled in once the schema is built (one place, not 250)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLEnumType, GraphQLInterfaceType, GraphQLObjectType
+
+from api.vocabulary import EVENT_KINDS, REACTION_KINDS
+
+ARGUMENTS = {
+    "first": "Page forward: at most this many items (1–100; 20 when neither `first` nor `last` is given).",
+    "after": "Page forward from the item with this cursor (an `endCursor` or an edge's `cursor`).",
+    "last": "Page backward: at most this many items (1–100).",
+    "before": "Page backward from the item with this cursor (a `startCursor` or an edge's `cursor`).",
+    "filter": "Only the items that match (see the input's fields); omitted, everything.",
+    "order": "ASC (default): oldest first; DESC: newest first.",
+    "id": "The global id (give `id` or `slug`, not both).",
+    "ids": "Global ids, at most 100.",
+    "slug": "The slug (give `id` or `slug`, not both).",
+    "version": "The version you read; the write fails with CONFLICT if the record changed since.",
+    "input": "The record's fields; on update only the fields given change (`null` clears one).",
+    "cascade": "Also delete the records that refer to this one (default false: refuse and list them).",
+    "updatedSince": "Only records created or changed at or after this time.",
+    "since": "From this time on.",
+    "from": "The actor whose stance it is: a slug or a global id.",
+    "to": "The actor it is toward: a slug or a global id.",
+    "bothDirections": "Also return the opposite direction as `reverse`.",
+    "actor": "The actor: a slug or a global id.",
+}
+
+PLOVER = {
+    "AGREE": "Agree to, or declare the intent to do, something.",
+    "CONSULT": "Meet, talk, visit or negotiate.",
+    "SUPPORT": "Praise, endorse or express support.",
+    "CONCEDE": "Yield: ease restrictions, release, give in.",
+    "COOPERATE": "Cooperate materially: sign or carry out a cooperation deal.",
+    "AID": "Give economic, military or humanitarian aid.",
+    "RETREAT": "Withdraw, de-escalate or stand aside.",
+    "REQUEST": "Ask for something: appeal, demand politely, call on.",
+    "ACCUSE": "Accuse, criticise, denounce.",
+    "REJECT": "Refuse, reject a proposal or a demand.",
+    "THREATEN": "Threaten or warn.",
+    "PROTEST": "Protest, demonstrate, summon an envoy.",
+    "SANCTION": "Impose sanctions, embargoes or other penalties.",
+    "MOBILIZE": "Mobilise or deploy forces.",
+    "COERCE": "Coerce: seize, detain, take hostages, repress.",
+    "ASSAULT": "Use force: strike, bomb, invade, attack.",
+}
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ").lower()
+
+
+def _enum_value(enum_name: str, value_name: str, value: Any) -> str:
+    raw = str(getattr(value, "value", value))
+    if enum_name == "EventKind":
+        quad, score = EVENT_KINDS[raw]
+        return f"{PLOVER[raw].rstrip('.')} ({_words(quad)}; default score {score:+d})."
+    if enum_name == "ReactionKind":
+        plover, score = REACTION_KINDS[raw]
+        return f"The reaction {_words(raw)}s: PLOVER type {plover}, default score {score:+d}."
+    return f"{_words(value_name).capitalize()}."
+
+
+def document(schema: Any) -> None:
+    """Give every argument and enum value without a description one (arguments by name, values by vocabulary)."""
+    for name, gtype in schema.type_map.items():
+        if name.startswith("__"):
+            continue
+        if isinstance(gtype, GraphQLObjectType | GraphQLInterfaceType):
+            for field in gtype.fields.values():
+                for arg_name, arg in field.args.items():
+                    if not arg.description:
+                        arg.description = ARGUMENTS.get(arg_name)
+        elif isinstance(gtype, GraphQLEnumType):
+            for value_name, value in gtype.values.items():
+                if not value.description:
+                    value.description = _enum_value(name, value_name, value.value)
