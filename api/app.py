@@ -168,4 +168,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.engine = engine
     app.state.settings = settings
+    gc.freeze()  # what exists now (schema, app) lives for the process: keep it out of every full collection
     return app
