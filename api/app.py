@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from graphql import ExecutionResult, GraphQLError
@@ -39,6 +41,16 @@ class GraphQLView(GraphQL):
         )
         self.settings = settings
         self.engine = engine
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: a 30 kB page encodes several times faster than with the standard library."""
+        try:
+            return orjson.dumps(data)
+        except TypeError:  # e.g. an integer beyond 64 bits in a JSON field: the standard library copes
+            return json.dumps(data, separators=(",", ":")).encode()
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
 
     async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
         response.realign_request = request
