@@ -66,10 +66,7 @@ def request_error_code(error: GraphQLError) -> None:
 
 def _should_mask(error: GraphQLError) -> bool:
     original = error.original_error
-    if original is None:
-        request_error_code(error)
-        return False
-    if isinstance(original, PublicError | GraphQLError):
+    if original is None or isinstance(original, PublicError | GraphQLError):
         return False
     reference = REQUEST_ID.get() or uuid.uuid4().hex
     log.error("internal error at %s", error.path, exc_info=original)

@@ -17,6 +17,7 @@ from api.services.mutations import WriteError
 from api.services.tokens import ANONYMOUS, Principal, lookup_statement
 from api.settings import Settings
 from schema.errors import BadUserInput, Forbidden, PublicError, ServiceUnavailable, Unauthenticated, article
+from schema.prefetch import camel
 
 T = TypeVar("T")
 # Statements built once and reused: building and caching a statement costs more Python than running it.
@@ -45,11 +46,7 @@ def camel_path(name: str | None) -> str | None:
     if name is None:
         return None
     name = {"place.lat": "place.latitude", "place.lon": "place.longitude"}.get(name, name)
-    out = []
-    for part in name.split("."):
-        head, *rest = part.split("_")
-        out.append(head + "".join(p.title() for p in rest))
-    return ".".join(out)
+    return ".".join(camel(part) for part in name.split("."))
 
 
 @dataclass

@@ -29,7 +29,7 @@ from graphql import (
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 
-from schema.prefetch import included
+from schema.prefetch import camel, included
 
 
 class Fallback(Exception):
@@ -40,11 +40,6 @@ PLAIN, RELATION, TOTAL = 0, 1, 2
 _ACCESS: dict[tuple[str, str], tuple[int, str]] = {}
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def _access(obj: Any, type_name: str, field_name: str) -> tuple[int, str]:
     """How to read a field of a Strawberry object: an attribute, a prefetched relation, or a total count."""
     key = (type_name, field_name)
@@ -53,7 +48,7 @@ def _access(obj: Any, type_name: str, field_name: str) -> tuple[int, str]:
         definition = obj.__strawberry_definition__
         found = (-1, "")
         for item in definition.fields:
-            if (item.graphql_name or _camel(item.python_name)) != field_name:
+            if (item.graphql_name or camel(item.python_name)) != field_name:
                 continue
             if item.base_resolver is None:
                 found = (PLAIN, item.python_name)

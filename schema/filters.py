@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
-from sqlalchemy import and_, exists, false, or_, select, union
+from sqlalchemy import exists, false, or_, select, union
 
 from api.dates import LONG_SPAN, DateError, parse_moment
 from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS
 from schema import ids
 from schema.errors import BadUserInput, NotFound, article
-from schema.loaders import AF, EP, ITEM_TABLES, SA, TAGS, A, E, R, S, rows_by_id
+from schema.loaders import AF, EP, SA, TAGS, A, R, S, rows_by_id
 from schema.types.enums import ActorKind, ActorMatch, TimelineItemType
 
 
@@ -244,6 +244,3 @@ def conditions(kind: str, table: Any, f: Resolved) -> list[Any]:
         named = _with_parts(select(A.c.id).where(A.c.search_text.like(pattern, escape="\\")))
         out.append(or_(table.c.search_text.like(pattern, escape="\\"), involves(kind, table, named)))
     return out
-
-
-__all__ = ["ITEM_TABLES", "ActorFilter", "E", "ItemFilter", "Resolved", "and_", "conditions", "resolve"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from schema.errors import BadUserInput
+from schema.errors import BadUserInput, article
 
 MAX_ID = 2**31 - 1
 TYPES = ("Actor", "Affiliation", "Event", "Statement", "Reaction", "RelationshipChange", "Source")
@@ -35,3 +35,15 @@ def try_decode(value: str) -> tuple[str, int] | None:
         return decode(value)
     except BadUserInput:
         return None
+
+
+def id_or_slug(type_name: str, id: str | None, slug: str | None) -> tuple[int | None, str | None]:
+    """Exactly one of a global id (of ``type_name``) or a slug: (database id, None) or (None, slug)."""
+    if (id is None) == (slug is None):
+        raise BadUserInput("give exactly one of `id` or `slug`", field="id")
+    if id is None:
+        return None, slug
+    kind, ident = decode(id)
+    if kind != type_name:
+        raise BadUserInput(f"{id!r} is the id of {article(kind)}, not of {article(type_name)}", field="id")
+    return ident, None

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import FieldNode
-from sqlalchemy import Select, Table, and_, bindparam, distinct, func, or_, select, tuple_
+from sqlalchemy import Select, Table, bindparam, distinct, func, select, tuple_
 
 from api.dates import parse_when
 from api.models import (
@@ -48,7 +48,7 @@ from api.models import (
 )
 from api.vocabulary import REACTION_KINDS
 from schema import ids
-from schema.pagination import Connection, Page, build_connection, page_args
+from schema.pagination import Page, build_connection, page_args
 from schema.prefetch import Walk, relation
 from schema.types import enums
 from schema.types.nodes import (
@@ -319,7 +319,7 @@ async def rows_by_id(walk: Walk | Any, type_name: str, wanted: set[int]) -> dict
 def _to_one(type_name: str, target: str, attribute: str, *, nullable: bool = False) -> None:
     build = BUILDERS[target]
 
-    @relation(type_name, _field_name(type_name, target, attribute))
+    @relation(type_name, _FIELD_NAMES[(type_name, attribute)])
     async def fetch(
         walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
     ) -> list[Any]:
@@ -348,10 +348,6 @@ _FIELD_NAMES = {
     ("Affiliation", "member_id"): "member",
     ("Affiliation", "organisation_id"): "organisation",
 }
-
-
-def _field_name(type_name: str, target: str, attribute: str) -> str:
-    return _FIELD_NAMES[(type_name, attribute)]
 
 
 for _type, _target, _attr in (
@@ -653,5 +649,3 @@ _nested_connection("Event", "statements", "Statement", lambda: S.c.venue_event_i
 _nested_connection("Event", "reactions", "Reaction", lambda: R.c.target_event_id, _plain)
 _nested_connection("Statement", "reactions", "Reaction", lambda: R.c.target_statement_id, _plain)
 _nested_connection("Reaction", "reactions", "Reaction", lambda: R.c.target_reaction_id, _plain)
-
-__all__ = ["BUILDERS", "Connection", "and_", "or_", "rows_by_id", "sort_columns", "cursor_condition"]

@@ -18,7 +18,7 @@ from strawberry.types import Info
 from api.services import mutations as service
 from schema import ids
 from schema.errors import BadUserInput, article
-from schema.loaders import BUILDERS, TABLE_OF, rows_by_id
+from schema.loaders import BUILDERS, rows_by_id
 from schema.prefetch import Walk
 from schema.types.enums import (
     ActorKind,
@@ -215,7 +215,9 @@ async def _slug(info: Info, kind: str, value: str, field: str) -> str:
         return value
     type_name, ident = decoded
     if type_name != TYPE_NAME[kind]:
-        raise BadUserInput(f"{value!r} is the id of a {type_name}, not of a {TYPE_NAME[kind]}", field=field)
+        raise BadUserInput(
+            f"{value!r} is the id of {article(type_name)}, not of {article(TYPE_NAME[kind])}", field=field
+        )
     rows = await rows_by_id(info.context, type_name, {ident})
     if not rows:
         raise BadUserInput(f"no {TYPE_NAME[kind]} with id {value!r}", field=field)
@@ -239,7 +241,7 @@ async def _convert(info: Info, kind: str, key: str, value: Any) -> Any:
         return None
     if isinstance(value, enum.Enum):
         return value.value
-    if key in REF_FIELDS and not (kind == "reaction" and key == "statement" and False):
+    if key in REF_FIELDS:
         return await _slug(info, REF_FIELDS[key], value, key)
     if key == "about":
         return [await _slug(info, "actor", v, key) for v in value]
@@ -260,17 +262,6 @@ async def _convert(info: Info, kind: str, key: str, value: Any) -> Any:
         given = {k: getattr(value, k) for k in ("event", "statement", "reaction") if getattr(value, k) is not None}
         return {k: await _slug(info, k, v, key) for k, v in given.items()}
     return value
-
-
-async def _target(info: Info, kind: str, id: strawberry.ID | None, slug: str | None) -> tuple[int | None, str | None]:
-    if (id is None) == (slug is None):
-        raise BadUserInput("give exactly one of `id` or `slug`", field="id")
-    if id is not None:
-        type_name, ident = ids.decode(id)
-        if type_name != TYPE_NAME[kind]:
-            raise BadUserInput(f"{id!r} is the id of a {type_name}, not of a {TYPE_NAME[kind]}", field="id")
-        return ident, None
-    return None, slug
 
 
 async def _result(info: Info, kind: str, ident: int) -> Any:
@@ -295,7 +286,7 @@ async def create(info: Info, kind: str, given: Any) -> Any:
 
 async def update(info: Info, kind: str, id: Any, slug: Any, version: int, given: Any) -> Any:
     who = await info.context.require("editor")
-    ident, key = await _target(info, kind, id, slug)
+    ident, key = ids.id_or_slug(TYPE_NAME[kind], id, slug)
     patch = await to_data(info, kind, given)
 
     def work(conn: Any) -> int:
@@ -308,7 +299,7 @@ async def update(info: Info, kind: str, id: Any, slug: Any, version: int, given:
 
 async def remove(info: Info, kind: str, id: Any, slug: Any, version: int, cascade: bool) -> DeletePayload:
     who = await info.context.require("admin")
-    ident, key = await _target(info, kind, id, slug)
+    ident, key = ids.id_or_slug(TYPE_NAME[kind], id, slug)
 
     def work(conn: Any) -> list[tuple[str, int, str]]:
         row = service.find(conn, kind, ident=ident, slug=key)
@@ -407,4 +398,3 @@ def _mutations() -> type:
 
 
 Mutation = _mutations()
-__all__ = ["TABLE_OF", "Mutation"]

@@ -217,7 +217,7 @@ def _plain_children(group: list[Any], gtype: GraphQLObjectType, field_name: str)
     if names is None:
         definition = group[0].__strawberry_definition__
         names = {
-            (f.graphql_name or _camel(f.python_name)): f.python_name
+            (f.graphql_name or camel(f.python_name)): f.python_name
             for f in definition.fields
             if f.base_resolver is None
         }
@@ -235,7 +235,8 @@ def _plain_children(group: list[Any], gtype: GraphQLObjectType, field_name: str)
     return out
 
 
-def _camel(name: str) -> str:
+def camel(name: str) -> str:
+    """A Python name as GraphQL spells it (``total_count`` → ``totalCount``)."""
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
 

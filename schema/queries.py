@@ -10,7 +10,7 @@ from sqlalchemy import func, literal, or_, select, tuple_, union_all
 from strawberry.types import Info
 
 from schema import ids
-from schema.errors import BadUserInput, NotFound, article
+from schema.errors import BadUserInput, NotFound
 from schema.filters import ActorFilter, ItemFilter, actor_id, check_country, conditions, resolve, utc, window_branches
 from schema.loaders import (
     BUILDERS,
@@ -53,13 +53,9 @@ def _named(gtype: Any) -> Any:
 
 
 async def _one(info: Info, type_name: str, id: strawberry.ID | None, slug: str | None) -> Any:
-    if (id is None) == (slug is None):
-        raise BadUserInput("give exactly one of `id` or `slug`", field="id")
+    ident, slug = ids.id_or_slug(type_name, id, slug)
     table = ITEM_TABLES.get(type_name.lower(), A)
-    if id is not None:
-        kind, ident = ids.decode(id)
-        if kind != type_name:
-            raise BadUserInput(f"{id!r} is the id of {article(kind)}, not of {article(type_name)}", field="id")
+    if ident is not None:
         rows = list((await rows_by_id(info.context, type_name, {ident})).values())
     else:
         rows = await info.context.rows(select(table).where(table.c.slug == slug))
