@@ -202,6 +202,10 @@ def _leaf(gtype: Any) -> Callable[[Any], Any]:
         return lambda value: value if type(value) is exact else checked(value)
     if gtype.name == "Float":
         return lambda value: float(value) if type(value) in (float, int) else checked(value)
+    wrapped = getattr(gtype, "wrapped_cls", None)
+    if wrapped is not None:  # a Strawberry enum: its own coercion scans every value for each output
+        names = {value.value: name for name, value in gtype.values.items()}
+        return lambda value: names[value.value] if type(value) is wrapped else checked(value)
     return checked
 
 
