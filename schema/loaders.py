@@ -103,6 +103,7 @@ REF_TYPE = {"event": "Event", "statement": "Statement", "reaction": "Reaction"}
 
 # --- rows to objects -------------------------------------------------------------------------------------
 
+
 def _members(enum_type: Any) -> dict[str, Any]:
     """Stored value → enum member, as a plain dict (calling an Enum class to look one up costs ~1 µs)."""
     return {m.value: m for m in enum_type}
@@ -488,9 +489,7 @@ async def event_participants(
     )
     grouped: dict[int, list[Participation]] = defaultdict(list)
     for row in rows:
-        grouped[row.event_id].append(
-            Participation(role=_ROLE[row.role], actor_id=row.actor_id, _pre={})
-        )
+        grouped[row.event_id].append(Participation(role=_ROLE[row.role], actor_id=row.actor_id, _pre={}))
     out = []
     for parent in parents:
         parent._pre[key] = grouped.get(parent.db_id, [])
