@@ -37,17 +37,62 @@ _ROW_TYPES: dict[tuple[str, ...], Any] = {}
 
 def plain_rows(result: Any) -> list[Any]:
     """A result's rows as named tuples: reading a column by name from a SQLAlchemy Row costs ~20× more."""
-    keys = tuple(result.keys())
-    row_type = _ROW_TYPES.get(keys)
-    if row_type is None:
-        row_type = _ROW_TYPES[keys] = namedtuple("Row", keys)  # type: ignore[misc]
-    make = row_type._make
+    make = row_type(tuple(result.keys()))._make
     return [make(row) for row in result.all()]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A statement built once; on PostgreSQL also its SQL, parameter order and parameter converters."""
+
+    statement: Executable
+    sql: str | None = None
+    names: tuple[str, ...] = ()
+    defaults: dict[str, Any] = field(default_factory=dict)
+    convert: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, statement: Executable, dialect: Any) -> Prepared:
+        if dialect.name != "postgresql":
+            return cls(statement)
+        compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+        return cls(
+            statement,
+            compiled.string,
+            tuple(compiled.positiontup or ()),
+            {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required},
+            dict(compiled._bind_processors),  # noqa: SLF001 - what SQLAlchemy would apply to each parameter
+        )
+
+    async def raw(self, driver: Any, params: dict[str, Any]) -> list[Any]:
+        """Run on an asyncpg connection; rows as named tuples."""
+        values = []
+        for name in self.names:
+            value = params[name] if name in params else self.defaults[name]
+            convert = self.convert.get(name)
+            values.append(convert(value) if convert is not None and value is not None else value)
+        records = await driver.fetch(self.sql, *values)
+        if not records:
+            return []
+        make = row_type(tuple(records[0].keys()))._make
+        return [make(record) for record in records]
+
+
+def row_type(keys: tuple[str, ...]) -> Any:
+    """A named-tuple type for rows with these column names (made once)."""
+    found = _ROW_TYPES.get(keys)
+    if found is None:
+        found = _ROW_TYPES[keys] = namedtuple("Row", keys)  # type: ignore[misc]
+    return found
 
 
 def database_refusal(exc: sa_exc.DBAPIError) -> PublicError | None:
     """A public error for database refusals that are not bugs: NUL in text, timeouts, lock waits, shutdowns."""
-    state = str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or "")
+    return refusal_for(str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or ""))
+
+
+def refusal_for(state: str) -> PublicError | None:
+    """The public error for a refusal's SQLSTATE, if it is one that is not a bug."""
     if state in ("22021", "22P05"):
         return BadUserInput("text must not contain the NUL character (U+0000)")
     if state.startswith(("57", "55P03", "40")):  # cancelled (timeout), shutdown, lock not available, retry
@@ -73,6 +118,7 @@ class Context:
     response: Any = None
     statements: int = field(default=0)
     _conn: AsyncConnection | None = field(default=None, repr=False)
+    _driver: Any = field(default=None, repr=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     _principal: Principal | None = field(default=None, repr=False)
 
@@ -80,31 +126,59 @@ class Context:
         self, key: Hashable, build: Callable[[Callable[[Any], Any]], Executable], ids: Any, **params: Any
     ) -> list[Any]:
         """Run a statement built once per dialect (by ``build``, given the id-matching condition) for some ids."""
+        return await self.prepared(
+            key, lambda dialect: build(lambda column: id_match(column, dialect)), ids=list(ids), **params
+        )
+
+    async def prepared(self, key: Hashable, build: Callable[[str], Executable], **params: Any) -> list[Any]:
+        """Run a statement built once per dialect (by ``build``, given the dialect's name) and reused.
+
+        On PostgreSQL it is also compiled once and sent straight to asyncpg (a prepared statement there):
+        SQLAlchemy's execution would cost more Python than the database spends answering."""
         dialect = self.engine.dialect.name
-        statement = _PREPARED.get((dialect, key))
-        if statement is None:
-            statement = build(lambda column: id_match(column, dialect))
-            _PREPARED[(dialect, key)] = statement
-        return await self.rows(statement, {"ids": list(ids), **params})
+        found = _PREPARED.get((dialect, key))
+        if found is None:
+            found = _PREPARED[(dialect, key)] = Prepared.of(build(dialect), self.engine.dialect)
+        if found.sql is None:
+            return await self.rows(found.statement, params)
+        return await self._run(found.raw, params)
 
     async def rows(self, statement: Executable, params: dict[str, Any] | None = None) -> list[Any]:
         """Run one read and return its rows; an unreachable database becomes SERVICE_UNAVAILABLE."""
+        return await self._run(lambda conn: conn.execute(statement, params), None, sqlalchemy=True)
+
+    async def _run(
+        self, work: Callable[..., Any], params: dict[str, Any] | None, *, sqlalchemy: bool = False
+    ) -> list[Any]:
         self.statements += 1
         limit = self.settings.db_connect_timeout + self.settings.statement_timeout_ms / 1000
         try:
             async with self._lock, asyncio.timeout(limit):
                 if self._conn is None:
                     self._conn = await self.engine.connect()
-                result = await self._conn.execute(statement, params)
-                return plain_rows(result)
+                if sqlalchemy:
+                    return plain_rows(await work(self._conn))
+                if self._driver is None:
+                    self._driver = (await self._conn.get_raw_connection()).driver_connection
+                return await work(self._driver, params)
         except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError, OSError, TimeoutError) as exc:
-            await self._close_unlocked()
+            await self._close_unlocked(invalidate=True)
             raise ServiceUnavailable("the database is unavailable right now; try again shortly") from exc
         except sa_exc.DBAPIError as exc:
             refusal = database_refusal(exc)
             if exc.connection_invalidated or refusal is not None:
                 await self._close_unlocked()
                 raise refusal or ServiceUnavailable("the database connection was lost; try again shortly") from exc
+            raise
+        except Exception as exc:  # asyncpg's own errors, from the direct path
+            state = getattr(exc, "sqlstate", None)
+            refusal = refusal_for(str(state or ""))
+            if refusal is not None:
+                await self._close_unlocked(invalidate=str(state).startswith(("57P", "08")))
+                raise refusal from exc
+            if state is None and type(exc).__module__.startswith("asyncpg"):  # connection-level trouble
+                await self._close_unlocked(invalidate=True)
+                raise ServiceUnavailable("the database connection was lost; try again shortly") from exc
             raise
 
     async def principal(self) -> Principal:
@@ -165,10 +239,12 @@ class Context:
         async with self._lock:
             await self._close_unlocked()
 
-    async def _close_unlocked(self) -> None:
-        conn, self._conn = self._conn, None
+    async def _close_unlocked(self, *, invalidate: bool = False) -> None:
+        conn, self._conn, self._driver = self._conn, None, None
         if conn is not None:
             try:
+                if invalidate:
+                    await conn.invalidate()
                 await conn.close()
             except Exception:  # noqa: BLE001 - a broken connection is discarded by the pool anyway
                 pass
