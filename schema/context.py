@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import ARRAY, Connection, Integer, any_, bindparam
+from sqlalchemy import ARRAY, Connection, any_, bindparam
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
@@ -25,11 +25,12 @@ T = TypeVar("T")
 _PREPARED: dict[tuple[str, Hashable], Any] = {}
 
 
-def id_match(column: Any, dialect: str) -> Any:
-    """``column`` among the ids bound as ``:ids``: one array parameter on PostgreSQL, an expanded IN elsewhere."""
+def among(column: Any, name: str, dialect: str) -> Any:
+    """``column`` among the values bound as ``name``: one array parameter on PostgreSQL, an expanding IN elsewhere
+    (either way the statement's text does not depend on how many values there are)."""
     if dialect == "postgresql":
-        return column == any_(bindparam("ids", type_=ARRAY(Integer)))
-    return column.in_(bindparam("ids", expanding=True))
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 _ROW_TYPES: dict[tuple[str, ...], Any] = {}
@@ -56,12 +57,17 @@ class Prepared:
         if dialect.name != "postgresql":
             return cls(statement)
         compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+        required = {name for name, bind in compiled.binds.items() if bind.required}
+        if any(bind.expanding and bind.key in required for bind in compiled.post_compile_params):
+            return cls(statement)  # the SQL depends on how many values come: SQLAlchemy expands it per run
+        # IN over fixed values leaves a placeholder that SQLAlchemy expands per run: expand it once, here.
+        expanded = compiled.construct_expanded_state(dict.fromkeys(required))
         return cls(
             statement,
-            compiled.string,
-            tuple(compiled.positiontup or ()),
-            {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required},
-            dict(compiled._bind_processors),  # noqa: SLF001 - what SQLAlchemy would apply to each parameter
+            expanded.statement,
+            tuple(expanded.positiontup or ()),
+            {name: value for name, value in expanded.parameters.items() if name not in required},
+            {**compiled._bind_processors, **expanded.processors},  # noqa: SLF001 - what SQLAlchemy applies
         )
 
     async def raw(self, driver: Any, params: dict[str, Any]) -> list[Any]:
@@ -127,7 +133,7 @@ class Context:
     ) -> list[Any]:
         """Run a statement built once per dialect (by ``build``, given the id-matching condition) for some ids."""
         return await self.prepared(
-            key, lambda dialect: build(lambda column: id_match(column, dialect)), ids=list(ids), **params
+            key, lambda dialect: build(lambda column: among(column, "ids", dialect)), ids=list(ids), **params
         )
 
     async def prepared(self, key: Hashable, build: Callable[[str], Executable], **params: Any) -> list[Any]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import strawberry
-from sqlalchemy import exists, false, or_, select, union
+from sqlalchemy import String, bindparam, exists, false, or_, select, union
 
 from api.dates import LONG_SPAN, DateError, parse_moment
 from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS
 from schema import ids
+from schema.context import among
 from schema.errors import BadUserInput, NotFound, article
 from schema.loaders import AF, EP, SA, TAGS, A, R, S, rows_by_id
 from schema.types.enums import ActorKind, ActorMatch, TimelineItemType
@@ -167,39 +169,56 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
     return out
 
 
-def involves(kind: str, table: Any, actor_ids: Any) -> Any:
-    """Items of a kind that involve any of ``actor_ids`` (a list or a subquery of actor ids).
+def involves(kind: str, table: Any, match: Callable[[Any], Any]) -> Any:
+    """Items of a kind that involve the actors ``match`` accepts (given an actor-id column).
 
     An event involves its participants; a statement its speaker and the actors it is about; a reaction its
     reactor and whoever it answers (the target's speaker, participants or reactor).
     """
     if kind == "event":
-        return exists().where(EP.c.event_id == table.c.id, EP.c.actor_id.in_(actor_ids))
+        return exists().where(EP.c.event_id == table.c.id, match(EP.c.actor_id))
     if kind == "statement":
         return or_(
-            table.c.speaker_id.in_(actor_ids),
-            exists().where(SA.c.statement_id == table.c.id, SA.c.actor_id.in_(actor_ids)),
+            match(table.c.speaker_id),
+            exists().where(SA.c.statement_id == table.c.id, match(SA.c.actor_id)),
         )
     target_s, target_r = S.alias("target_s"), R.alias("target_r")
     return or_(
-        table.c.reactor_id.in_(actor_ids),
-        exists().where(EP.c.event_id == table.c.target_event_id, EP.c.actor_id.in_(actor_ids)),
-        exists().where(target_s.c.id == table.c.target_statement_id, target_s.c.speaker_id.in_(actor_ids)),
-        exists().where(target_r.c.id == table.c.target_reaction_id, target_r.c.reactor_id.in_(actor_ids)),
+        match(table.c.reactor_id),
+        exists().where(EP.c.event_id == table.c.target_event_id, match(EP.c.actor_id)),
+        exists().where(target_s.c.id == table.c.target_statement_id, match(target_s.c.speaker_id)),
+        exists().where(target_r.c.id == table.c.target_reaction_id, match(target_r.c.reactor_id)),
     )
+
+
+def window_shape(f: Resolved) -> str:
+    """Which branches the date window needs (see ``window_branches``)."""
+    if f.start is None:
+        return "end" if f.end is not None else "all"
+    if f.start - dt.date.min <= LONG_SPAN:  # nothing can begin long before the first years of the calendar
+        return "start"
+    return "near+far"
 
 
 def window_branches(table: Any, f: Resolved) -> list[list[Any]]:
     """The date window as disjoint branches to UNION: items starting near the window (an ordered index range)
-    and the few long items (spanning more than ``LONG_SPAN``) that began well before it and overlap it."""
-    if f.start is None:
-        return [[table.c.date_start <= f.end]] if f.end is not None else [[]]
-    upper = [table.c.date_start <= f.end] if f.end is not None else []
-    if f.start - dt.date.min <= LONG_SPAN:  # nothing can begin long before the first years of the calendar
-        return [[table.c.date_end >= f.start, *upper]]
-    horizon = f.start - LONG_SPAN
-    near = [table.c.date_start >= horizon, table.c.date_end >= f.start, *upper]
-    far = [table.c.date_long.is_(True), table.c.date_start < horizon, table.c.date_end >= f.start, *upper]
+    and the few long items (spanning more than ``LONG_SPAN``) that began well before it and overlap it.
+    Bound as ``start``, ``end`` and ``horizon`` (see ``filter_values``)."""
+    shape = window_shape(f)
+    if shape == "all":
+        return [[]]
+    upper = [table.c.date_start <= bindparam("end")] if f.end is not None else []
+    if shape == "end":
+        return [upper]
+    if shape == "start":
+        return [[table.c.date_end >= bindparam("start"), *upper]]
+    near = [table.c.date_start >= bindparam("horizon"), table.c.date_end >= bindparam("start"), *upper]
+    far = [
+        table.c.date_long.is_(True),
+        table.c.date_start < bindparam("horizon"),
+        table.c.date_end >= bindparam("start"),
+        *upper,
+    ]
     return [near, far]
 
 
@@ -211,36 +230,78 @@ def _with_parts(actor_ids: Any) -> Any:
     )
 
 
-def conditions(kind: str, table: Any, f: Resolved) -> list[Any]:
-    """The WHERE conditions a resolved filter puts on one kind of item, except the window (``window_branches``)."""
+def filter_shape(f: Resolved) -> tuple[Any, ...]:
+    """What the SQL of a resolved filter depends on (its cache key); the values are bound (``filter_values``)."""
+    actors = None if f.actor_ids is None else len(dict.fromkeys(f.actor_ids)) if f.match_all else "any"
+    present = (f.updated_since, f.kinds, f.tags, f.country, f.search)
+    return (window_shape(f), f.end is not None, actors, *(v is not None for v in present), _frozen(f.item_types))
+
+
+def _frozen(values: set[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(sorted(values))
+
+
+def filter_values(f: Resolved) -> dict[str, Any]:
+    """The values the SQL of ``conditions`` and ``window_branches`` binds."""
+    out: dict[str, Any] = {}
+    if f.start is not None:
+        out["start"] = f.start
+        if window_shape(f) == "near+far":
+            out["horizon"] = f.start - LONG_SPAN
+    if f.end is not None:
+        out["end"] = f.end
+    if f.actor_ids is not None:
+        if f.match_all:
+            out.update({f"actor_{n}": [i] for n, i in enumerate(dict.fromkeys(f.actor_ids))})
+        else:
+            out["actors"] = list(f.actor_ids)
+    if f.updated_since is not None:
+        out["updated_since"] = f.updated_since
+    if f.kinds is not None:
+        out["event_kinds"] = [k.upper() for k in f.kinds if k.upper() in EVENT_KINDS]
+        out["statement_kinds"] = [k for k in f.kinds if k in CHANNELS]
+        out["reaction_kinds"] = [k for k in f.kinds if k in REACTION_KINDS]
+    if f.tags is not None:
+        out["tags"] = f.tags
+    if f.country is not None:
+        out["country"] = f.country
+    if f.search is not None:
+        out["pattern"] = _like(f.search)
+    return out
+
+
+def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
+    """The WHERE conditions a resolved filter puts on one kind of item, except the window (``window_branches``),
+    with every value bound by name (``filter_values``), so one statement serves every filter of the same shape."""
     out: list[Any] = []
     if f.item_types is not None and kind not in f.item_types:
         return [false()]
     if f.actor_ids is not None:
         if f.match_all:
-            out.extend(involves(kind, table, [i]) for i in dict.fromkeys(f.actor_ids))
+            for n in range(len(dict.fromkeys(f.actor_ids))):
+                out.append(involves(kind, table, lambda column, n=n: among(column, f"actor_{n}", dialect)))
         else:
-            out.append(involves(kind, table, f.actor_ids))
+            out.append(involves(kind, table, lambda column: among(column, "actors", dialect)))
     if f.updated_since is not None:
-        out.append(table.c.updated_at >= f.updated_since)
+        out.append(table.c.updated_at >= bindparam("updated_since"))
     if f.kinds is not None:
-        if kind == "event":
-            out.append(table.c.kind.in_([k.upper() for k in f.kinds if k.upper() in EVENT_KINDS]))
-        elif kind == "statement":
-            out.append(table.c.channel.in_([k for k in f.kinds if k in CHANNELS]))
-        else:
-            out.append(table.c.kind.in_([k for k in f.kinds if k in REACTION_KINDS]))
+        out.append(among(table.c.channel if kind == "statement" else table.c.kind, f"{kind}_kinds", dialect))
     if f.tags is not None:
         tags, fk = TAGS[kind.title()]
-        out.append(exists().where(tags.c[fk] == table.c.id, tags.c.tag.in_(f.tags)))
+        out.append(exists().where(tags.c[fk] == table.c.id, among(tags.c.tag, "tags", dialect)))
     if f.country is not None:
-        in_country = select(A.c.id).where(A.c.country == f.country)
-        parts = [involves(kind, table, in_country)]
+        in_country = select(A.c.id).where(A.c.country == bindparam("country"))
+        parts = [involves(kind, table, lambda column: column.in_(in_country))]
         if kind == "event":
-            parts.append(table.c.place_country == f.country)
+            parts.append(table.c.place_country == bindparam("country"))
         out.append(or_(*parts))
     if f.search is not None:
-        pattern = _like(f.search)
+        pattern = bindparam("pattern", type_=String())
         named = _with_parts(select(A.c.id).where(A.c.search_text.like(pattern, escape="\\")))
-        out.append(or_(table.c.search_text.like(pattern, escape="\\"), involves(kind, table, named)))
+        out.append(
+            or_(
+                table.c.search_text.like(pattern, escape="\\"),
+                involves(kind, table, lambda column: column.in_(named)),
+            )
+        )
     return out

@@ -48,7 +48,7 @@ from api.models import (
 )
 from api.vocabulary import REACTION_KINDS
 from schema import ids
-from schema.pagination import Page, build_connection, page_args
+from schema.pagination import build_connection, page_args
 from schema.prefetch import Walk, relation
 from schema.types import enums
 from schema.types.nodes import (
@@ -556,15 +556,6 @@ def sort_columns(table: Any, backward: bool) -> list[Any]:
     """The date sort key (earliest bound, order within the day, id), reversed for backward pages."""
     columns = [table.c.date_start, table.c.day_order, table.c.id]
     return [c.desc() for c in columns] if backward else columns
-
-
-def cursor_condition(table: Any, page: Page, descending: bool) -> Any:
-    """Rows strictly after (or before) the page's cursor, in the requested order."""
-    if page.cursor is None:
-        return None
-    key = tuple_(table.c.date_start, table.c.day_order, table.c.id)
-    later = descending == page.backward  # ascending forward, or descending backward, moves to later keys
-    return key > tuple_(*page.cursor) if later else key < tuple_(*page.cursor)
 
 
 def _selects_total(walk: Walk, type_name: str, nodes: list[FieldNode]) -> bool:

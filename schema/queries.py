@@ -6,12 +6,23 @@ from collections import defaultdict
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Integer, bindparam, func, literal, or_, select, tuple_, union_all
 from strawberry.types import Info
 
 from schema import ids
 from schema.errors import BadUserInput, NotFound
-from schema.filters import ActorFilter, ItemFilter, actor_id, check_country, conditions, resolve, utc, window_branches
+from schema.filters import (
+    ActorFilter,
+    ItemFilter,
+    actor_id,
+    check_country,
+    conditions,
+    filter_shape,
+    filter_values,
+    resolve,
+    utc,
+    window_branches,
+)
 from schema.loaders import (
     BUILDERS,
     DATED_KEY,
@@ -20,10 +31,9 @@ from schema.loaders import (
     A,
     actor,
     change,
-    cursor_condition,
     rows_by_id,
 )
-from schema.pagination import Connection, build_connection, page_args
+from schema.pagination import Connection, Page, build_connection, page_args
 from schema.prefetch import Walk
 from schema.types.enums import SortOrder, Trend
 from schema.types.nodes import (
@@ -67,9 +77,10 @@ async def _one(info: Info, type_name: str, id: strawberry.ID | None, slug: str |
     return obj
 
 
-def _ordered_union(selects: list[Any], sort: list[str], reverse: bool, limit: int) -> Any:
+def _ordered_union(selects: list[Any], sort: list[str], reverse: bool) -> Any:
     """UNION ALL of branch selects, each ordered and limited on its own (an index range scan each), then
-    ordered and limited together."""
+    ordered and limited together; the limit is bound as ``limit``."""
+    limit = bindparam("limit", type_=Integer())
 
     def ordered(statement: Any) -> Any:
         columns = [statement.selected_columns[name] for name in sort]
@@ -88,6 +99,19 @@ def _count(selects: list[Any]) -> Any:
     return select(func.count()).select_from(source)
 
 
+def _after(key: Any, page: Page, descending: bool) -> list[Any]:
+    """The condition for rows past the page's cursor (bound as ``c0``, ``c1``, …), if there is a cursor."""
+    if page.cursor is None:
+        return []
+    bound = tuple_(*(bindparam(f"c{n}") for n in range(len(page.cursor))))
+    later = descending == page.backward  # ascending forward, or descending backward, moves to later keys
+    return [key > bound if later else key < bound]
+
+
+def _page_values(page: Page) -> dict[str, Any]:
+    return {"limit": page.size + 1, **{f"c{n}": value for n, value in enumerate(page.cursor or ())}}
+
+
 async def _dated_list(
     info: Info,
     kind: str,
@@ -102,22 +126,34 @@ async def _dated_list(
     page = page_args(first, after, last, before, max_size=context.settings.max_page_size)
     resolved = await resolve(context, filter)
     table = ITEM_TABLES[kind]
-    where = conditions(kind, table, resolved)
     descending = order == SortOrder.DESC
-    cursor = cursor_condition(table, page, descending)
-    paged = [*where, cursor] if cursor is not None else where
-    branches = window_branches(table, resolved)
-    statement = _ordered_union(
-        [select(table).where(*paged, *b) for b in branches],
-        list(DATED_KEY),
+    shape = (kind, filter_shape(resolved))
+    values = filter_values(resolved)
+
+    def statement(dialect: str) -> Any:
+        where = conditions(kind, table, resolved, dialect)
+        key = tuple_(table.c.date_start, table.c.day_order, table.c.id)
+        selects = [
+            select(table).where(*where, *_after(key, page, descending), *b) for b in window_branches(table, resolved)
+        ]
+        return _ordered_union(selects, list(DATED_KEY), descending != page.backward)
+
+    def count_statement(dialect: str) -> Any:
+        where = conditions(kind, table, resolved, dialect)
+        return _count([select(table.c.id).where(*where, *b) for b in window_branches(table, resolved)])
+
+    page_key = (
+        "list",
+        shape,
+        page.cursor is not None and descending == page.backward,
+        page.cursor is None,
         descending != page.backward,
-        page.size + 1,
     )
-    rows = await context.rows(statement)
+    rows = await context.prepared(page_key, statement, **values, **_page_values(page))
     build = BUILDERS[TYPE_OF_KIND[kind]]
 
     async def count() -> int:
-        return (await context.rows(_count([select(table.c.id).where(*where, *b) for b in branches])))[0][0]
+        return (await context.prepared(("list-count", shape), count_statement, **values))[0][0]
 
     connection = build_connection([((r.date_start, r.day_order, r.id), build(r)) for r in rows], page, count)
     await _walk(info, [connection])
@@ -265,23 +301,29 @@ class ReadQuery:
         page = page_args(first, after, last, before, max_size=context.settings.max_page_size, key="diii")
         resolved = await resolve(context, filter)
         descending = order == SortOrder.DESC
-        parts, paged = [], []
         kinds = [k for k in RANKS if resolved.item_types is None or k in resolved.item_types] or ["event"]
-        for kind in kinds:
-            rank = RANKS[kind]
-            table = ITEM_TABLES[kind]
-            where = conditions(kind, table, resolved)
-            key = tuple_(table.c.date_start, table.c.day_order, literal(rank), table.c.id)
-            cursor = []
-            if page.cursor is not None:
-                later = descending == page.backward
-                cursor = [key > tuple_(*page.cursor) if later else key < tuple_(*page.cursor)]
-            for branch in window_branches(table, resolved):
-                columns = (literal(rank).label("rank"), table.c.id, table.c.date_start, table.c.day_order)
-                parts.append(select(*columns).where(*where, *branch))
-                paged.append(select(*columns).where(*where, *branch, *cursor))
-        rows = await context.rows(
-            _ordered_union(paged, ["date_start", "day_order", "rank", "id"], descending != page.backward, page.size + 1)
+        shape = (tuple(kinds), filter_shape(resolved))
+        values = filter_values(resolved)
+
+        def selects(dialect: str, with_cursor: bool) -> list[Any]:
+            out = []
+            for kind in kinds:
+                rank = RANKS[kind]
+                table = ITEM_TABLES[kind]
+                where = conditions(kind, table, resolved, dialect)
+                key = tuple_(table.c.date_start, table.c.day_order, literal(rank), table.c.id)
+                cursor = _after(key, page, descending) if with_cursor else []
+                for branch in window_branches(table, resolved):
+                    columns = (literal(rank).label("rank"), table.c.id, table.c.date_start, table.c.day_order)
+                    out.append(select(*columns).where(*where, *branch, *cursor))
+            return out
+
+        reverse = descending != page.backward
+        rows = await context.prepared(
+            ("timeline", shape, page.cursor is not None and descending == page.backward, page.cursor is None, reverse),
+            lambda dialect: _ordered_union(selects(dialect, True), ["date_start", "day_order", "rank", "id"], reverse),
+            **values,
+            **_page_values(page),
         )
         wanted: dict[int, set[int]] = defaultdict(set)
         for row in rows:
@@ -293,7 +335,8 @@ class ReadQuery:
         ]
 
         async def count() -> int:
-            return (await context.rows(_count(parts)))[0][0]
+            key = ("timeline-count", shape)
+            return (await context.prepared(key, lambda dialect: _count(selects(dialect, False)), **values))[0][0]
 
         connection = build_connection(pairs, page, count)
         await _walk(info, [connection])
