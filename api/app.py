@@ -26,7 +26,7 @@ from api.logs import RequestLog
 from api.logs import configure as configure_logs
 from api.settings import Settings, get_settings
 from schema import build_schema, request_error_code
-from schema.context import Context
+from schema.context import Context, StatementTally
 
 
 class GraphQLView(GraphQL):
@@ -41,6 +41,7 @@ class GraphQLView(GraphQL):
         )
         self.settings = settings
         self.engine = engine
+        self.tally = StatementTally()
 
     def encode_json(self, data: object) -> bytes:
         """orjson: a 30 kB page encodes several times faster than with the standard library."""
@@ -54,7 +55,11 @@ class GraphQLView(GraphQL):
 
     async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
         response.realign_request = request
-        return Context(engine=self.engine, settings=self.settings, request=request, response=response)
+        context = Context(
+            engine=self.engine, settings=self.settings, request=request, response=response, tally=self.tally
+        )
+        request.scope.setdefault("state", {})["context"] = context  # the request log reports its statements
+        return context
 
     async def execute_operation(self, request: Any, request_adapter: Any, request_data: Any, **kwargs: Any) -> Any:
         """Run the operation(s) within the execution time limit; note the operation name for the log."""
@@ -179,6 +184,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.statements = view.tally
     app.state.settings = settings
     gc.freeze()  # what exists now (schema, app) lives for the process: keep it out of every full collection
     return app

@@ -141,6 +141,8 @@ def _line(scope: Any, status: int, started: float, state: dict[str, Any], note: 
         line["operation"] = state["operation"]
     if "outcome" in state:
         line["outcome"] = state["outcome"]
+    if "context" in state:
+        line["sqlStatements"] = state["context"].statements
     if note:
         line["outcome"] = note
     return line

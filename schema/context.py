@@ -115,6 +115,13 @@ def camel_path(name: str | None) -> str | None:
 
 
 @dataclass
+class StatementTally:
+    """SQL statements sent for reads since the app started (every read passes ``Context._run``)."""
+
+    sent: int = 0
+
+
+@dataclass
 class Context:
     """What every resolver may use during one request; one pooled connection, taken on first use."""
 
@@ -123,6 +130,7 @@ class Context:
     request: Any = None
     response: Any = None
     statements: int = field(default=0)
+    tally: StatementTally | None = field(default=None, repr=False)
     _conn: AsyncConnection | None = field(default=None, repr=False)
     _driver: Any = field(default=None, repr=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
@@ -157,6 +165,8 @@ class Context:
         self, work: Callable[..., Any], params: dict[str, Any] | None, *, sqlalchemy: bool = False
     ) -> list[Any]:
         self.statements += 1
+        if self.tally is not None:
+            self.tally.sent += 1
         limit = self.settings.db_connect_timeout + self.settings.statement_timeout_ms / 1000
         try:
             async with self._lock, asyncio.timeout(limit):

@@ -7,8 +7,9 @@ connections belong to the loop that opened them), and every request runs on it.
 - ``client``: the module's shared, read-only story database (``story_url``) — for tests that only query;
 - ``seeded_client``: a fresh story database of the test's own (``seeded_url``) — for tests that write.
 
-``Api.statements`` counts the SQL statements the app sends (a SQLAlchemy ``before_cursor_execute``
-listener on the app's engine), so tests can show that a query's cost depends on its shape, not its rows.
+``Api.statements`` counts the SQL statements the app sends for reads (its ``app.state.statements`` tally, kept
+where every read goes to the database, whether through SQLAlchemy or straight to asyncpg), so tests can show
+that a query's cost depends on its shape, not its rows.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
 
 from api.app import create_app
 from api.settings import Settings
@@ -39,11 +39,11 @@ class Api:
         self.loop = asyncio.new_event_loop()
         self.app = create_app(Settings(database_url=url, **settings))
         self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://test")
-        self.statements = 0
-        event.listen(self.app.state.engine.sync_engine, "before_cursor_execute", self._count)
 
-    def _count(self, *_: Any) -> None:
-        self.statements += 1
+    @property
+    def statements(self) -> int:
+        """SQL statements sent for reads so far."""
+        return int(self.app.state.statements.sent)
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """One HTTP request to the app."""
