@@ -101,12 +101,13 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         for key, key_nodes in self._collect(gtype.name, nodes).items():
             name = key_nodes[0].name.value
             if name == "__typename":
-                plan.append((key, TYPENAME, gtype.name, None, key_nodes))
+                plan.append((key, TYPENAME, gtype.name, None, key_nodes, False, False, None))
                 continue
             how, attribute = _access(obj, gtype.name, name)
             if how < 0:
                 raise Fallback
-            plan.append((key, how, attribute, _compile(gtype.fields[name].type), key_nodes))
+            shape = _compile(gtype.fields[name].type)
+            plan.append((key, how, attribute, shape, key_nodes, shape[0] == LEAF, shape[1], shape[2]))
         self._plans[cache_key] = (nodes, plan)
         return plan
 
@@ -145,7 +146,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _object(self, gtype: GraphQLObjectType, nodes: list[FieldNode], obj: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key, how, attribute, shape, key_nodes in self._plan(gtype, nodes, obj):
+        for key, how, attribute, shape, key_nodes, leaf, non_null, inner in self._plan(gtype, nodes, obj):
             if how == PLAIN:
                 value = getattr(obj, attribute)
             elif how == RELATION:
@@ -161,7 +162,14 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     value = len(obj.nodes)
                 elif not isinstance(value, int):
                     raise Fallback
-            out[key] = self._value(shape, key_nodes, value)
+            if value is None:
+                if non_null:
+                    raise Fallback
+                out[key] = None
+            elif leaf:  # most fields: serialize in place rather than through _value
+                out[key] = inner(value)
+            else:
+                out[key] = self._value(shape, key_nodes, value)
         return out
 
     def _value(self, shape: tuple[Any, ...], nodes: list[FieldNode], value: Any) -> Any:
