@@ -48,8 +48,9 @@ from api.models import (
 )
 from api.vocabulary import REACTION_KINDS
 from schema import ids
+from schema.context import row_type
 from schema.pagination import build_connection, page_args
-from schema.prefetch import Walk, relation
+from schema.prefetch import JOINED, Walk, relation
 from schema.types import enums
 from schema.types.nodes import (
     Actor,
@@ -365,6 +366,23 @@ _FIELD_NAMES = {
 }
 
 
+# Foreign-key columns behind each to-one relation, on the parent's table (or link table) as fetched.
+_FK_COLUMNS = {
+    ("Citation", "source_id"): "source_id",
+    ("Participation", "actor_id"): "actor_id",
+    ("Statement", "speaker_id"): "speaker_id",
+    ("Statement", "venue_id"): "venue_event_id",
+    ("Reaction", "reactor_id"): "reactor_id",
+    ("Reaction", "statement_id"): "statement_id",
+    ("RelationshipChange", "from_id"): "from_actor_id",
+    ("RelationshipChange", "to_id"): "to_actor_id",
+    ("Affiliation", "member_id"): "member_id",
+    ("Affiliation", "organisation_id"): "organisation_id",
+}
+# (parent type, field) → (target type, foreign-key column): to-one relations that can ride along, as a join,
+# in the statement that fetches their parents (``Joins``) instead of costing a statement of their own.
+JOINABLE: dict[tuple[str, str], tuple[str, str]] = {}
+
 for _type, _target, _attr in (
     ("Citation", "Source", "source_id"),
     ("Participation", "Actor", "actor_id"),
@@ -378,6 +396,50 @@ for _type, _target, _attr in (
     ("Affiliation", "Actor", "organisation_id"),
 ):
     _to_one(_type, _target, _attr)
+    JOINABLE[(_type, _FIELD_NAMES[(_type, _attr)])] = (_target, _FK_COLUMNS[(_type, _attr)])
+JOINED.update(JOINABLE)
+
+
+class Joins:
+    """The joinable to-one fields selected on a type, added to the statement that fetches objects of it.
+
+    ``add`` puts each field's target columns (labelled, after the statement's own) on a LEFT JOIN; ``fill``
+    builds the targets from each row and stores them in the object's ``_pre`` under every response key, so
+    the walk finds them there and skips the fetch.
+    """
+
+    def __init__(self, walk: Walk, type_name: str, nodes: list[FieldNode]) -> None:
+        self.keys: dict[str, list[str]] = defaultdict(list)  # field name → response keys
+        for key, key_nodes in walk.subfields(type_name, nodes).items():
+            field_name = key_nodes[0].name.value
+            if (type_name, field_name) in JOINABLE:
+                self.keys[field_name].append(key)
+        self.type_name = type_name
+        self.fields = tuple(sorted(self.keys))
+
+    def add(self, statement: Select, fk_source: Any) -> Select:
+        """The statement with the selected to-one targets joined on; ``fk_source`` holds the foreign keys."""
+        for field_name in self.fields:
+            target, fk = JOINABLE[(self.type_name, field_name)]
+            joined = TABLE_OF[target].alias(f"j_{field_name}")
+            statement = statement.add_columns(*(c.label(f"j_{field_name}__{c.name}") for c in joined.c))
+            statement = statement.outerjoin(joined, joined.c.id == fk_source.c[fk])
+        return statement
+
+    def fill(self, obj: Any, row: Any, width: int) -> None:
+        """Build the joined targets of one row (whose own columns are the first ``width``) into ``obj._pre``."""
+        offset = width
+        for field_name in self.fields:
+            target, _ = JOINABLE[(self.type_name, field_name)]
+            columns = _COLUMNS[target]
+            part = row[offset : offset + len(columns)]
+            offset += len(columns)
+            for key in self.keys[field_name]:
+                obj._pre[key] = BUILDERS[target](_ROW_TYPES[target]._make(part)) if part[0] is not None else None
+
+
+_COLUMNS = {name: tuple(c.name for c in table.c) for name, table in TABLE_OF.items()}
+_ROW_TYPES = {name: row_type(columns) for name, columns in _COLUMNS.items()}
 
 
 async def _polymorphic(walk: Walk, parents: list[Any], key: str, attribute: str) -> list[Any]:
@@ -478,18 +540,22 @@ for _type in TAGS:
 async def event_participants(
     walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
 ) -> list[Any]:
+    joins = Joins(walk, "Participation", nodes)
     rows = await walk.context.by_ids(
-        "participants",
-        lambda match: (
+        ("participants", joins.fields),
+        lambda match: joins.add(
             select(EP.c.event_id, EP.c.actor_id, EP.c.role)
             .where(match(EP.c.event_id))
-            .order_by(EP.c.event_id, EP.c.position, EP.c.id)
+            .order_by(EP.c.event_id, EP.c.position, EP.c.id),
+            EP,
         ),
         [p.db_id for p in parents],
     )
     grouped: dict[int, list[Participation]] = defaultdict(list)
     for row in rows:
-        grouped[row.event_id].append(Participation(role=_ROLE[row.role], actor_id=row.actor_id, _pre={}))
+        participation = Participation(role=_ROLE[row.role], actor_id=row.actor_id, _pre={})
+        joins.fill(participation, row, 3)
+        grouped[row.event_id].append(participation)
     out = []
     for parent in parents:
         parent._pre[key] = grouped.get(parent.db_id, [])
@@ -588,6 +654,8 @@ def _nested_connection(
         parent_ids = [p.db_id for p in parents]
         pages: dict[int, list[Any]] = defaultdict(list)
         has_cursor = page.cursor is not None
+        joins = Joins(walk, target, walk.connection_nodes(f"{target}Connection", nodes))
+        width = len(table.c) + 2  # the table's columns, parent, rn
 
         def page_statement(match: Callable[[Any], Any]) -> Any:
             column = parent_column()
@@ -599,18 +667,21 @@ def _nested_connection(
                 after = tuple_(bindparam("c0"), bindparam("c1"), bindparam("c2"))
                 inner = inner.where(key < after if page.backward else key > after)
             sub = inner.subquery()
-            return select(sub).where(sub.c.rn <= bindparam("size")).order_by(sub.c.parent, sub.c.rn)
+            outer = select(sub).where(sub.c.rn <= bindparam("size")).order_by(sub.c.parent, sub.c.rn)
+            return joins.add(outer, sub)
 
         cursor = dict(zip(("c0", "c1", "c2"), page.cursor, strict=True)) if has_cursor else {}
         rows = await walk.context.by_ids(
-            ("page", type_name, field_name, page.backward, has_cursor),
+            ("page", type_name, field_name, page.backward, has_cursor, joins.fields),
             page_statement,
             parent_ids,
             size=page.size + 1,
             **cursor,
         )
         for row in rows:
-            pages[row.parent].append(((row.date_start, row.day_order, row.id), build(row)))
+            child = build(row)
+            joins.fill(child, row, width)
+            pages[row.parent].append(((row.date_start, row.day_order, row.id), child))
         counts: dict[int, int] = {}
         if _selects_total(walk, f"{target}Connection", nodes):
 

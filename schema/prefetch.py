@@ -29,6 +29,8 @@ from strawberry.types.base import StrawberryObjectDefinition
 
 Fetcher = Callable[["Walk", list[Any], str, dict[str, Any], list[FieldNode]], Awaitable[list[Any]]]
 REGISTRY: dict[tuple[str, str], Fetcher] = {}
+# Relations a parent's fetcher may already have filled (joined into its statement): the walk skips their fetch.
+JOINED: set[tuple[str, str]] = set()
 
 
 def relation(type_name: str, field_name: str) -> Callable[[Fetcher], Fetcher]:
@@ -147,7 +149,9 @@ class Walk:
                 if name not in gtype.fields:
                     continue
                 fetcher = REGISTRY.get((type_name, name))
-                if fetcher is not None:
+                if (type_name, name) in JOINED and all(key in obj._pre for obj in group):
+                    children = [child for obj in group if (child := obj._pre[key]) is not None]  # joined
+                elif fetcher is not None:
                     args = self.arguments(type_name, name, nodes[0])
                     children = await fetcher(self, group, key, args, nodes)
                 else:
@@ -158,6 +162,20 @@ class Walk:
                     if not children:
                         continue
                 await self.descend(children, _named(gtype.fields[name].type), nodes)
+
+    def connection_nodes(self, name: str, nodes: list[FieldNode]) -> list[FieldNode]:
+        """The selections on a connection's items, through ``nodes`` and ``edges { node }``."""
+        inner: list[FieldNode] = []
+        for key_nodes in self.subfields(name, nodes).values():
+            field = key_nodes[0].name.value
+            if field == "nodes":
+                inner += key_nodes
+            elif field == "edges":
+                edge_type = _named(self.schema.get_type(name).fields["edges"].type).name  # type: ignore[union-attr]
+                for edge_nodes in self.subfields(edge_type, key_nodes).values():
+                    if edge_nodes[0].name.value == "node":
+                        inner += edge_nodes
+        return inner
 
     def dead_end(self, gtype: Any) -> bool:
         """Whether no relation can be reached below a type (dates, places, page info): no need to walk it."""
@@ -180,16 +198,7 @@ class Walk:
             return
         name = getattr(field_type, "name", "")
         if name.endswith("Connection"):
-            inner: list[FieldNode] = []
-            for key_nodes in self.subfields(name, nodes).values():
-                field = key_nodes[0].name.value
-                if field == "nodes":
-                    inner += key_nodes
-                elif field == "edges":
-                    edge_type = _named(self.schema.get_type(name).fields["edges"].type).name  # type: ignore[union-attr]
-                    for edge_nodes in self.subfields(edge_type, key_nodes).values():
-                        if edge_nodes[0].name.value == "node":
-                            inner += edge_nodes
+            inner = self.connection_nodes(name, nodes)
             nodes_of_pages = [node for page in children for node in page.nodes]
             if inner and nodes_of_pages:
                 await self.run(nodes_of_pages, inner)

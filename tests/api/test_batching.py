@@ -197,3 +197,45 @@ def test_the_statement_tally_counts_every_statement_the_database_receives(client
     assert len(data["timeline"]["nodes"]) == 36
     queries = [q for q in seen if q.strip().rstrip(";").upper() not in CONTROL]
     assert statements == len(queries) > 0, queries
+
+
+ALIASED_JOINS = """
+{
+  event(slug: "unsc-hostage-session-2025-08") {
+    statements(first: 5) {
+      nodes {
+        slug
+        who: speaker { name }
+        one: speaker { events(first: 1) { nodes { slug } } }
+        two: speaker { events(first: 2) { nodes { slug } } }
+        venue { slug }
+        reactions(first: 5) { nodes { slug reactor { name } statement { slug } } }
+      }
+    }
+    participants { role actor { name } again: actor { slug } }
+  }
+}
+"""
+
+
+def test_to_one_relations_joined_into_their_parents_keep_aliases_apart(client):
+    """Given a speaker under three aliases with different selections, when read, then each alias gets its own answer."""
+    warm(client)
+    statements, data = client.count(ALIASED_JOINS)
+    event = data["event"]
+    nodes = event["statements"]["nodes"]
+    assert nodes, event
+    for node in nodes:
+        assert node["venue"] == {"slug": "unsc-hostage-session-2025-08"}
+        assert len(node["one"]["events"]["nodes"]) <= 1
+        assert len(node["two"]["events"]["nodes"]) <= 2
+        assert node["two"]["events"]["nodes"][:1] == node["one"]["events"]["nodes"]
+        for reaction in node["reactions"]["nodes"]:
+            assert reaction["reactor"]["name"]
+    saar = next(n for n in nodes if n["who"]["name"] == "Gideon Sa'ar")
+    assert len(saar["two"]["events"]["nodes"]) == 2
+    names = [p["actor"]["name"] for p in event["participants"]]
+    assert "Gideon Sa'ar" in names and all(p["again"]["slug"] for p in event["participants"])
+    # event; its statements with speaker and venue joined; the speakers' two event pages; reactions with reactor
+    # and statement joined; participants with actor joined
+    assert statements == 6, statements
