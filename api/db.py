@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -65,6 +68,21 @@ def make_engine(url: str | URL, *, connect_timeout: float = 3.0, statement_timeo
     return engine
 
 
+_LONG_NUMBER = re.compile(r"\d{19}")
+
+
+def read_json(text: str) -> Any:
+    """JSON column text to Python, with orjson (JSON columns decode for every row read; ~4x faster), falling
+    back to the standard library where orjson would differ: integers beyond 64 bits, which it turns into
+    floats, and what it refuses (lone surrogates, numbers beyond a double)."""
+    if _LONG_NUMBER.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
+
+
 def make_async_engine(
     url: str | URL, *, connect_timeout: float = 3.0, statement_timeout_ms: int = 0, pool_size: int = 10
 ) -> AsyncEngine:
@@ -80,6 +98,7 @@ def make_async_engine(
         args["max_overflow"] = pool_size
         args["pool_timeout"] = connect_timeout
         args["pool_pre_ping"] = True
+        args["json_deserializer"] = read_json
     engine = create_async_engine(target, **args)
     if backend(target) == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
