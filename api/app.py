@@ -26,7 +26,7 @@ from api.logs import RequestLog
 from api.logs import configure as configure_logs
 from api.settings import Settings, get_settings
 from schema import build_schema, request_error_code
-from schema.context import Context, StatementTally
+from schema.context import Context, StatementTally, connection_broken
 
 
 class GraphQLView(GraphQL):
@@ -154,12 +154,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
-        try:
-            async with engine.connect() as conn:
-                current = await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
-                await conn.execute(text("SELECT 1"))
-        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"; the reason is reported
-            return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
+        for attempt in (1, 2):
+            try:
+                async with engine.connect() as conn:
+                    current = await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
+                    await conn.execute(text("SELECT 1"))
+                break
+            except Exception as exc:  # noqa: BLE001 - any failure means "not ready"; the reason is reported
+                if attempt == 1 and connection_broken(exc):  # a pooled connection from before a restart
+                    await engine.dispose(close=False)
+                    continue
+                return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
         if current != head:
             return JSONResponse({"status": "migrations pending", "database": current, "head": head}, status_code=503)
         return JSONResponse({"status": "ready", "revision": current})

@@ -97,7 +97,8 @@ def make_async_engine(
         args["pool_size"] = pool_size
         args["max_overflow"] = pool_size
         args["pool_timeout"] = connect_timeout
-        args["pool_pre_ping"] = True
+        # No pre-ping (BEGIN, a query and ROLLBACK before every request): reads notice a dropped connection
+        # on their first statement and start over on a fresh pool, writes check theirs (schema.context).
         args["json_deserializer"] = read_json
     engine = create_async_engine(target, **args)
     if backend(target) == "sqlite":

@@ -97,6 +97,22 @@ def database_refusal(exc: sa_exc.DBAPIError) -> PublicError | None:
     return refusal_for(str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or ""))
 
 
+class StaleConnection(Exception):
+    """A connection broke on its first statement: taken from the pool after the database had dropped it."""
+
+
+def connection_broken(exc: BaseException) -> bool:
+    """Whether an error means the connection itself is gone (not a refused or failed statement)."""
+    if isinstance(exc, sa_exc.DBAPIError):
+        return bool(exc.connection_invalidated) or isinstance(exc, sa_exc.InterfaceError)
+    if isinstance(exc, ConnectionError):  # reset, broken pipe, refused
+        return True
+    state = str(getattr(exc, "sqlstate", "") or "")
+    if state.startswith(("08", "57P")):  # connection exception; admin or crash shutdown, cannot connect now
+        return True
+    return not state and type(exc).__module__.startswith("asyncpg")  # e.g. "connection was closed"
+
+
 def refusal_for(state: str) -> PublicError | None:
     """The public error for a refusal's SQLSTATE, if it is one that is not a bug."""
     if state in ("22021", "22P05"):
@@ -167,34 +183,46 @@ class Context:
         self.statements += 1
         if self.tally is not None:
             self.tally.sent += 1
+        try:
+            return await self._attempt(work, params, sqlalchemy)
+        except StaleConnection:
+            # A pooled connection the database had dropped (it restarted): the others are likely dead too.
+            # Pooled connections are not pinged before use (that costs three round trips a request), so
+            # start over on a fresh pool, once; nothing has been read on this connection yet.
+            await self.engine.dispose(close=False)
+            try:
+                return await self._attempt(work, params, sqlalchemy)
+            except StaleConnection as exc:
+                raise ServiceUnavailable("the database connection was lost; try again shortly") from exc
+
+    async def _attempt(self, work: Callable[..., Any], params: dict[str, Any] | None, sqlalchemy: bool) -> list[Any]:
         limit = self.settings.db_connect_timeout + self.settings.statement_timeout_ms / 1000
+        first = False
         try:
             async with self._lock, asyncio.timeout(limit):
                 if self._conn is None:
                     self._conn = await self.engine.connect()
+                    first = True
                 if sqlalchemy:
                     return plain_rows(await work(self._conn))
                 if self._driver is None:
                     self._driver = (await self._conn.get_raw_connection()).driver_connection
                 return await work(self._driver, params)
-        except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError, OSError, TimeoutError) as exc:
-            await self._close_unlocked(invalidate=True)
-            raise ServiceUnavailable("the database is unavailable right now; try again shortly") from exc
-        except sa_exc.DBAPIError as exc:
-            refusal = database_refusal(exc)
-            if exc.connection_invalidated or refusal is not None:
-                await self._close_unlocked()
-                raise refusal or ServiceUnavailable("the database connection was lost; try again shortly") from exc
-            raise
-        except Exception as exc:  # asyncpg's own errors, from the direct path
-            state = getattr(exc, "sqlstate", None)
+        except Exception as exc:
+            broken = connection_broken(exc)
+            unavailable = (OSError, TimeoutError, sa_exc.TimeoutError, sa_exc.OperationalError, sa_exc.InterfaceError)
+            if broken or isinstance(exc, unavailable):
+                await self._close_unlocked(invalidate=True)
+                if first and broken:
+                    raise StaleConnection from exc
+                raise ServiceUnavailable("the database is unavailable right now; try again shortly") from exc
+            state = getattr(getattr(exc, "orig", exc), "sqlstate", None) or getattr(
+                getattr(exc, "orig", exc), "pgcode", None
+            )
             refusal = refusal_for(str(state or ""))
             if refusal is not None:
-                await self._close_unlocked(invalidate=str(state).startswith(("57P", "08")))
+                await self._close_unlocked()
                 raise refusal from exc
-            if state is None and type(exc).__module__.startswith("asyncpg"):  # connection-level trouble
-                await self._close_unlocked(invalidate=True)
-                raise ServiceUnavailable("the database connection was lost; try again shortly") from exc
             raise
 
     async def principal(self) -> Principal:
@@ -229,10 +257,13 @@ class Context:
             await self._close_unlocked()  # a fresh snapshot for the write and for the reads after it
             try:
                 async with asyncio.timeout(self.settings.execution_timeout):
-                    async with self.engine.connect() as plain:
+                    plain = await self._live_connection()
+                    try:
                         conn = await plain.execution_options(sqlite_immediate=True)
                         async with conn.begin():
                             return await conn.run_sync(work)
+                    finally:
+                        await plain.close()
             except WriteError as error:
                 extra = dict(error.extra)
                 if "problems" in extra:
@@ -249,6 +280,24 @@ class Context:
                 if refusal is None:
                     raise
                 raise refusal from exc
+
+    async def _live_connection(self) -> AsyncConnection:
+        """A connection for a write, checked alive first on PostgreSQL (pooled connections are not pinged): one
+        the database had dropped is replaced, on a fresh pool, before the write begins."""
+        plain = await self.engine.connect()
+        if self.engine.dialect.name != "postgresql":
+            return plain
+        try:
+            await (await plain.get_raw_connection()).driver_connection.execute("SELECT 1")
+            return plain
+        except Exception as exc:
+            if not connection_broken(exc):
+                await plain.close()
+                raise
+            await plain.invalidate()
+            await plain.close()
+            await self.engine.dispose(close=False)
+            return await self.engine.connect()
 
     async def close(self) -> None:
         """Give the connection back to the pool (end of the request)."""

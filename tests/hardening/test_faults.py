@@ -121,6 +121,32 @@ def test_postgres_stopped_and_started_under_a_running_server(postgres: TempPostg
         assert done.json() == {"data": {"actorUpdate": {"version": 2}}}, done.text  # nothing was written meanwhile
 
 
+def test_first_requests_after_a_quiet_restart_succeed(postgres: TempPostgres, tmp_path: Path):
+    """Given a serving API with pooled connections, when PostgreSQL restarts while nobody asks, then the next
+    query, mutation and readiness check all succeed (a dropped pooled connection is replaced, not reported)."""
+    url = postgres.story("quiet")
+    token = create_token(url)
+    with (
+        running(url, tmp_path / "serve.log", db_connect_timeout="1") as server,
+        httpx.Client(base_url=server.base, timeout=30) as client,
+    ):
+        for _ in range(3):  # a few pooled connections, all from before the restart
+            assert client.post("/graphql", json={"query": QUERY}).json()["data"]["timeline"]["totalCount"] > 0
+        postgres.stop("fast")
+        postgres.start()
+        for _ in range(3):
+            data = client.post("/graphql", json={"query": QUERY}).json()
+            assert not data.get("errors") and data["data"]["timeline"]["totalCount"] > 0, data
+        postgres.stop("fast")
+        postgres.start()
+        done = client.post("/graphql", json={"query": MUTATION}, headers={"Authorization": f"Bearer {token}"})
+        assert done.json() == {"data": {"actorUpdate": {"version": 2}}}, done.text
+        postgres.stop("fast")
+        postgres.start()
+        ready = client.get("/readyz")
+        assert ready.status_code == 200, ready.text
+
+
 @contextlib.contextmanager
 def silent_listener() -> Iterator[int]:
     """A port where connections are accepted by the kernel but nobody ever answers (a hung database)."""
