@@ -435,11 +435,11 @@ class Joins:
             part = row[offset : offset + len(columns)]
             offset += len(columns)
             for key in self.keys[field_name]:
-                obj._pre[key] = BUILDERS[target](_ROW_TYPES[target]._make(part)) if part[0] is not None else None
+                obj._pre[key] = BUILDERS[target](ROW_TYPES[target]._make(part)) if part[0] is not None else None
 
 
 _COLUMNS = {name: tuple(c.name for c in table.c) for name, table in TABLE_OF.items()}
-_ROW_TYPES = {name: row_type(columns) for name, columns in _COLUMNS.items()}
+ROW_TYPES = {name: row_type(columns) for name, columns in _COLUMNS.items()}
 
 
 async def _polymorphic(walk: Walk, parents: list[Any], key: str, attribute: str) -> list[Any]:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Integer, bindparam, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Integer, and_, bindparam, func, literal, or_, select, tuple_, union_all
 from strawberry.types import Info
 
 from schema import ids
@@ -28,6 +28,7 @@ from schema.loaders import (
     DATED_KEY,
     ITEM_TABLES,
     RC,
+    ROW_TYPES,
     A,
     actor,
     change,
@@ -319,20 +320,34 @@ class ReadQuery:
             return out
 
         reverse = descending != page.backward
+        sort = ["date_start", "day_order", "rank", "id"]
+
+        def page_statement(dialect: str) -> Any:
+            """The page's keys, ordered and limited, with each item's whole row joined on (one statement)."""
+            items = _ordered_union(selects(dialect, True), sort, reverse).subquery("items")
+            statement = select(items)
+            for kind in kinds:
+                table = ITEM_TABLES[kind].alias(f"t_{kind}")
+                statement = statement.add_columns(*(c.label(f"{kind}__{c.name}") for c in table.c))
+                statement = statement.outerjoin(table, and_(items.c.rank == RANKS[kind], table.c.id == items.c.id))
+            return statement.order_by(*(items.c[n].desc() if reverse else items.c[n] for n in sort))
+
         rows = await context.prepared(
             ("timeline", shape, page.cursor is not None and descending == page.backward, page.cursor is None, reverse),
-            lambda dialect: _ordered_union(selects(dialect, True), ["date_start", "day_order", "rank", "id"], reverse),
+            page_statement,
             **values,
             **_page_values(page),
         )
-        wanted: dict[int, set[int]] = defaultdict(set)
-        for row in rows:
-            wanted[row.rank].add(row.id)
-        names = {rank: TYPE_OF_KIND[kind] for kind, rank in RANKS.items()}
-        found = {rank: await rows_by_id(context, names[rank], idents) for rank, idents in wanted.items()}
-        pairs = [
-            ((r.date_start, r.day_order, r.rank, r.id), BUILDERS[names[r.rank]](found[r.rank][r.id])) for r in rows
-        ]
+        offsets, width = {}, len(sort)
+        for kind in kinds:
+            offsets[RANKS[kind]] = (width, kind)
+            width += len(ITEM_TABLES[kind].c)
+        pairs = []
+        for r in rows:
+            offset, kind = offsets[r.rank]
+            type_name = TYPE_OF_KIND[kind]
+            item = BUILDERS[type_name](ROW_TYPES[type_name]._make(r[offset : offset + len(ITEM_TABLES[kind].c)]))
+            pairs.append(((r.date_start, r.day_order, r.rank, r.id), item))
 
         async def count() -> int:
             key = ("timeline-count", shape)
