@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import FieldNode
-from sqlalchemy import Select, Table, bindparam, distinct, func, select, tuple_
+from sqlalchemy import Select, Table, bindparam, distinct, func, null, select, tuple_
 
 from api.dates import parse_when
 from api.models import (
@@ -410,26 +410,41 @@ class Joins:
 
     def __init__(self, walk: Walk, type_name: str, nodes: list[FieldNode]) -> None:
         self.keys: dict[str, list[str]] = defaultdict(list)  # field name → response keys
+        selected: dict[str, set[str]] = defaultdict(set)  # field name → fields selected on its target
         for key, key_nodes in walk.subfields(type_name, nodes).items():
             field_name = key_nodes[0].name.value
             if (type_name, field_name) in JOINABLE:
                 self.keys[field_name].append(key)
+                target = JOINABLE[(type_name, field_name)][0]
+                selected[field_name] |= {n[0].name.value for n in walk.subfields(target, key_nodes).values()}
         self.type_name = type_name
-        self.fields = tuple(sorted(self.keys))
+        # JSON columns no selected field needs are left out (read as NULL): decoding them is the costly part.
+        self.fields = tuple(
+            (
+                name,
+                frozenset(
+                    c for c, f in JSON_FIELDS.get(JOINABLE[(type_name, name)][0], {}).items() if f not in selected[name]
+                ),
+            )
+            for name in sorted(self.keys)
+        )
 
     def add(self, statement: Select, fk_source: Any) -> Select:
         """The statement with the selected to-one targets joined on; ``fk_source`` holds the foreign keys."""
-        for field_name in self.fields:
+        for field_name, unread in self.fields:
             target, fk = JOINABLE[(self.type_name, field_name)]
             joined = TABLE_OF[target].alias(f"j_{field_name}")
-            statement = statement.add_columns(*(c.label(f"j_{field_name}__{c.name}") for c in joined.c))
+            columns = (null() if c.name in unread else c for c in joined.c)
+            statement = statement.add_columns(
+                *(c.label(f"j_{field_name}__{name}") for c, name in zip(columns, _COLUMNS[target], strict=True))
+            )
             statement = statement.outerjoin(joined, joined.c.id == fk_source.c[fk])
         return statement
 
     def fill(self, obj: Any, row: Any, width: int) -> None:
         """Build the joined targets of one row (whose own columns are the first ``width``) into ``obj._pre``."""
         offset = width
-        for field_name in self.fields:
+        for field_name, _ in self.fields:
             target, _ = JOINABLE[(self.type_name, field_name)]
             columns = _COLUMNS[target]
             part = row[offset : offset + len(columns)]
@@ -439,6 +454,11 @@ class Joins:
 
 
 _COLUMNS = {name: tuple(c.name for c in table.c) for name, table in TABLE_OF.items()}
+# JSON columns by type, with the GraphQL field that shows each (the builders read a NULL one as empty).
+JSON_FIELDS = {
+    "Actor": {"sectors": "sectors", "aliases": "aliases", "external_ids": "externalIds"},
+    "Event": {"contexts": "contexts"},
+}
 ROW_TYPES = {name: row_type(columns) for name, columns in _COLUMNS.items()}
 
 

@@ -239,3 +239,29 @@ def test_to_one_relations_joined_into_their_parents_keep_aliases_apart(client):
     # event; its statements with speaker and venue joined; the speakers' two event pages; reactions with reactor
     # and statement joined; participants with actor joined
     assert statements == 6, statements
+
+
+JOINED_JSON = """
+{
+  events(first: 100, filter: {actors: ["israel"]}) {
+    nodes {
+      slug
+      participants {
+        actor { slug }
+        full: actor { slug sectors aliases externalIds }
+      }
+    }
+  }
+}
+"""
+
+
+def test_joined_actors_read_their_json_fields_when_any_alias_selects_them(client):
+    """Given a participant's actor under two aliases, one with JSON fields, when read, then both show the full actor."""
+    data = client.gql(JOINED_JSON)
+    israel = [p for e in data["events"]["nodes"] for p in e["participants"] if p["actor"]["slug"] == "israel"]
+    assert israel
+    for participation in israel:
+        full = participation["full"]
+        assert full["aliases"] == ["Jerusalem", "the Jewish state", "State of Israel"]
+        assert full["sectors"] == ["GOV"] and full["externalIds"] is not None
