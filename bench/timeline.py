@@ -2,10 +2,10 @@
 
 Loads `realign seed --synthetic N` into a fresh PostgreSQL database, starts `realign serve` (one worker) and
 the raw-SQL endpoint (bench/raw_limit.py, one worker), then drives both from this process at concurrency 1
-and 16 with keep-alive HTTP/1.1 connections, and prints requests/s, p50, p99, their ratio and the SQL
-statements per GraphQL request.
+and 16 with keep-alive HTTP/1.1 connections, taking turns for several rounds, and prints requests/s, p50, p99
+(medians over the rounds), their ratio per round and its median, and the SQL statements per GraphQL request.
 
-    .venv/bin/python bench/timeline.py [--events 100000] [--seconds 10] [--skip-load]
+    .venv/bin/python bench/timeline.py [--events 100000] [--seconds 5] [--rounds 3] [--skip-load]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -169,7 +170,8 @@ def statements_per_request(url: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=5, help="per server, concurrency and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database", default="realign_bench")
     parser.add_argument("--skip-load", action="store_true", help="reuse the database from a previous run")
     args = parser.parse_args()
@@ -207,18 +209,30 @@ def main() -> None:
         raw = request_bytes("/page", json.dumps(WINDOW).encode())
         events, statements = asyncio.run(check_same_page(8765, 8766, gql, raw))
         print(f"page: {events} events, {statements} statements at them (same events, same order, both servers)")
-        results = {}
-        for name, port, payload in (("graphql", 8765, gql), ("raw-sql", 8766, raw)):
+        # The two servers take turns, round after round, so a machine that speeds up or slows down meanwhile
+        # (shared cores) weighs on both alike; each figure is the median over the rounds.
+        for port, payload in ((8765, gql), (8766, raw)):
             asyncio.run(drive(port, payload, 4, 2))  # warm-up
+        runs: dict[tuple[str, int], list[tuple[float, float, float]]] = {}
+        for _ in range(args.rounds):
             for concurrency in (1, 16):
-                rps, latencies = asyncio.run(drive(port, payload, concurrency, args.seconds))
-                results[(name, concurrency)] = (rps, pct(latencies, 50), pct(latencies, 99))
-        print(f"{'server':10} {'conc':>4} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
-        for (name, concurrency), (rps, p50, p99) in results.items():
+                for name, port, payload in (("graphql", 8765, gql), ("raw-sql", 8766, raw)):
+                    rps, latencies = asyncio.run(drive(port, payload, concurrency, args.seconds))
+                    runs.setdefault((name, concurrency), []).append((rps, pct(latencies, 50), pct(latencies, 99)))
+        print(f"{'server':10} {'conc':>4} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}   (median of {args.rounds} rounds)")
+        for (name, concurrency), values in runs.items():
+            rps, p50, p99 = (statistics.median(v[i] for v in values) for i in range(3))
             print(f"{name:10} {concurrency:>4} {rps:>9.1f} {p50:>8.2f} {p99:>8.2f}")
         for concurrency in (1, 16):
-            ratio = results[("graphql", concurrency)][0] / results[("raw-sql", concurrency)][0]
-            print(f"ratio graphql/raw-sql at concurrency {concurrency}: {ratio:.3f}x")
+            ratios = [
+                ours[0] / theirs[0]
+                for ours, theirs in zip(runs[("graphql", concurrency)], runs[("raw-sql", concurrency)], strict=True)
+            ]
+            spread = ", ".join(f"{r:.3f}" for r in ratios)
+            print(
+                f"ratio graphql/raw-sql at concurrency {concurrency}: {statistics.median(ratios):.3f}x "
+                f"(rounds: {spread})"
+            )
     finally:
         for server in servers:
             server.terminate()
