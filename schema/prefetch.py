@@ -5,6 +5,8 @@ selected relation field of every object type present, runs that relation's fetch
 of the page (one SQL statement per relation and level, whatever the page size), stores each object's
 share in ``obj._pre[response key]`` and descends into the children. Relation resolvers then just read
 ``_pre`` (``prefetched``); only an object reached some other way falls back to fetching for itself.
+A fetcher may fill its children's to-one relations too, joined into its own statement (``JOINED``,
+``schema.loaders.Joins``): the walk then finds them in ``_pre`` and skips their fetch.
 """
 
 from __future__ import annotations
