@@ -110,7 +110,9 @@ def connection_broken(exc: BaseException) -> bool:
     state = str(getattr(exc, "sqlstate", "") or "")
     if state.startswith(("08", "57P")):  # connection exception; admin or crash shutdown, cannot connect now
         return True
-    return not state and type(exc).__module__.startswith("asyncpg")  # e.g. "connection was closed"
+    # asyncpg's client-side errors: only "connection is closed" means the connection is gone (a bad argument,
+    # say, is a ValueError of that family and a bug, not a lost connection)
+    return not state and type(exc).__module__.startswith("asyncpg") and "closed" in str(exc)
 
 
 def refusal_for(state: str) -> PublicError | None:
