@@ -64,9 +64,25 @@ def included(node: Any, variables: dict[str, Any]) -> bool:
     return _directive_if(node, "skip", variables) is not True and _directive_if(node, "include", variables) is not False
 
 
+def object_type_name(value: Any) -> str | None:
+    """The GraphQL type name if a value is an instance of a Strawberry object type (not an enum, not a scalar),
+    else None; decided once per Python class."""
+    cls = type(value)
+    try:
+        return _OBJECT_TYPES[cls]
+    except KeyError:
+        definition = getattr(cls, "__strawberry_definition__", None)
+        found = definition.name if isinstance(definition, StrawberryObjectDefinition) else None
+        _OBJECT_TYPES[cls] = found
+        return found
+
+
+_OBJECT_TYPES: dict[type, str | None] = {}
+
+
 def is_object(value: Any) -> bool:
     """Whether a value is an instance of a Strawberry object type (not an enum, not a scalar)."""
-    return isinstance(getattr(value, "__strawberry_definition__", None), StrawberryObjectDefinition)
+    return object_type_name(value) is not None
 
 
 def type_name_of(obj: Any) -> str:
@@ -140,8 +156,9 @@ class Walk:
         """Prefetch every relation selected below ``field_nodes`` for these objects, level by level."""
         by_type: dict[str, list[Any]] = defaultdict(list)
         for obj in objects:
-            if is_object(obj):
-                by_type[type_name_of(obj)].append(obj)
+            name = object_type_name(obj)
+            if name is not None:
+                by_type[name].append(obj)
         for type_name, group in by_type.items():
             gtype = self.schema.get_type(type_name)
             if not isinstance(gtype, GraphQLObjectType):
