@@ -332,10 +332,10 @@ async def rows_by_id(walk: Walk | Any, type_name: str, wanted: set[int]) -> dict
 # --- to-one relations ------------------------------------------------------------------------------------
 
 
-def _to_one(type_name: str, target: str, attribute: str, *, nullable: bool = False) -> None:
+def _to_one(type_name: str, field_name: str, target: str, attribute: str) -> None:
     build = BUILDERS[target]
 
-    @relation(type_name, _FIELD_NAMES[(type_name, attribute)])
+    @relation(type_name, field_name)
     async def fetch(
         walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
     ) -> list[Any]:
@@ -352,51 +352,25 @@ def _to_one(type_name: str, target: str, attribute: str, *, nullable: bool = Fal
     del fetch
 
 
-_FIELD_NAMES = {
-    ("Citation", "source_id"): "source",
-    ("Participation", "actor_id"): "actor",
-    ("Statement", "speaker_id"): "speaker",
-    ("Statement", "venue_id"): "venue",
-    ("Reaction", "reactor_id"): "reactor",
-    ("Reaction", "statement_id"): "statement",
-    ("RelationshipChange", "from_id"): "from",
-    ("RelationshipChange", "to_id"): "to",
-    ("Affiliation", "member_id"): "member",
-    ("Affiliation", "organisation_id"): "organisation",
-}
-
-
-# Foreign-key columns behind each to-one relation, on the parent's table (or link table) as fetched.
-_FK_COLUMNS = {
-    ("Citation", "source_id"): "source_id",
-    ("Participation", "actor_id"): "actor_id",
-    ("Statement", "speaker_id"): "speaker_id",
-    ("Statement", "venue_id"): "venue_event_id",
-    ("Reaction", "reactor_id"): "reactor_id",
-    ("Reaction", "statement_id"): "statement_id",
-    ("RelationshipChange", "from_id"): "from_actor_id",
-    ("RelationshipChange", "to_id"): "to_actor_id",
-    ("Affiliation", "member_id"): "member_id",
-    ("Affiliation", "organisation_id"): "organisation_id",
-}
+# Every to-one relation: (parent type, field, target type, the parent object's attribute holding the target's
+# id, the column holding it in the parent's table or link table, as fetched).
+TO_ONE = (
+    ("Citation", "source", "Source", "source_id", "source_id"),
+    ("Participation", "actor", "Actor", "actor_id", "actor_id"),
+    ("Statement", "speaker", "Actor", "speaker_id", "speaker_id"),
+    ("Statement", "venue", "Event", "venue_id", "venue_event_id"),
+    ("Reaction", "reactor", "Actor", "reactor_id", "reactor_id"),
+    ("Reaction", "statement", "Statement", "statement_id", "statement_id"),
+    ("RelationshipChange", "from", "Actor", "from_id", "from_actor_id"),
+    ("RelationshipChange", "to", "Actor", "to_id", "to_actor_id"),
+    ("Affiliation", "member", "Actor", "member_id", "member_id"),
+    ("Affiliation", "organisation", "Actor", "organisation_id", "organisation_id"),
+)
 # (parent type, field) → (target type, foreign-key column): to-one relations that can ride along, as a join,
 # in the statement that fetches their parents (``Joins``) instead of costing a statement of their own.
-JOINABLE: dict[tuple[str, str], tuple[str, str]] = {}
-
-for _type, _target, _attr in (
-    ("Citation", "Source", "source_id"),
-    ("Participation", "Actor", "actor_id"),
-    ("Statement", "Actor", "speaker_id"),
-    ("Statement", "Event", "venue_id"),
-    ("Reaction", "Actor", "reactor_id"),
-    ("Reaction", "Statement", "statement_id"),
-    ("RelationshipChange", "Actor", "from_id"),
-    ("RelationshipChange", "Actor", "to_id"),
-    ("Affiliation", "Actor", "member_id"),
-    ("Affiliation", "Actor", "organisation_id"),
-):
-    _to_one(_type, _target, _attr)
-    JOINABLE[(_type, _FIELD_NAMES[(_type, _attr)])] = (_target, _FK_COLUMNS[(_type, _attr)])
+JOINABLE = {(parent, field): (target, column) for parent, field, target, _, column in TO_ONE}
+for _parent, _field, _target, _attr, _ in TO_ONE:
+    _to_one(_parent, _field, _target, _attr)
 JOINED.update(JOINABLE)
 
 
@@ -418,16 +392,17 @@ class Joins:
                 target = JOINABLE[(type_name, field_name)][0]
                 selected[field_name] |= {n[0].name.value for n in walk.subfields(target, key_nodes).values()}
         self.type_name = type_name
+        targets = {name: JOINABLE[(type_name, name)][0] for name in self.keys}
         # JSON columns no selected field needs are left out (read as NULL): decoding them is the costly part.
         self.fields = tuple(
-            (
-                name,
-                frozenset(
-                    c for c, f in JSON_FIELDS.get(JOINABLE[(type_name, name)][0], {}).items() if f not in selected[name]
-                ),
-            )
+            (name, frozenset(c for c, f in JSON_FIELDS.get(targets[name], {}).items() if f not in selected[name]))
             for name in sorted(self.keys)
         )
+        # Per joined field, for ``fill``: its response keys, the target's builder, row type and column count.
+        self._fill = [
+            (self.keys[name], BUILDERS[targets[name]], ROW_TYPES[targets[name]], len(_COLUMNS[targets[name]]))
+            for name, _ in self.fields
+        ]
 
     def add(self, statement: Select, fk_source: Any) -> Select:
         """The statement with the selected to-one targets joined on; ``fk_source`` holds the foreign keys."""
@@ -444,13 +419,11 @@ class Joins:
     def fill(self, obj: Any, row: Any, width: int) -> None:
         """Build the joined targets of one row (whose own columns are the first ``width``) into ``obj._pre``."""
         offset = width
-        for field_name, _ in self.fields:
-            target, _ = JOINABLE[(self.type_name, field_name)]
-            columns = _COLUMNS[target]
-            part = row[offset : offset + len(columns)]
-            offset += len(columns)
-            for key in self.keys[field_name]:
-                obj._pre[key] = BUILDERS[target](ROW_TYPES[target]._make(part)) if part[0] is not None else None
+        for keys, build, row_type_, count in self._fill:
+            part = row[offset : offset + count]
+            offset += count
+            for key in keys:
+                obj._pre[key] = build(row_type_._make(part)) if part[0] is not None else None
 
 
 _COLUMNS = {name: tuple(c.name for c in table.c) for name, table in TABLE_OF.items()}
