@@ -100,13 +100,26 @@ def _count(selects: list[Any]) -> Any:
     return select(func.count()).select_from(source)
 
 
+def _cursor_way(page: Page, descending: bool) -> str | None:
+    """Which rows a page's cursor lets through: ``later`` keys (ascending forward or descending backward),
+    ``earlier`` ones, or None without a cursor."""
+    if page.cursor is None:
+        return None
+    return "later" if descending == page.backward else "earlier"
+
+
+def _page_shape(page: Page, descending: bool) -> tuple[str | None, bool]:
+    """What a page's SQL depends on besides the filter: the cursor's way and whether rows come in reverse."""
+    return _cursor_way(page, descending), descending != page.backward
+
+
 def _after(key: Any, page: Page, descending: bool) -> list[Any]:
     """The condition for rows past the page's cursor (bound as ``c0``, ``c1``, …), if there is a cursor."""
-    if page.cursor is None:
+    way = _cursor_way(page, descending)
+    if way is None:
         return []
-    bound = tuple_(*(bindparam(f"c{n}") for n in range(len(page.cursor))))
-    later = descending == page.backward  # ascending forward, or descending backward, moves to later keys
-    return [key > bound if later else key < bound]
+    bound = tuple_(*(bindparam(f"c{n}") for n in range(len(page.cursor or ()))))
+    return [key > bound if way == "later" else key < bound]
 
 
 def _page_values(page: Page) -> dict[str, Any]:
@@ -143,14 +156,9 @@ async def _dated_list(
         where = conditions(kind, table, resolved, dialect)
         return _count([select(table.c.id).where(*where, *b) for b in window_branches(table, resolved)])
 
-    page_key = (
-        "list",
-        shape,
-        page.cursor is not None and descending == page.backward,
-        page.cursor is None,
-        descending != page.backward,
+    rows = await context.prepared(
+        ("list", shape, _page_shape(page, descending)), statement, **values, **_page_values(page)
     )
-    rows = await context.prepared(page_key, statement, **values, **_page_values(page))
     build = BUILDERS[TYPE_OF_KIND[kind]]
 
     async def count() -> int:
@@ -333,21 +341,21 @@ class ReadQuery:
             return statement.order_by(*(items.c[n].desc() if reverse else items.c[n] for n in sort))
 
         rows = await context.prepared(
-            ("timeline", shape, page.cursor is not None and descending == page.backward, page.cursor is None, reverse),
+            ("timeline", shape, _page_shape(page, descending)),
             page_statement,
             **values,
             **_page_values(page),
         )
-        offsets, width = {}, len(sort)
+        # Per rank: where its row starts, where it ends, its row type and builder (each item type in turn).
+        parts, start = {}, len(sort)
         for kind in kinds:
-            offsets[RANKS[kind]] = (width, kind)
-            width += len(ITEM_TABLES[kind].c)
+            end = start + len(ITEM_TABLES[kind].c)
+            parts[RANKS[kind]] = (start, end, ROW_TYPES[TYPE_OF_KIND[kind]], BUILDERS[TYPE_OF_KIND[kind]])
+            start = end
         pairs = []
         for r in rows:
-            offset, kind = offsets[r.rank]
-            type_name = TYPE_OF_KIND[kind]
-            item = BUILDERS[type_name](ROW_TYPES[type_name]._make(r[offset : offset + len(ITEM_TABLES[kind].c)]))
-            pairs.append(((r.date_start, r.day_order, r.rank, r.id), item))
+            first, last, row_type_, build = parts[r.rank]
+            pairs.append(((r.date_start, r.day_order, r.rank, r.id), build(row_type_._make(r[first:last]))))
 
         async def count() -> int:
             key = ("timeline-count", shape)
