@@ -21,15 +21,7 @@ from schema.types.nodes import Affiliation, RelationshipChange, Source
 
 AUDIT = AuditRow.__table__  # type: ignore[attr-defined]
 TOMB = TombstoneRow.__table__  # type: ignore[attr-defined]
-TYPE_NAME = {
-    "source": "Source",
-    "actor": "Actor",
-    "affiliation": "Affiliation",
-    "event": "Event",
-    "statement": "Statement",
-    "reaction": "Reaction",
-    "relationship_change": "RelationshipChange",
-}
+TYPE_NAME = ids.TYPE_NAME
 KIND_OF = {v: k for k, v in TYPE_NAME.items()}
 
 

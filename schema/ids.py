@@ -8,7 +8,17 @@ import binascii
 from schema.errors import BadUserInput, article
 
 MAX_ID = 2**31 - 1
-TYPES = ("Actor", "Affiliation", "Event", "Statement", "Reaction", "RelationshipChange", "Source")
+# Record kinds (as the database and the audit trail name them) and their GraphQL type names.
+TYPE_NAME = {
+    "source": "Source",
+    "actor": "Actor",
+    "affiliation": "Affiliation",
+    "event": "Event",
+    "statement": "Statement",
+    "reaction": "Reaction",
+    "relationship_change": "RelationshipChange",
+}
+TYPES = tuple(TYPE_NAME.values())
 
 
 def encode(type_name: str, ident: int) -> str:

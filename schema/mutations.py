@@ -188,15 +188,7 @@ class DeletePayload:
     deleted: list[DeletedRecord] = strawberry.field(description="Every record removed, the one asked for last.")
 
 
-TYPE_NAME = {
-    "source": "Source",
-    "actor": "Actor",
-    "affiliation": "Affiliation",
-    "event": "Event",
-    "statement": "Statement",
-    "reaction": "Reaction",
-    "relationship_change": "RelationshipChange",
-}
+TYPE_NAME = ids.TYPE_NAME
 REF_FIELDS = {
     "member": "actor",
     "organisation": "actor",

@@ -24,17 +24,8 @@ from api.dates import DateError, parse_when
 from api.models import AuditEntry, utcnow
 from api.services.records import ABOUT, CITATIONS, PARTICIPANTS, TABLES, TAG_TABLES, Counts
 from api.vocabulary import EVENT_KINDS, REACTION_KINDS
+from seeds.format import FILES  # seed files in load order
 
-# Seed files in load order (the same as seeds.format.FILES; kept here so the service needs no seeds import).
-FILES = (
-    ("sources.jsonl", "source"),
-    ("actors.jsonl", "actor"),
-    ("affiliations.jsonl", "affiliation"),
-    ("events.jsonl", "event"),
-    ("statements.jsonl", "statement"),
-    ("reactions.jsonl", "reaction"),
-    ("relationship_changes.jsonl", "relationship_change"),
-)
 KINDS = tuple(kind for _, kind in FILES)
 CHUNK = 5000
 TARGETS = ("event", "statement", "reaction")
