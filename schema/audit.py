@@ -70,7 +70,13 @@ def _entry(row: Any) -> AuditEntry:
 
 @strawberry.type
 class AuditQuery:
-    @strawberry.field(description="The audit trail, newest first (admin role). Pages like every list.")
+    # Nullable on purpose (as GitHub does for fields some callers may not see): a non-admin asking for it beside
+    # other fields gets those fields and one error for this one, instead of `data: null` for the whole request.
+    @strawberry.field(
+        description="The audit trail, newest first. Pages like every list. Admin role only: for anyone else it is "
+        "null, with one error at its path (`UNAUTHENTICATED` without a token, `FORBIDDEN` with a token of a "
+        "lesser role), and the rest of the request still answers."
+    )
     async def audit_trail(
         self,
         info: Info,
@@ -79,7 +85,7 @@ class AuditQuery:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[AuditEntry]:
+    ) -> Connection[AuditEntry] | None:
         context = info.context
         await context.require("admin")
         page = page_args(first, after, last, before, max_size=context.settings.max_page_size, key="i")

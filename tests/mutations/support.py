@@ -189,13 +189,15 @@ class Client(Api):
         *,
         code: str,
         field: str | None = None,
+        data: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> dict[str, Any]:
-        """The one error of a request that must fail with ``code`` (and ``extensions.field``, if given)."""
+        """The one error of a request that must fail with ``code`` (and ``extensions.field``, if given); the data
+        must be ``data`` (null unless the failing field is nullable, e.g. ``{"auditTrail": None}``)."""
         body = self.send(query, variables, **kwargs)
         errors = body.get("errors") or []
         assert len(errors) == 1, body
-        assert body.get("data") is None, body
+        assert body.get("data") == data, body
         assert extensions(errors[0]).get("code") == code, errors[0]
         if field is not None:
             assert extensions(errors[0]).get("field") == field, errors[0]

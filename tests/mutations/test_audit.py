@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.mutations.support import (
     ACTOR_CREATE,
     AUDIT_TRAIL,
@@ -10,11 +12,14 @@ from tests.mutations.support import (
     EVENT_UPDATE,
     SOURCE_CREATE,
     event_input,
+    extensions,
     now,
     parse_time,
 )
 
 NODE = "query ($id: ID!) { node(id: $id) { __typename ... on Event { slug } } }"
+TIMELINE = "timeline(first: 5) { totalCount nodes { __typename ... on Event { slug } ... on Statement { slug } } }"
+TIMELINE_AND_TRAIL = f"query {{ {TIMELINE} auditTrail(first: 5) {{ totalCount nodes {{ action }} }} }}"
 
 
 def trail(api, **filter_) -> dict:
@@ -107,7 +112,12 @@ def test_filter_by_record_type(api):
     for record_type, slug in (("Source", "some-source"), ("Actor", "some-actor"), ("Event", "some-event")):
         assert [e["recordSlug"] for e in trail(api, recordType=record_type)["nodes"]] == [slug]
     api.fail(
-        AUDIT_TRAIL, {"filter": {"recordType": "Nope"}}, code="BAD_USER_INPUT", field="filter.recordType", role="admin"
+        AUDIT_TRAIL,
+        {"filter": {"recordType": "Nope"}},
+        code="BAD_USER_INPUT",
+        field="filter.recordType",
+        role="admin",
+        data={"auditTrail": None},
     )
 
 
@@ -128,3 +138,32 @@ def test_failed_writes_leave_no_entry(api):
     entries = trail(api)
     assert entries["totalCount"] == 1
     assert [(e["action"], e["recordSlug"]) for e in entries["nodes"]] == [("create", "only-event")]
+
+
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [(None, "UNAUTHENTICATED"), ("reader", "FORBIDDEN"), ("editor", "FORBIDDEN")],
+    ids=["anonymous", "reader", "editor"],
+)
+def test_non_admins_asking_for_the_trail_beside_the_timeline_still_get_the_timeline(api, role, code):
+    """Given a non-admin, when it asks for timeline and auditTrail, then the timeline, auditTrail null, one error."""
+    api.ok(EVENT_CREATE, {"input": event_input("audited-event")})
+    expected = api.ok(f"query {{ {TIMELINE} }}", role=None)["timeline"]
+
+    body = api.send(TIMELINE_AND_TRAIL, role=role)
+
+    assert body["data"] == {"timeline": expected, "auditTrail": None}
+    assert expected["totalCount"] > 0
+    (error,) = body["errors"]
+    assert error["path"] == ["auditTrail"]
+    assert extensions(error)["code"] == code
+
+
+def test_admins_get_the_timeline_and_the_trail_together(api):
+    """Given an admin, when it asks for timeline and auditTrail together, then both answer and no error."""
+    api.ok(EVENT_CREATE, {"input": event_input("audited-event")})
+
+    data = api.ok(TIMELINE_AND_TRAIL, role="admin")
+
+    assert data["timeline"]["totalCount"] > 0
+    assert data["auditTrail"] == {"totalCount": 1, "nodes": [{"action": "create"}]}
