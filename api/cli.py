@@ -112,44 +112,111 @@ def _safe_url(url: str) -> str:
     "--synthetic",
     type=click.IntRange(min=1),
     default=None,
-    help="Instead, generate and load a deterministic synthetic data set of N events.",
+    help="Instead, generate and load a deterministic synthetic data set of N events (slugs start `syn-`); "
+    "refused if the database holds curated records, unless --mix-with-curated.",
+)
+@click.option(
+    "--mix-with-curated",
+    is_flag=True,
+    help="With --synthetic: load it even though the database holds curated records (the story or your own).",
+)
+@click.option(
+    "--remove-synthetic",
+    is_flag=True,
+    help="Instead, delete every synthetic record in one transaction, leaving the curated ones untouched.",
 )
 @click.pass_obj
-def seed(settings: Settings, paths: tuple[Path, ...], synthetic: int | None) -> None:
+def seed(
+    settings: Settings,
+    paths: tuple[Path, ...],
+    synthetic: int | None,
+    mix_with_curated: bool,
+    remove_synthetic: bool,
+) -> None:
     """Load the seed story (or synthetic data) idempotently: upsert by slug, all or nothing."""
     from api.db import make_engine
+    from api.services import synthetic as synthetic_service
     from seeds import loader
     from seeds import synthetic as synth
-    from seeds.format import read_dir
+    from seeds.format import read_dir, reserved_slugs
 
+    if remove_synthetic and (synthetic or paths or mix_with_curated):
+        raise click.UsageError("--remove-synthetic takes no other option")
+    if mix_with_curated and not synthetic:
+        raise click.UsageError("--mix-with-curated goes with --synthetic N")
+    if synthetic and paths:
+        raise click.UsageError("--synthetic and --path exclude each other")
     engine = make_engine(settings.database_url)
-    started = time.perf_counter()
-    if synthetic:
-        click.echo(f"generating {synthetic} synthetic events…", err=True)
-        records, errors = synth.parsed(synthetic), []
-    else:
-        records, errors = [], []
-        for path in paths or (loader.STORY,):
-            found, problems = read_dir(path)
-            records += found
-            errors += problems
-    events = sum(1 for r in records if r.kind == "event")
-    with click.progressbar(length=events, label="events", file=sys.stderr) as bar:
-        result = loader.load_records(engine, records, errors, progress=bar.update)
-    engine.dispose()
+    try:
+        if remove_synthetic:
+            _remove_synthetic(engine)
+            return
+        started = time.perf_counter()
+        with engine.connect() as conn:
+            census = synthetic_service.census(conn)
+        if synthetic:
+            if census.total_curated and not mix_with_curated:
+                raise click.ClickException(
+                    f"the database holds {census.total_curated} curated record(s) (the seed story or your own); "
+                    "synthetic data would mix with them. Load it into an empty database, or pass "
+                    "--mix-with-curated to load it beside them (`realign seed --remove-synthetic` takes it out "
+                    "again)."
+                )
+            click.echo(f"generating {synthetic} synthetic events…", err=True)
+            records, errors = synth.parsed(synthetic), []
+        else:
+            records, errors = [], []
+            for path in paths or (loader.STORY,):
+                found, problems = read_dir(path)
+                records += found
+                errors += problems + reserved_slugs(found)
+        events = sum(1 for r in records if r.kind == "event")
+        with _progress(events, "events") as bar:
+            result = loader.load_records(engine, records, errors, progress=bar.update)
+    finally:
+        engine.dispose()
     if result.errors:
         for line in result.errors:
             click.echo(line, err=True)
         raise click.ClickException(f"{len(result.errors)} problem(s); nothing was written")
     counts = result.counts
     assert counts is not None
-    for kind in ("source", "actor", "affiliation", "event", "statement", "reaction", "relationship_change"):
+    for kind in synthetic_service.KINDS:
         if counts.total(kind):
             click.echo(
                 f"{kind + 's':22} {counts.total(kind):>7}  (new {counts.inserted[kind]}, "
                 f"updated {counts.updated[kind]}, unchanged {counts.unchanged[kind]})"
             )
     click.echo(f"loaded in {time.perf_counter() - started:.1f}s")
+    if not synthetic and census.total_synthetic:
+        # Allowed (the story loads idempotently, and synthetic records stay recognisable), but worth saying.
+        click.echo(
+            f"note: the database also holds {census.total_synthetic} synthetic record(s); "
+            "`realign seed --remove-synthetic` removes them",
+            err=True,
+        )
+
+
+def _remove_synthetic(engine) -> None:  # type: ignore[no-untyped-def]
+    from api.services import synthetic as synthetic_service
+
+    started = time.perf_counter()
+    try:
+        with engine.begin() as conn:
+            removed = synthetic_service.remove(conn)
+            left = synthetic_service.census(conn).total_curated
+    except synthetic_service.SyntheticInUse as error:
+        raise click.ClickException(str(error)) from None
+    if not any(removed.values()):
+        click.echo(f"no synthetic records to remove ({left} curated record(s) left as they were)")
+        return
+    for kind, number in removed.items():
+        if number:
+            click.echo(f"{kind + 's':22} {number:>7}  removed")
+    click.echo(
+        f"removed {sum(removed.values())} synthetic record(s) in {time.perf_counter() - started:.1f}s; "
+        f"{left} curated record(s) left untouched"
+    )
 
 
 # Runs at least this big show a progress bar (on standard error).
@@ -169,8 +236,9 @@ class _NoBar:
 
 
 def _progress(length: int, label: str, threshold: int = PROGRESS_RECORDS):  # type: ignore[no-untyped-def]
-    """A progress bar on standard error for long runs, or nothing for short ones."""
-    if length < threshold:
+    """A progress bar on standard error for long runs at a terminal, or nothing for short runs or when standard
+    error is a file or pipe (where a bar's redraws would only be noise)."""
+    if length < threshold or not sys.stderr.isatty():
         return _NoBar()
     return click.progressbar(length=length, label=label, file=sys.stderr)
 

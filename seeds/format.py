@@ -88,6 +88,9 @@ ALLOWED_KEYS: dict[str, set[str]] = {
 PLACE_KEYS = {"name", "country", "lat", "lon"}
 MAX_SLUG, MAX_TAG, MAX_INT = 120, 60, 2**31 - 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Every record of the synthetic data set (seeds/synthetic.py) has a slug starting so, and no other record may:
+# that is how `realign seed --remove-synthetic` tells synthetic records from the curated story without a column.
+SYNTHETIC_PREFIX = "syn-"
 TARGET_KINDS = ("event", "statement", "reaction")
 
 
@@ -428,6 +431,19 @@ READERS = {
     "reaction": _reaction,
     "relationship_change": _relationship_change,
 }
+
+
+def is_synthetic(slug: str) -> bool:
+    """Whether a slug is one of the synthetic data set's (see ``SYNTHETIC_PREFIX``)."""
+    return slug.startswith(SYNTHETIC_PREFIX)
+
+
+RESERVED = f"{SYNTHETIC_PREFIX!r} starts the slugs of synthetic data only (`realign seed --synthetic`); choose another"
+
+
+def reserved_slugs(records: list[Parsed]) -> list[str]:
+    """``where: slug: message`` for every record of curated data that takes a synthetic slug."""
+    return [f"{r.where}: slug: {RESERVED}" for r in records if is_synthetic(r.slug)]
 
 
 def parse_line(kind: str, text: str, where: str) -> tuple[Parsed | None, list[str]]:

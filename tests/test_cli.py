@@ -7,11 +7,14 @@ import re
 import pytest
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner, Result
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from api.cli import main
 from api.db import make_engine
-from seeds.format import FILES
+from seeds.format import FILES, parse_data
+from seeds.loader import load_records
+from tests.api.conftest import Api, readme_queries
+from tests.mutations.support import fingerprint
 from tests.seeds.test_loader import BAD_ACTORS, BAD_CHANGES, BAD_EVENTS, BAD_REACTIONS, BAD_STATEMENTS, EXPECTED_BAD
 from tests.seeds.test_loader import write_jsonl as write_seed_file
 from tests.support import alembic_config, count, run_realign, story_lines
@@ -118,6 +121,159 @@ def test_synthetic_loads_and_reloads_unchanged(database_url):
             assert count(engine, kind) == numbers["total"], kind
     finally:
         engine.dispose()
+
+
+# --- synthetic data beside the curated story ----------------------------------------------------------------
+
+SYNTHETIC_KINDS = {"source", "actor", "event", "statement", "reaction", "relationship_change"}
+SYNC_TABLES = {"tombstone", "audit_entry"}  # the removal writes these on purpose
+
+
+def story_records() -> int:
+    """How many records the seed story holds."""
+    return sum(len(story_lines(kind)) for kind in KINDS)
+
+
+def synthetic_rows(engine) -> dict[str, int]:
+    """Synthetic records in the database, by type."""
+    with engine.connect() as conn:
+        return {
+            kind: conn.execute(text(f"SELECT count(*) FROM {kind} WHERE slug LIKE 'syn-%'")).scalar_one()
+            for kind in KINDS
+        }
+
+
+def story_state(url: str) -> tuple[dict, list]:
+    """Every table but the sync ones (rows, versions, latest update) and the answers to the README's queries."""
+    engine = make_engine(url)
+    try:
+        tables = {name: value for name, value in fingerprint(engine).items() if name not in SYNC_TABLES}
+    finally:
+        engine.dispose()
+    client = Api(url)
+    try:
+        answers = [client.gql(query) for query in readme_queries()]
+    finally:
+        client.close()
+    return tables, answers
+
+
+def test_synthetic_into_curated_database_is_refused(seeded_url):
+    """Given the story, when `realign seed --synthetic 50` runs, then it refuses on stderr, exit 1, writes nothing."""
+    result = run_realign("seed", "--synthetic", "50", url=seeded_url)
+
+    assert result.returncode == 1, result.stdout
+    no_traceback(result)
+    assert result.stdout == ""
+    assert f"holds {story_records()} curated record(s)" in result.stderr
+    assert "--mix-with-curated" in result.stderr
+    engine = make_engine(seeded_url)
+    try:
+        assert sum(synthetic_rows(engine).values()) == 0
+    finally:
+        engine.dispose()
+
+
+def test_mixed_then_removed_leaves_exactly_the_story(seeded_url):
+    """Given the story plus 200 synthetic events (--mix-with-curated), when `seed --remove-synthetic` runs,
+    then every synthetic record is gone, counted by type, with tombstones, and the story is as it was."""
+    before, answers = story_state(seeded_url)
+    mixed = run_realign("seed", "--synthetic", "200", "--mix-with-curated", url=seeded_url)
+    assert mixed.returncode == 0, mixed.stderr
+    loaded = {kind: numbers["total"] for kind, numbers in counts(mixed.stdout).items()}
+    assert set(loaded) == SYNTHETIC_KINDS and loaded["event"] == 200
+    engine = make_engine(seeded_url)
+    try:
+        assert synthetic_rows(engine) == {kind: loaded.get(kind, 0) for kind in KINDS}
+        tombstones = count(engine, "tombstone")
+
+        removed = run_realign("seed", "--remove-synthetic", url=seeded_url)
+
+        assert removed.returncode == 0, removed.stderr
+        no_traceback(removed)
+        lines = removed.stdout.splitlines()
+        assert {line.split()[0]: int(line.split()[1]) for line in lines[:-1]} == {k + "s": n for k, n in loaded.items()}
+        assert all(line.endswith("removed") for line in lines[:-1])
+        assert re.fullmatch(
+            rf"removed {sum(loaded.values())} synthetic record\(s\) in \d+\.\ds; "
+            rf"{story_records()} curated record\(s\) left untouched",
+            lines[-1],
+        )
+        assert sum(synthetic_rows(engine).values()) == 0
+        assert count(engine, "tombstone") == tombstones + sum(loaded.values())
+        with engine.connect() as conn:
+            entry = conn.execute(text("SELECT action, record_type, token_name FROM audit_entry")).all()
+        assert [tuple(row) for row in entry] == [("delete", "synthetic", "cli")]
+    finally:
+        engine.dispose()
+    assert story_state(seeded_url) == (before, answers)
+
+    again = run_realign("seed", "--remove-synthetic", url=seeded_url)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("no synthetic records to remove")
+
+
+def test_removal_refuses_while_a_curated_record_refers_to_synthetic_data(seeded_url):
+    """Given a curated reaction to a synthetic event, when `seed --remove-synthetic` runs, then it names it, exit 1,
+    and removes nothing."""
+    assert run_realign("seed", "--synthetic", "50", "--mix-with-curated", url=seeded_url).returncode == 0
+    engine = make_engine(seeded_url)
+    try:
+        reply, problems = parse_data(
+            "reaction",
+            {
+                "slug": "taiwan-answers-a-made-up-event",
+                "reactor": "taiwan",
+                "kind": "thanks",
+                "target": {"event": "syn-event-7"},
+                "date": "2025-08-06",
+            },
+            "test",
+        )
+        assert not problems and not load_records(engine, [reply]).errors
+        held = synthetic_rows(engine)
+
+        result = run_realign("seed", "--remove-synthetic", url=seeded_url)
+
+        assert result.returncode == 1
+        no_traceback(result)
+        assert "reaction 'taiwan-answers-a-made-up-event' (target_event) → event 'syn-event-7'" in result.stderr
+        assert "nothing was removed" in result.stderr
+        assert synthetic_rows(engine) == held
+    finally:
+        engine.dispose()
+
+
+def test_story_loads_into_a_synthetic_database_with_a_note(database_url):
+    """Given only synthetic data, when `realign seed` loads the story, then it is all new and stderr notes the rest."""
+    assert run_realign("seed", "--synthetic", "50", url=database_url).returncode == 0
+
+    result = run_realign("seed", url=database_url)
+
+    assert result.returncode == 0, result.stderr
+    assert all(numbers["new"] == numbers["total"] for numbers in counts(result.stdout).values())
+    assert "synthetic record(s); `realign seed --remove-synthetic` removes them" in result.stderr
+
+
+def test_curated_seed_files_may_not_take_synthetic_slugs(database_url, tmp_path):
+    """Given a seed file with a `syn-` slug, when `realign seed --path` runs, then it names the line, writes nothing."""
+    write_seed_file(tmp_path, "sources.jsonl", [{"slug": "syn-looks-made-up", "title": "A report"}])
+
+    result = run_realign("seed", "--path", str(tmp_path), url=database_url)
+
+    assert result.returncode == 1
+    assert f"{tmp_path / 'sources.jsonl'}:1: slug: 'syn-' starts the slugs of synthetic data only" in result.stderr
+
+
+def test_progress_stays_off_stdout_and_quiet_off_a_terminal(database_url):
+    """Given stdout and stderr that are pipes, when a load big enough for a progress bar runs, then stdout holds
+    only the counts and stderr only the one line saying what is generated: no bar, no stray label."""
+    result = run_realign("seed", "--synthetic", "10000", url=database_url, timeout=180)
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(COUNT_LINE.match(line) for line in lines[:-1]) and lines[-1].startswith("loaded in "), result.stdout
+    assert result.stderr == "generating 10000 synthetic events…\n"
 
 
 # The commands below are run in-process (click's runner): the same code path, without a process start-up.

@@ -20,7 +20,7 @@ from api.models import (
 )
 from api.services import changes
 from api.services import records as record_service
-from seeds.format import parse_data
+from seeds.format import RESERVED, is_synthetic, parse_data
 
 TABLES = record_service.TABLES
 AFF = Affiliation.__table__  # type: ignore[attr-defined]
@@ -97,6 +97,8 @@ def _check_version(conn: Connection, kind: str, row: Any, expected: int) -> None
 def create(conn: Connection, *, kind: str, data: dict[str, Any], who: Any) -> int:
     """Create one record from seed-format data; its slug must be new."""
     slug = data.get("slug")
+    if isinstance(slug, str) and is_synthetic(slug):
+        raise WriteError("BAD_USER_INPUT", f"slug: {RESERVED}", "slug")
     if isinstance(slug, str) and conn.execute(select(TABLES[kind].c.id).where(TABLES[kind].c.slug == slug)).first():
         raise WriteError("BAD_USER_INPUT", f"slug: {slug!r} is already used", "slug")
     parsed = _validate(conn, kind, data)

@@ -221,7 +221,7 @@ def test_loader_killed_mid_write_leaves_nothing(backend: str, postgres: TempPost
     env = {k: v for k, v in os.environ.items() if not k.startswith("REALIGN_")}
     env["REALIGN_DATABASE_URL"] = url
     loader = subprocess.Popen(
-        [str(REALIGN), "seed", "--synthetic", "20000"],
+        [str(REALIGN), "seed", "--synthetic", "20000", "--mix-with-curated"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -246,7 +246,7 @@ def test_loader_killed_mid_write_leaves_nothing(backend: str, postgres: TempPost
         wait_for(gone, 30, "the killed loader's session to end")
     assert counts(url, server) == before
     # The database is still whole and writable: the same load, left alone, writes all of it.
-    done = run_realign("seed", "--synthetic", "2000", url=url, timeout=120)
+    done = run_realign("seed", "--synthetic", "2000", "--mix-with-curated", url=url, timeout=120)
     assert done.returncode == 0, done.stderr
     after = counts(url, server)
     assert after["event"] == before["event"] + 2000

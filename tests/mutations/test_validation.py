@@ -107,6 +107,8 @@ CASES = {
     ),
     "duplicate-slug": (EVENT_CREATE, {"input": event_input("gaza-war")}, "slug"),
     "bad-slug": (EVENT_CREATE, {"input": event_input("Not A Slug")}, "slug"),
+    "synthetic-slug": (EVENT_CREATE, {"input": event_input("syn-event-1")}, "slug"),
+    "synthetic-actor-slug": (ACTOR_CREATE, {"input": {"slug": "syn-actor", "name": "A", "kind": "STATE"}}, "slug"),
     "missing-title": (EVENT_CREATE, {"input": {**event_input("e"), "title": None}}, "title"),
     "score-out-of-range": (EVENT_CREATE, {"input": event_input("e", score=10.5)}, "score"),
     "lowercase-country": (
