@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import types
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, DateTime, Table, delete, func, insert, literal, select
 
@@ -103,18 +104,29 @@ def curated_references(conn: Connection, limit: int = 10) -> tuple[int, list[str
         table, target = TABLES[kind], TABLES[target_kind].alias("target")
         joined = table.join(target, table.c[column] == target.c.id)
         where = (~synthetic(table), synthetic(target))
-        count += conn.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
-        rows = conn.execute(select(table.c.slug, target.c.slug).select_from(joined).where(*where).limit(limit))
+        found = _references(conn, joined, (table.c.slug, target.c.slug), where, limit)
+        count += found[0]
         how = column.removesuffix("_id")
-        examples += [f"{_label(kind)} {a!r} ({how}) → {_label(target_kind)} {b!r}" for a, b in rows]
+        examples += [f"{_label(kind)} {a!r} ({how}) → {_label(target_kind)} {b!r}" for a, b in found[1]]
     for link, parent_column, parent_kind, column, target_kind in LINKS:
         parent, target = TABLES[parent_kind], TABLES[target_kind]
         joined = link.join(parent, link.c[parent_column] == parent.c.id).join(target, link.c[column] == target.c.id)
         where = (~synthetic(parent), synthetic(target))
-        count += conn.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
-        rows = conn.execute(select(parent.c.slug, target.c.slug).select_from(joined).where(*where).limit(limit))
-        examples += [f"{_label(parent_kind)} {a!r} → {_label(target_kind)} {b!r}" for a, b in rows]
+        found = _references(conn, joined, (parent.c.slug, target.c.slug), where, limit)
+        count += found[0]
+        examples += [f"{_label(parent_kind)} {a!r} → {_label(target_kind)} {b!r}" for a, b in found[1]]
     return count, examples[:limit]
+
+
+def _references(
+    conn: Connection, joined: Any, slugs: tuple[Any, Any], where: tuple[Any, ...], limit: int
+) -> tuple[int, list[Any]]:
+    count = conn.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
+    # Only then the examples: a LIMIT query that finds nothing scans everything the slow way (seconds on 100 000
+    # events in PostgreSQL), where the count is a quick hash join.
+    if not count:
+        return 0, []
+    return count, list(conn.execute(select(*slugs).select_from(joined).where(*where).limit(limit)))
 
 
 def _label(kind: str) -> str:
