@@ -5,18 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import strawberry
-from sqlalchemy import String, bindparam, exists, false, or_, select, union
+from sqlalchemy import Date, String, bindparam, case, exists, false, func, literal, or_, select, union
 
 from api.dates import LONG_SPAN, DateError, parse_moment
-from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS
+from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS, WIDENING_AFFILIATIONS
 from schema import ids
 from schema.context import among
 from schema.errors import BadUserInput, NotFound, article
-from schema.loaders import AF, EP, SA, TAGS, A, R, S, rows_by_id
+from schema.loaders import AF, EP, SA, TAGS, A, E, R, S, rows_by_id
 from schema.types.enums import ActorKind, ActorMatch, TimelineItemType
+
+INCLUDE_AFFILIATED = (
+    "Widen each of `actors` to its family: the actors affiliated with it, transitively, at the item's date. "
+    "Affiliations of kind `part_of`, `represents` and `role` widen (the Knesset is part of Israel, so are the "
+    "members of the Knesset through their role in it; the PRC's embassy is part of the PRC; Sa'ar holds the role "
+    "of Israel's foreign minister); `member` does not (a party in a coalition, a person in a party: belonging, "
+    "not acting for it). Each affiliation on the way must cover the item's whole date span (open ends count as "
+    "open), so a person who left office no longer counts. For a reaction, the actors it answers count at the "
+    "answered item's date. Default false: an actor means itself."
+)
 
 
 @strawberry.input(description="Narrows a list of events, statements or reactions (or the timeline).")
@@ -35,6 +46,10 @@ class ItemFilter:
     actors_match: ActorMatch = strawberry.field(
         default=ActorMatch.ANY,
         description="ANY (default): involving any of `actors`; ALL: involving all of them.",
+    )
+    include_affiliated: bool = strawberry.field(
+        default=False,
+        description=INCLUDE_AFFILIATED,
     )
     kinds: list[str] | None = strawberry.field(
         default=None,
@@ -80,6 +95,7 @@ class Resolved:
     end: Any = None
     actor_ids: list[int] | None = None
     match_all: bool = False
+    affiliated: bool = False
     kinds: list[str] | None = None
     tags: list[str] | None = None
     country: str | None = None
@@ -145,6 +161,7 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
             raise BadUserInput("at most 50 actors in one filter", field="filter.actors")
         out.actor_ids = [await actor_id(context, v, field="filter.actors") for v in given.actors]
     out.match_all = given.actors_match == ActorMatch.ALL
+    out.affiliated = given.include_affiliated and given.actors is not None
     if given.kinds is not None:
         known = {k.lower() for k in (*EVENT_KINDS, *REACTION_KINDS, *CHANNELS)}
         for kind in given.kinds:
@@ -169,26 +186,94 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
     return out
 
 
-def involves(kind: str, table: Any, match: Callable[[Any], Any]) -> Any:
-    """Items of a kind that involve the actors ``match`` accepts (given an actor-id column).
+Match = Callable[[Any, Any], Any]
+"""A condition on an actor-id column, given the table whose dates the actor's involvement is judged at."""
+
+
+def involves(kind: str, table: Any, match: Match, *, dated_targets: bool = False) -> Any:
+    """Items of a kind that involve the actors ``match`` accepts (given an actor-id column and a dated table).
 
     An event involves its participants; a statement its speaker and the actors it is about; a reaction its
-    reactor and whoever it answers (the target's speaker, participants or reactor).
+    reactor and whoever it answers (the target's speaker, participants or reactor). ``dated_targets`` joins a
+    reaction's target event, so ``match`` can judge its participants at the event's date.
     """
     if kind == "event":
-        return exists().where(EP.c.event_id == table.c.id, match(EP.c.actor_id))
+        return exists().where(EP.c.event_id == table.c.id, match(EP.c.actor_id, table))
     if kind == "statement":
         return or_(
-            match(table.c.speaker_id),
-            exists().where(SA.c.statement_id == table.c.id, match(SA.c.actor_id)),
+            match(table.c.speaker_id, table),
+            exists().where(SA.c.statement_id == table.c.id, match(SA.c.actor_id, table)),
         )
-    target_s, target_r = S.alias("target_s"), R.alias("target_r")
+    target_e, target_s, target_r = E.alias("target_e"), S.alias("target_s"), R.alias("target_r")
+    if dated_targets:
+        by_event = exists().where(
+            target_e.c.id == table.c.target_event_id,
+            EP.c.event_id == target_e.c.id,
+            match(EP.c.actor_id, target_e),
+        )
+    else:
+        by_event = exists().where(EP.c.event_id == table.c.target_event_id, match(EP.c.actor_id, None))
     return or_(
-        match(table.c.reactor_id),
-        exists().where(EP.c.event_id == table.c.target_event_id, match(EP.c.actor_id)),
-        exists().where(target_s.c.id == table.c.target_statement_id, match(target_s.c.speaker_id)),
-        exists().where(target_r.c.id == table.c.target_reaction_id, match(target_r.c.reactor_id)),
+        match(table.c.reactor_id, table),
+        by_event,
+        exists().where(target_s.c.id == table.c.target_statement_id, match(target_s.c.speaker_id, target_s)),
+        exists().where(target_r.c.id == table.c.target_reaction_id, match(target_r.c.reactor_id, target_r)),
     )
+
+
+# Open ends of an affiliation's spell, as dates every item's bounds lie within.
+_EARLIEST, _LATEST = dt.date.min, dt.date.max
+
+
+@cache
+def family(dialect: str, roots: int | None) -> Any:
+    """The recursive CTE of the bound actors' families: rows (root, actor_id, valid_from, valid_to), one per path,
+    meaning ``actor_id`` acts for root actor number ``root`` from ``valid_from`` to ``valid_to`` (the intersection
+    of the spells on the way). ``roots`` None: the actors bound as ``actors``, all root 0; a number n: the actors
+    bound as ``actor_0`` ... ``actor_{n-1}`` (root i for ``actor_i``). Built once per shape and dialect, so every
+    use in one statement is the same CTE (rendered once) and the recursion runs once per statement."""
+    if roots is None:
+        root: Any = literal(0)
+        seeds = among(A.c.id, "actors", dialect)
+    else:
+        names = [f"actor_{n}" for n in range(roots)]
+        root = case(*((among(A.c.id, name, dialect), n) for n, name in enumerate(names)), else_=-1)
+        seeds = or_(*(among(A.c.id, name, dialect) for name in names))
+    anchor = select(
+        root.label("root"),
+        A.c.id.label("actor_id"),
+        literal(_EARLIEST, Date()).label("valid_from"),
+        literal(_LATEST, Date()).label("valid_to"),
+    ).where(seeds)
+    tree = anchor.cte("family", recursive=True)
+    greatest, least = (func.greatest, func.least) if dialect == "postgresql" else (func.max, func.min)
+    valid_from = greatest(tree.c.valid_from, func.coalesce(AF.c.start_date, literal(_EARLIEST, Date())))
+    valid_to = least(tree.c.valid_to, func.coalesce(AF.c.end_date, literal(_LATEST, Date())))
+    step = (
+        select(tree.c.root, AF.c.member_id, valid_from, valid_to)
+        .join_from(tree, AF, AF.c.organisation_id == tree.c.actor_id)
+        .where(AF.c.kind.in_(WIDENING_AFFILIATIONS), valid_from <= valid_to)
+    )
+    return tree.union(step)  # UNION, not UNION ALL: a cycle of affiliations adds nothing new and so ends
+
+
+def in_family(dialect: str, roots: int | None, root: int) -> Match:
+    """A ``Match``: the actor acts for root actor ``root`` over the whole date span of the dated table."""
+    tree = family(dialect, roots)
+
+    def match(column: Any, dated: Any) -> Any:
+        # The dated table may be two levels up (a statement's `about` rows): correlate to it explicitly.
+        return column.in_(
+            select(tree.c.actor_id)
+            .where(
+                tree.c.root == root,
+                tree.c.valid_from <= dated.c.date_start,
+                tree.c.valid_to >= dated.c.date_end,
+            )
+            .correlate_except(tree)
+        )
+
+    return match
 
 
 def window_shape(f: Resolved) -> str:
@@ -233,6 +318,8 @@ def _with_parts(actor_ids: Any) -> Any:
 def filter_shape(f: Resolved) -> tuple[Any, ...]:
     """What the SQL of a resolved filter depends on (its cache key); the values are bound (``filter_values``)."""
     actors = None if f.actor_ids is None else len(dict.fromkeys(f.actor_ids)) if f.match_all else "any"
+    if actors is not None and f.affiliated:
+        actors = ("family", actors)
     present = (f.updated_since, f.kinds, f.tags, f.country, f.search)
     return (window_shape(f), f.end is not None, actors, *(v is not None for v in present), _frozen(f.item_types))
 
@@ -277,11 +364,16 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
     if f.item_types is not None and kind not in f.item_types:
         return [false()]
     if f.actor_ids is not None:
-        if f.match_all:
-            for n in range(len(dict.fromkeys(f.actor_ids))):
-                out.append(involves(kind, table, lambda column, n=n: among(column, f"actor_{n}", dialect)))
+        distinct = len(dict.fromkeys(f.actor_ids))
+        if f.affiliated:
+            roots = distinct if f.match_all else None
+            for root in range(distinct if f.match_all else 1):
+                out.append(involves(kind, table, in_family(dialect, roots, root), dated_targets=True))
+        elif f.match_all:
+            for n in range(distinct):
+                out.append(involves(kind, table, lambda column, _, n=n: among(column, f"actor_{n}", dialect)))
         else:
-            out.append(involves(kind, table, lambda column: among(column, "actors", dialect)))
+            out.append(involves(kind, table, lambda column, _: among(column, "actors", dialect)))
     if f.updated_since is not None:
         out.append(table.c.updated_at >= bindparam("updated_since"))
     if f.kinds is not None:
@@ -291,7 +383,7 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         out.append(exists().where(tags.c[fk] == table.c.id, among(tags.c.tag, "tags", dialect)))
     if f.country is not None:
         in_country = select(A.c.id).where(A.c.country == bindparam("country"))
-        parts = [involves(kind, table, lambda column: column.in_(in_country))]
+        parts = [involves(kind, table, lambda column, _: column.in_(in_country))]
         if kind == "event":
             parts.append(table.c.place_country == bindparam("country"))
         out.append(or_(*parts))
@@ -301,7 +393,7 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         out.append(
             or_(
                 table.c.search_text.like(pattern, escape="\\"),
-                involves(kind, table, lambda column: column.in_(named)),
+                involves(kind, table, lambda column, _: column.in_(named)),
             )
         )
     return out
