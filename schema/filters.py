@@ -186,39 +186,57 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
     return out
 
 
-Match = Callable[[Any, Any], Any]
-"""A condition on an actor-id column, given the table whose dates the actor's involvement is judged at."""
+class Actors:
+    """Which actors an actor condition accepts: ``accept`` narrows a select reading an actor-id ``column``, judged
+    at the dates of ``dated`` (a table in the select, or an alias joined to it by ``link``)."""
+
+    def __init__(self, condition: Callable[[Any], Any]) -> None:
+        self.condition = condition
+
+    def accept(self, statement: Any, column: Any, dated: Any, link: Any = None) -> Any:
+        """An undated set of actors (bound ids, a country's actors): the dates play no part."""
+        return statement.where(self.condition(column))
 
 
-def involves(kind: str, table: Any, match: Match, *, dated_targets: bool = False) -> Any:
-    """Items of a kind that involve the actors ``match`` accepts (given an actor-id column and a dated table).
+def involves(kind: str, table: Any, actors: Actors) -> Any:
+    """Items of a kind that involve the ``actors``, as ``id IN (ids)`` with the ids gathered from the actor side.
 
     An event involves its participants; a statement its speaker and the actors it is about; a reaction its
-    reactor and whoever it answers (the target's speaker, participants or reactor). ``dated_targets`` joins a
-    reaction's target event, so ``match`` can judge its participants at the event's date.
+    reactor and whoever it answers (the target's speaker, participants or reactor). The id set is one
+    uncorrelated UNION that starts from the actors (each part an index lookup by actor), so the database computes
+    it once per statement instead of testing every item in date order.
     """
     if kind == "event":
-        return exists().where(EP.c.event_id == table.c.id, match(EP.c.actor_id, table))
+        part, events = EP.alias("inv_ep"), E.alias("inv_e")
+        ids = actors.accept(select(part.c.event_id), part.c.actor_id, events, events.c.id == part.c.event_id)
+        return table.c.id.in_(ids)
     if kind == "statement":
-        return or_(
-            match(table.c.speaker_id, table),
-            exists().where(SA.c.statement_id == table.c.id, match(SA.c.actor_id, table)),
+        said, about, about_s = S.alias("inv_s"), SA.alias("inv_sa"), S.alias("inv_sa_s")
+        ids = union(
+            actors.accept(select(said.c.id), said.c.speaker_id, said),
+            actors.accept(
+                select(about.c.statement_id), about.c.actor_id, about_s, about_s.c.id == about.c.statement_id
+            ),
         )
-    target_e, target_s, target_r = E.alias("target_e"), S.alias("target_s"), R.alias("target_r")
-    if dated_targets:
-        by_event = exists().where(
-            target_e.c.id == table.c.target_event_id,
-            EP.c.event_id == target_e.c.id,
-            match(EP.c.actor_id, target_e),
-        )
-    else:
-        by_event = exists().where(EP.c.event_id == table.c.target_event_id, match(EP.c.actor_id, None))
-    return or_(
-        match(table.c.reactor_id, table),
-        by_event,
-        exists().where(target_s.c.id == table.c.target_statement_id, match(target_s.c.speaker_id, target_s)),
-        exists().where(target_r.c.id == table.c.target_reaction_id, match(target_r.c.reactor_id, target_r)),
+        return table.c.id.in_(ids)
+    reacted, part, event = R.alias("inv_r"), EP.alias("inv_ep"), E.alias("inv_e")
+    target_s, target_r = S.alias("inv_ts"), R.alias("inv_tr")
+    ids = union(
+        actors.accept(select(reacted.c.id), reacted.c.reactor_id, reacted),
+        actors.accept(
+            select(reacted.c.id).where(reacted.c.target_event_id == part.c.event_id),
+            part.c.actor_id,
+            event,
+            event.c.id == part.c.event_id,
+        ),
+        actors.accept(
+            select(reacted.c.id).where(reacted.c.target_statement_id == target_s.c.id), target_s.c.speaker_id, target_s
+        ),
+        actors.accept(
+            select(reacted.c.id).where(reacted.c.target_reaction_id == target_r.c.id), target_r.c.reactor_id, target_r
+        ),
     )
+    return table.c.id.in_(ids)
 
 
 # Open ends of an affiliation's spell, as dates every item's bounds lie within.
@@ -257,23 +275,22 @@ def family(dialect: str, roots: int | None) -> Any:
     return tree.union(step)  # UNION, not UNION ALL: a cycle of affiliations adds nothing new and so ends
 
 
-def in_family(dialect: str, roots: int | None, root: int) -> Match:
-    """A ``Match``: the actor acts for root actor ``root`` over the whole date span of the dated table."""
-    tree = family(dialect, roots)
+class Family(Actors):
+    """The actors acting for root actor ``root`` of the ``family`` CTE, each over the spell it does so."""
 
-    def match(column: Any, dated: Any) -> Any:
-        # The dated table may be two levels up (a statement's `about` rows): correlate to it explicitly.
-        return column.in_(
-            select(tree.c.actor_id)
-            .where(
-                tree.c.root == root,
-                tree.c.valid_from <= dated.c.date_start,
-                tree.c.valid_to >= dated.c.date_end,
-            )
-            .correlate_except(tree)
+    def __init__(self, dialect: str, roots: int | None, root: int) -> None:
+        self.tree, self.root = family(dialect, roots), root
+
+    def accept(self, statement: Any, column: Any, dated: Any, link: Any = None) -> Any:
+        """Joined to the family's rows: the actor acts for the root over the whole date span of ``dated``."""
+        tree = self.tree
+        return statement.where(
+            tree.c.actor_id == column,
+            tree.c.root == self.root,
+            tree.c.valid_from <= dated.c.date_start,
+            tree.c.valid_to >= dated.c.date_end,
+            *([] if link is None else [link]),
         )
-
-    return match
 
 
 def window_shape(f: Resolved) -> str:
@@ -368,12 +385,12 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         if f.affiliated:
             roots = distinct if f.match_all else None
             for root in range(distinct if f.match_all else 1):
-                out.append(involves(kind, table, in_family(dialect, roots, root), dated_targets=True))
+                out.append(involves(kind, table, Family(dialect, roots, root)))
         elif f.match_all:
             for n in range(distinct):
-                out.append(involves(kind, table, lambda column, _, n=n: among(column, f"actor_{n}", dialect)))
+                out.append(involves(kind, table, Actors(lambda column, n=n: among(column, f"actor_{n}", dialect))))
         else:
-            out.append(involves(kind, table, lambda column, _: among(column, "actors", dialect)))
+            out.append(involves(kind, table, Actors(lambda column: among(column, "actors", dialect))))
     if f.updated_since is not None:
         out.append(table.c.updated_at >= bindparam("updated_since"))
     if f.kinds is not None:
@@ -383,7 +400,7 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         out.append(exists().where(tags.c[fk] == table.c.id, among(tags.c.tag, "tags", dialect)))
     if f.country is not None:
         in_country = select(A.c.id).where(A.c.country == bindparam("country"))
-        parts = [involves(kind, table, lambda column, _: column.in_(in_country))]
+        parts = [involves(kind, table, Actors(lambda column: column.in_(in_country)))]
         if kind == "event":
             parts.append(table.c.place_country == bindparam("country"))
         out.append(or_(*parts))
@@ -393,7 +410,7 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         out.append(
             or_(
                 table.c.search_text.like(pattern, escape="\\"),
-                involves(kind, table, lambda column, _: column.in_(named)),
+                involves(kind, table, Actors(lambda column: column.in_(named))),
             )
         )
     return out

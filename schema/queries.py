@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Integer, and_, bindparam, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Integer, and_, bindparam, func, literal, or_, select, tuple_, union, union_all
 from strawberry.types import Info
 
 from schema import ids
@@ -14,13 +14,13 @@ from schema.errors import BadUserInput, NotFound
 from schema.filters import (
     INCLUDE_AFFILIATED,
     ActorFilter,
+    Family,
     ItemFilter,
     actor_id,
     check_country,
     conditions,
     filter_shape,
     filter_values,
-    in_family,
     resolve,
     utc,
     window_branches,
@@ -412,11 +412,12 @@ class ReadQuery:
 
         def statement(dialect: str) -> Any:
             if include_affiliated:
-                member = in_family(dialect, None, 0)
-                moved = select(RC.c.from_actor_id, RC.c.to_actor_id).where(
-                    or_(member(RC.c.from_actor_id, RC), member(RC.c.to_actor_id, RC))
+                family, moved = Family(dialect, None, 0), RC.alias("moved")
+                dyad = select(moved.c.from_actor_id, moved.c.to_actor_id)
+                dyads = union(
+                    family.accept(dyad, moved.c.from_actor_id, moved), family.accept(dyad, moved.c.to_actor_id, moved)
                 )
-                where = tuple_(RC.c.from_actor_id, RC.c.to_actor_id).in_(moved)
+                where = tuple_(RC.c.from_actor_id, RC.c.to_actor_id).in_(dyads)
             else:
                 where = or_(RC.c.from_actor_id == bindparam("actor"), RC.c.to_actor_id == bindparam("actor"))
             return select(RC).where(where).order_by(RC.c.date_start, RC.c.day_order, RC.c.id)
