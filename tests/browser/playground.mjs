@@ -1,7 +1,7 @@
 // Drives the playground at <base>/graphql in Chromium: editor, docs, a query run, Headers, history and the
 // explorer. Prints one JSON line for tests/test_browser.py, which decides pass or fail.
 // Usage: node playground.mjs http://127.0.0.1:PORT [screenshot.png]
-import { launch, report } from './launch.mjs';
+import { launch, probeTheGuard, report } from './launch.mjs';
 
 const [base, screenshot] = process.argv.slice(2);
 const QUERY = 'query BrowserTest { actor(slug: "gideon-saar") { name country } }';
@@ -101,11 +101,7 @@ await report(async (result) => {
     if (screenshot) await page.screenshot({ path: screenshot });
     result.seconds = (Date.now() - started) / 1000;
 
-    // The guard itself must catch an outside request, or an empty `outside` would prove nothing: a page
-    // without a Content-Security-Policy asks for an image on another host.
-    const probe = await context.newPage();
-    await probe.setContent('<img src="http://example.invalid/probe.png">');
-    await probe.waitForTimeout(200);
+    await probeTheGuard(context);
   } finally {
     result.problems = problems;
     result.outside = [...outside];
