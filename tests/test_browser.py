@@ -11,9 +11,14 @@ import time
 import pytest
 
 from tests.chromium import run_script
+from tests.conftest import Databases
 from tests.server import serve
 
-pytestmark = pytest.mark.parametrize("story_url", ["sqlite"], indirect=True)
+
+@pytest.fixture(scope="module")
+def story_url(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The seed story on SQLite only (this module's servers never write; see the module docstring)."""
+    return databases.copy("sqlite", "seeded", tmp_path_factory.mktemp("story"))[0]
 
 
 @pytest.fixture(scope="module")
