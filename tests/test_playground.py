@@ -9,6 +9,7 @@ import asyncio
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -130,10 +131,17 @@ def test_graphiql_false_removes_page_and_assets():
 
 def test_a_wheel_ships_the_playground(tmp_path: Path):
     """Given a non-editable build (a wheel), then it holds index.html, build.json and every asset."""
+    # From a copy of what a source distribution holds: setuptools builds in the source tree and keeps build/
+    # between runs, so a wheel built in place could still hold the assets of an earlier build.
+    source = tmp_path / "source"
+    for name in ("pyproject.toml", "README.md"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, source / name)
+    for name in ("api", "schema", "seeds"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     # With build isolation, as `pip install .` does: pip brings the setuptools pyproject.toml asks for.
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), "."],
-        cwd=ROOT,
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
         capture_output=True,
         text=True,
         timeout=300,
