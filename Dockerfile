@@ -9,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Project metadata first, then the packages and the migration machinery.
-COPY pyproject.toml README.md alembic.ini ./
+COPY pyproject.toml requirements.lock README.md alembic.ini ./
 COPY api/ ./api/
 COPY schema/ ./schema/
 COPY seeds/ ./seeds/
@@ -17,7 +17,7 @@ COPY migrations/ ./migrations/
 
 # Install the project (provides the `realign` console script), then create an
 # unprivileged user. Source stays root-owned and read-only for that user.
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir -c requirements.lock . \
     && useradd --system --create-home --uid 10001 --user-group realign
 
 USER realign

@@ -1,4 +1,4 @@
-"""The Starlette application: GraphQL (with GraphiQL) at /graphql, and health checks."""
+"""The Starlette application: GraphQL (with the GraphiQL playground) at /graphql, CORS, and health checks."""
 
 from __future__ import annotations
 
@@ -18,30 +18,39 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from strawberry.asgi import GraphQL
 
 from api.db import make_async_engine
 from api.logs import RequestLog
 from api.logs import configure as configure_logs
 from api.settings import Settings, get_settings
+from api.web import ASSETS_URL, Cors, Playground, PlaygroundAssets
 from schema import build_schema, request_error_code
 from schema.context import Context, StatementTally, connection_broken
 
 
 class GraphQLView(GraphQL):
-    """Strawberry's ASGI view with Realign's per-request context."""
+    """Strawberry's ASGI view with Realign's per-request context and the self-hosted playground."""
 
     def __init__(self, settings: Settings, engine: Any, **kwargs: Any) -> None:
         super().__init__(
             build_schema(settings),
+            # Any IDE name switches Strawberry's "browser asks for HTML" branch on; render_graphql_ide below
+            # answers it with Realign's own build instead of Strawberry's CDN-loading page. None: a 404.
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
             **kwargs,
         )
+        self.playground = Playground() if settings.graphiql else None
         self.settings = settings
         self.engine = engine
         self.tally = StatementTally()
+
+    async def render_graphql_ide(self, request: Any) -> Response:
+        """The playground built from web/ (served from this server only), not Strawberry's unpkg page."""
+        assert self.playground is not None  # Strawberry calls this only when graphql_ide is set
+        return self.playground.response(request)
 
     def encode_json(self, data: object) -> bytes:
         """orjson: a 30 kB page encodes several times faster than with the standard library."""
@@ -178,14 +187,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await engine.dispose()
 
     configure_logs(settings.log_level)
+    routes = [
+        Route("/", root),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", view, methods=["GET", "POST"]),
+    ]
+    if settings.graphiql:
+        routes.append(Mount(ASSETS_URL, app=PlaygroundAssets(), name="playground"))
+    middleware = [Middleware(RequestLog, max_body_bytes=settings.max_body_bytes)]
+    if settings.cors_origins:
+        # Outermost, so answers made by the middleware below (413 body too large) carry CORS headers too and
+        # a cross-origin page can read them.
+        middleware.insert(0, Middleware(Cors, origins=settings.cors_origins))
     app = Starlette(
-        middleware=[Middleware(RequestLog, max_body_bytes=settings.max_body_bytes)],
-        routes=[
-            Route("/", root),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/graphql", view, methods=["GET", "POST"]),
-        ],
+        middleware=middleware,
+        routes=routes,
         lifespan=lifespan,
     )
     app.state.engine = engine

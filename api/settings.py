@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from typing import Annotated
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -18,7 +21,12 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = 1
     graphiql: bool = True
+    """Serve the playground (GraphiQL, built into api/playground/) at GET /graphql and its assets."""
     introspection: bool = True
+    # NoDecode: pydantic-settings would insist on JSON for a list; operators write `a,b` as often as `["a"]`.
+    cors_origins: Annotated[list[str], NoDecode] = []
+    """Origins (``scheme://host[:port]``) whose pages may call the API from a browser; ``*`` for anonymous
+    reads from anywhere. Empty: same origin only, no CORS headers sent."""
     max_page_size: int = 100
     max_depth: int = 12
     max_aliases: int = 20
@@ -31,6 +39,28 @@ class Settings(BaseSettings):
     db_connect_timeout: float = 3.0
     db_pool_size: int = 10
     log_level: str = "INFO"
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origin_list(cls, value: object) -> object:
+        """A JSON list (``["https://a.org"]``) or comma-separated origins (``https://a.org,https://b.org``)."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else [part for part in text.split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            return [normalise_origin(str(origin)) for origin in value]
+        return value
+
+
+def normalise_origin(origin: str) -> str:
+    """``https://Example.org/`` → ``https://example.org``: browsers send origins lower-case, without a slash."""
+    origin = origin.strip().rstrip("/")
+    if origin == "*":
+        return origin
+    scheme, sep, rest = origin.partition("://")
+    if not sep or not rest or "/" in rest:
+        raise ValueError(f"not an origin (scheme://host[:port]): {origin!r}")
+    return f"{scheme.lower()}://{rest.lower()}"
 
 
 @lru_cache(maxsize=1)

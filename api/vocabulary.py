@@ -40,6 +40,10 @@ QUAD_CLASSES = ("VERBAL_COOPERATION", "MATERIAL_COOPERATION", "VERBAL_CONFLICT",
 MODALITIES = ("actual", "future", "hypothetical", "negated")
 PARTICIPANT_ROLES = ("initiator", "target", "participant", "host", "signatory", "subject")
 AFFILIATION_KINDS = ("role", "part_of", "member", "represents")
+# The affiliations through which a member acts for its organisation (an actor's family, see `includeAffiliated`):
+# a body part of a state, an envoy representing it, a minister holding a role in it. Mere membership (a party in
+# a coalition, a person in a party) is belonging, not acting on the organisation's behalf.
+WIDENING_AFFILIATIONS = ("part_of", "represents", "role")
 CHANNELS = (
     "speech",
     "press_conference",

@@ -5,18 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import strawberry
-from sqlalchemy import String, bindparam, exists, false, or_, select, union
+from sqlalchemy import Date, String, bindparam, case, exists, false, func, literal, or_, select, union
 
 from api.dates import LONG_SPAN, DateError, parse_moment
-from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS
+from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS, WIDENING_AFFILIATIONS
 from schema import ids
 from schema.context import among
 from schema.errors import BadUserInput, NotFound, article
-from schema.loaders import AF, EP, SA, TAGS, A, R, S, rows_by_id
+from schema.loaders import AF, EP, SA, TAGS, A, E, R, S, rows_by_id
 from schema.types.enums import ActorKind, ActorMatch, TimelineItemType
+
+INCLUDE_AFFILIATED = (
+    "Widen each of `actors` to its family: the actors affiliated with it, transitively, at the item's date. "
+    "Affiliations of kind `part_of`, `represents` and `role` widen (the Knesset is part of Israel, so are the "
+    "members of the Knesset through their role in it; the PRC's embassy is part of the PRC; Sa'ar holds the role "
+    "of Israel's foreign minister); `member` does not (a party in a coalition, a person in a party: belonging, "
+    "not acting for it). Each affiliation on the way must cover the item's whole date span (open ends count as "
+    "open), so a person who left office no longer counts. For a reaction, the actors it answers count at the "
+    "answered item's date. Default false: an actor means itself."
+)
 
 
 @strawberry.input(description="Narrows a list of events, statements or reactions (or the timeline).")
@@ -35,6 +46,10 @@ class ItemFilter:
     actors_match: ActorMatch = strawberry.field(
         default=ActorMatch.ANY,
         description="ANY (default): involving any of `actors`; ALL: involving all of them.",
+    )
+    include_affiliated: bool = strawberry.field(
+        default=False,
+        description=INCLUDE_AFFILIATED,
     )
     kinds: list[str] | None = strawberry.field(
         default=None,
@@ -80,6 +95,7 @@ class Resolved:
     end: Any = None
     actor_ids: list[int] | None = None
     match_all: bool = False
+    affiliated: bool = False
     kinds: list[str] | None = None
     tags: list[str] | None = None
     country: str | None = None
@@ -145,6 +161,7 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
             raise BadUserInput("at most 50 actors in one filter", field="filter.actors")
         out.actor_ids = [await actor_id(context, v, field="filter.actors") for v in given.actors]
     out.match_all = given.actors_match == ActorMatch.ALL
+    out.affiliated = given.include_affiliated and given.actors is not None
     if given.kinds is not None:
         known = {k.lower() for k in (*EVENT_KINDS, *REACTION_KINDS, *CHANNELS)}
         for kind in given.kinds:
@@ -169,26 +186,111 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
     return out
 
 
-def involves(kind: str, table: Any, match: Callable[[Any], Any]) -> Any:
-    """Items of a kind that involve the actors ``match`` accepts (given an actor-id column).
+class Actors:
+    """Which actors an actor condition accepts: ``accept`` narrows a select reading an actor-id ``column``, judged
+    at the dates of ``dated`` (a table in the select, or an alias joined to it by ``link``)."""
+
+    def __init__(self, condition: Callable[[Any], Any]) -> None:
+        self.condition = condition
+
+    def accept(self, statement: Any, column: Any, dated: Any, link: Any = None) -> Any:
+        """An undated set of actors (bound ids, a country's actors): the dates play no part."""
+        return statement.where(self.condition(column))
+
+
+def involves(kind: str, table: Any, actors: Actors) -> Any:
+    """Items of a kind that involve the ``actors``, as ``id IN (ids)`` with the ids gathered from the actor side.
 
     An event involves its participants; a statement its speaker and the actors it is about; a reaction its
-    reactor and whoever it answers (the target's speaker, participants or reactor).
+    reactor and whoever it answers (the target's speaker, participants or reactor). The id set is one
+    uncorrelated UNION that starts from the actors (each part an index lookup by actor), so the database computes
+    it once per statement instead of testing every item in date order.
     """
     if kind == "event":
-        return exists().where(EP.c.event_id == table.c.id, match(EP.c.actor_id))
+        part, events = EP.alias("inv_ep"), E.alias("inv_e")
+        ids = actors.accept(select(part.c.event_id), part.c.actor_id, events, events.c.id == part.c.event_id)
+        return table.c.id.in_(ids)
     if kind == "statement":
-        return or_(
-            match(table.c.speaker_id),
-            exists().where(SA.c.statement_id == table.c.id, match(SA.c.actor_id)),
+        said, about, about_s = S.alias("inv_s"), SA.alias("inv_sa"), S.alias("inv_sa_s")
+        ids = union(
+            actors.accept(select(said.c.id), said.c.speaker_id, said),
+            actors.accept(
+                select(about.c.statement_id), about.c.actor_id, about_s, about_s.c.id == about.c.statement_id
+            ),
         )
-    target_s, target_r = S.alias("target_s"), R.alias("target_r")
-    return or_(
-        match(table.c.reactor_id),
-        exists().where(EP.c.event_id == table.c.target_event_id, match(EP.c.actor_id)),
-        exists().where(target_s.c.id == table.c.target_statement_id, match(target_s.c.speaker_id)),
-        exists().where(target_r.c.id == table.c.target_reaction_id, match(target_r.c.reactor_id)),
+        return table.c.id.in_(ids)
+    reacted, part, event = R.alias("inv_r"), EP.alias("inv_ep"), E.alias("inv_e")
+    target_s, target_r = S.alias("inv_ts"), R.alias("inv_tr")
+    ids = union(
+        actors.accept(select(reacted.c.id), reacted.c.reactor_id, reacted),
+        actors.accept(
+            select(reacted.c.id).where(reacted.c.target_event_id == part.c.event_id),
+            part.c.actor_id,
+            event,
+            event.c.id == part.c.event_id,
+        ),
+        actors.accept(
+            select(reacted.c.id).where(reacted.c.target_statement_id == target_s.c.id), target_s.c.speaker_id, target_s
+        ),
+        actors.accept(
+            select(reacted.c.id).where(reacted.c.target_reaction_id == target_r.c.id), target_r.c.reactor_id, target_r
+        ),
     )
+    return table.c.id.in_(ids)
+
+
+# Open ends of an affiliation's spell, as dates every item's bounds lie within.
+_EARLIEST, _LATEST = dt.date.min, dt.date.max
+
+
+@cache
+def family(dialect: str, roots: int | None) -> Any:
+    """The recursive CTE of the bound actors' families: rows (root, actor_id, valid_from, valid_to), one per path,
+    meaning ``actor_id`` acts for root actor number ``root`` from ``valid_from`` to ``valid_to`` (the intersection
+    of the spells on the way). ``roots`` None: the actors bound as ``actors``, all root 0; a number n: the actors
+    bound as ``actor_0`` ... ``actor_{n-1}`` (root i for ``actor_i``). Built once per shape and dialect, so every
+    use in one statement is the same CTE (rendered once) and the recursion runs once per statement."""
+    if roots is None:
+        root: Any = literal(0)
+        seeds = among(A.c.id, "actors", dialect)
+    else:
+        names = [f"actor_{n}" for n in range(roots)]
+        root = case(*((among(A.c.id, name, dialect), n) for n, name in enumerate(names)), else_=-1)
+        seeds = or_(*(among(A.c.id, name, dialect) for name in names))
+    anchor = select(
+        root.label("root"),
+        A.c.id.label("actor_id"),
+        literal(_EARLIEST, Date()).label("valid_from"),
+        literal(_LATEST, Date()).label("valid_to"),
+    ).where(seeds)
+    tree = anchor.cte("family", recursive=True)
+    greatest, least = (func.greatest, func.least) if dialect == "postgresql" else (func.max, func.min)
+    valid_from = greatest(tree.c.valid_from, func.coalesce(AF.c.start_date, literal(_EARLIEST, Date())))
+    valid_to = least(tree.c.valid_to, func.coalesce(AF.c.end_date, literal(_LATEST, Date())))
+    step = (
+        select(tree.c.root, AF.c.member_id, valid_from, valid_to)
+        .join_from(tree, AF, AF.c.organisation_id == tree.c.actor_id)
+        .where(AF.c.kind.in_(WIDENING_AFFILIATIONS), valid_from <= valid_to)
+    )
+    return tree.union(step)  # UNION, not UNION ALL: a cycle of affiliations adds nothing new and so ends
+
+
+class Family(Actors):
+    """The actors acting for root actor ``root`` of the ``family`` CTE, each over the spell it does so."""
+
+    def __init__(self, dialect: str, roots: int | None, root: int) -> None:
+        self.tree, self.root = family(dialect, roots), root
+
+    def accept(self, statement: Any, column: Any, dated: Any, link: Any = None) -> Any:
+        """Joined to the family's rows: the actor acts for the root over the whole date span of ``dated``."""
+        tree = self.tree
+        return statement.where(
+            tree.c.actor_id == column,
+            tree.c.root == self.root,
+            tree.c.valid_from <= dated.c.date_start,
+            tree.c.valid_to >= dated.c.date_end,
+            *([] if link is None else [link]),
+        )
 
 
 def window_shape(f: Resolved) -> str:
@@ -233,6 +335,8 @@ def _with_parts(actor_ids: Any) -> Any:
 def filter_shape(f: Resolved) -> tuple[Any, ...]:
     """What the SQL of a resolved filter depends on (its cache key); the values are bound (``filter_values``)."""
     actors = None if f.actor_ids is None else len(dict.fromkeys(f.actor_ids)) if f.match_all else "any"
+    if actors is not None and f.affiliated:
+        actors = ("family", actors)
     present = (f.updated_since, f.kinds, f.tags, f.country, f.search)
     return (window_shape(f), f.end is not None, actors, *(v is not None for v in present), _frozen(f.item_types))
 
@@ -277,11 +381,16 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
     if f.item_types is not None and kind not in f.item_types:
         return [false()]
     if f.actor_ids is not None:
-        if f.match_all:
-            for n in range(len(dict.fromkeys(f.actor_ids))):
-                out.append(involves(kind, table, lambda column, n=n: among(column, f"actor_{n}", dialect)))
+        distinct = len(dict.fromkeys(f.actor_ids))
+        if f.affiliated:
+            roots = distinct if f.match_all else None
+            for root in range(distinct if f.match_all else 1):
+                out.append(involves(kind, table, Family(dialect, roots, root)))
+        elif f.match_all:
+            for n in range(distinct):
+                out.append(involves(kind, table, Actors(lambda column, n=n: among(column, f"actor_{n}", dialect))))
         else:
-            out.append(involves(kind, table, lambda column: among(column, "actors", dialect)))
+            out.append(involves(kind, table, Actors(lambda column: among(column, "actors", dialect))))
     if f.updated_since is not None:
         out.append(table.c.updated_at >= bindparam("updated_since"))
     if f.kinds is not None:
@@ -291,7 +400,7 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         out.append(exists().where(tags.c[fk] == table.c.id, among(tags.c.tag, "tags", dialect)))
     if f.country is not None:
         in_country = select(A.c.id).where(A.c.country == bindparam("country"))
-        parts = [involves(kind, table, lambda column: column.in_(in_country))]
+        parts = [involves(kind, table, Actors(lambda column: column.in_(in_country)))]
         if kind == "event":
             parts.append(table.c.place_country == bindparam("country"))
         out.append(or_(*parts))
@@ -301,7 +410,7 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         out.append(
             or_(
                 table.c.search_text.like(pattern, escape="\\"),
-                involves(kind, table, lambda column: column.in_(named)),
+                involves(kind, table, Actors(lambda column: column.in_(named))),
             )
         )
     return out

@@ -6,13 +6,15 @@ from collections import defaultdict
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Integer, and_, bindparam, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Integer, and_, bindparam, func, literal, or_, select, tuple_, union, union_all
 from strawberry.types import Info
 
 from schema import ids
 from schema.errors import BadUserInput, NotFound
 from schema.filters import (
+    INCLUDE_AFFILIATED,
     ActorFilter,
+    Family,
     ItemFilter,
     actor_id,
     check_country,
@@ -396,18 +398,31 @@ class ReadQuery:
 
     @strawberry.field(
         description="Every directed relationship an actor (slug or id) is part of, either way, with its latest "
-        "score and trend; the most recently moved first."
+        "score and trend; the most recently moved first. With `includeAffiliated`, also every relationship of its "
+        "family (each with its whole history) that moved at least once while the member acted for the actor."
     )
     async def relationships(
-        self, info: Info, actor_: Annotated[str, strawberry.argument(name="actor")]
+        self,
+        info: Info,
+        actor_: Annotated[str, strawberry.argument(name="actor")],
+        include_affiliated: Annotated[bool, strawberry.argument(description=INCLUDE_AFFILIATED)] = False,
     ) -> list[Relationship]:
         context = info.context
         ident = await actor_id(context, actor_, field="actor")
-        rows = await context.rows(
-            select(RC)
-            .where(or_(RC.c.from_actor_id == ident, RC.c.to_actor_id == ident))
-            .order_by(RC.c.date_start, RC.c.day_order, RC.c.id)
-        )
+
+        def statement(dialect: str) -> Any:
+            if include_affiliated:
+                family, moved = Family(dialect, None, 0), RC.alias("moved")
+                dyad = select(moved.c.from_actor_id, moved.c.to_actor_id)
+                dyads = union(
+                    family.accept(dyad, moved.c.from_actor_id, moved), family.accept(dyad, moved.c.to_actor_id, moved)
+                )
+                where = tuple_(RC.c.from_actor_id, RC.c.to_actor_id).in_(dyads)
+            else:
+                where = or_(RC.c.from_actor_id == bindparam("actor"), RC.c.to_actor_id == bindparam("actor"))
+            return select(RC).where(where).order_by(RC.c.date_start, RC.c.day_order, RC.c.id)
+
+        rows = await context.prepared(("relationships", include_affiliated), statement, actor=ident, actors=[ident])
         grouped: dict[tuple[int, int], list[Any]] = defaultdict(list)
         for row in rows:
             grouped[(row.from_actor_id, row.to_actor_id)].append(row)

@@ -10,12 +10,12 @@ QUERIES = readme_queries()
 PETITION = "Knesset members' petition for Taiwan's admission to international organisations"
 
 
-def test_readme_has_five_try_it_queries():
-    """Given README.md, when its "Try it" section is parsed, then it holds five GraphQL documents."""
-    assert len(QUERIES) == 5
+def test_readme_has_six_try_it_queries():
+    """Given README.md, when its "Try it" section is parsed, then it holds six GraphQL documents."""
+    assert len(QUERIES) == 6
 
 
-@pytest.mark.parametrize("number", range(1, 6))
+@pytest.mark.parametrize("number", range(1, 7))
 def test_readme_query_returns_data_without_errors(client, number):
     """Given the story, when a README query is sent verbatim, then it answers data and no errors."""
     data = client.gql(QUERIES[number - 1])
@@ -106,3 +106,17 @@ def test_readme_query_5_prc_relationships_and_summer_events(client):
     ]
     assert events[0]["place"] == {"name": "United Nations Headquarters, New York", "country": "USA"}
     assert events[0]["kind"] == "CONSULT" and "security-council" in events[0]["tags"]
+
+
+def test_readme_query_6_israel_with_its_family(client):
+    """Given the story, when README query 6 runs, then Israel's family timeline holds the Knesset petition, Ohad
+    Tal's statement and Sa'ar's Security Council remarks, which Israel's own timeline lacks."""
+    timeline = client.gql(QUERIES[5])["timeline"]
+    nodes = timeline["nodes"]
+    assert timeline["totalCount"] == len(nodes)
+    assert PETITION in [n.get("title") for n in nodes]
+    speakers = {n["speaker"]["name"] for n in nodes if n["__typename"] == "Statement"}
+    assert {"Ohad Tal", "Boaz Toporovsky", "Gideon Sa'ar"} <= speakers
+    alone = client.gql(QUERIES[5].replace("includeAffiliated: true", "includeAffiliated: false"))["timeline"]
+    assert PETITION not in [n.get("title") for n in alone["nodes"]]
+    assert alone["totalCount"] < timeline["totalCount"]
