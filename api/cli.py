@@ -120,22 +120,23 @@ def seed(settings: Settings, paths: tuple[Path, ...], synthetic: int | None) -> 
     from api.db import make_engine
     from seeds import loader
     from seeds import synthetic as synth
-    from seeds.format import read_dir
+    from seeds.format import read_dir_all
 
     engine = make_engine(settings.database_url)
     started = time.perf_counter()
     if synthetic:
         click.echo(f"generating {synthetic} synthetic events…", err=True)
-        records, errors = synth.parsed(synthetic), []
+        records, errors, partial = synth.parsed(synthetic), [], []
     else:
-        records, errors = [], []
+        records, errors, partial = [], [], []
         for path in paths or (loader.STORY,):
-            found, problems = read_dir(path)
+            found, problems, rejected = read_dir_all(path)
             records += found
             errors += problems
+            partial += rejected
     events = sum(1 for r in records if r.kind == "event")
     with click.progressbar(length=events, label="events", file=sys.stderr) as bar:
-        result = loader.load_records(engine, records, errors, progress=bar.update)
+        result = loader.load_records(engine, records, errors, progress=bar.update, partial=partial)
     engine.dispose()
     if result.errors:
         for line in result.errors:
@@ -234,6 +235,7 @@ def import_command(settings: Settings, paths: tuple[Path, ...], skip_invalid: bo
                 progress=bar.update,
                 skip_invalid=skip_invalid,
                 rejected=read.rejected,
+                partial=read.partial,
                 before_commit=lambda conn, counts: export.record_import(conn, names, counts),
             )
     finally:

@@ -167,11 +167,13 @@ def test_unknown_participant_is_named_and_nothing_is_written(api):
 
 
 def test_problems_extension_names_fields_as_the_client_wrote_them(api):
-    """Given a change with a bad date, when created, then extensions.problems and extensions.field name `date`."""
+    """Given a change with a bad date, when created, then extensions.field names `date` and extensions.problems
+    the path from the mutation's arguments, `input.date`."""
     error = api.fail(CHANGE_CREATE, {"input": change_input(date="someday")}, code="BAD_USER_INPUT")
 
     problems = extensions(error)["problems"]
-    assert problems[0]["field"] == extensions(error)["field"] == "date"
+    assert extensions(error)["field"] == "date"
+    assert [p["field"] for p in problems] == ["input.date"]
     assert all(p["field"] and p["message"] for p in problems)
 
 
