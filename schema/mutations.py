@@ -242,11 +242,22 @@ class Given:
             return f"sources[{index}].source"
         return f"{camel_path(name)}[{index}]"
 
+    def _in_input_order(self, problems: list[Problem]) -> list[Problem]:
+        """The seed format groups participants by role: put their problems in the order the client wrote them."""
+        theirs = [p for p in problems if p.field.startswith("participants.")]
+        if not theirs:
+            return problems
+        first = next(i for i, p in enumerate(problems) if p.field.startswith("participants."))
+        rest = [p for p in problems if not p.field.startswith("participants.")]
+        role = len("participants.")
+        theirs.sort(key=lambda p: self.participants.get((p.field[role:], -1 if p.index is None else p.index), -1))
+        return rest[:first] + theirs + rest[first:]
+
     def refusal(self, error: service.WriteError) -> service.WriteError:
         """A refused input's error with its problems named as the GraphQL input's fields."""
         if not error.problems:
             return error
-        paths = [(f"input.{self.path(p)}", p.message) for p in error.problems]
+        paths = [(f"input.{self.path(p)}", p.message) for p in self._in_input_order(error.problems)]
         return service.WriteError(
             error.code,
             service.summary(paths),
