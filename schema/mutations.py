@@ -360,8 +360,8 @@ async def create(info: Info, kind: str, given: Any) -> Any:
             raise read.refusal(error) from None
 
     # A slug made up here may be taken by a concurrent create between our look and our insert: try again,
-    # the next look sees it taken.
-    retries = 2 if read.data.get("slug") is None else 0
+    # the next look sees it taken (each round, one of the creates racing for a slug gets it).
+    retries = 5 if read.data.get("slug") is None else 0
     ident = await info.context.write(work, retries=retries)
     return await _result(info, kind, ident)
 

@@ -26,12 +26,14 @@ from api.services.records import TABLES
 
 QUOTE_WORDS = 5
 APOSTROPHES = re.compile(r"['’ʼ‘`´]")
+# Latin letters that Unicode does not decompose into a base letter and marks.
+LETTERS = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ı": "i"})
 NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(text: str) -> str:
     """``Sa'ar meets Taiwan’s minister`` → ``saar-meets-taiwans-minister``."""
-    text = APOSTROPHES.sub("", text)
+    text = APOSTROPHES.sub("", text).lower().translate(LETTERS)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
 
