@@ -4,10 +4,14 @@ always has, the message says how many there are, and nothing at all is written."
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from schema import ids
 from tests.mutations.support import EVENT_CREATE, EVENT_UPDATE, event_input, extensions
+from tests.support import ROOT
 
 SOURCE = "ny-sun-coalition-of-the-beleaguered"
 
@@ -280,3 +284,18 @@ def test_one_problem_reads_as_before(api):
 
     assert error["message"] == "input.delta: 11 is outside -10…+10"
     assert extensions(error)["problems"] == [{"field": "input.delta", "message": "11 is outside -10…+10"}]
+
+
+def test_the_readme_example_error_is_what_the_api_answers(api):
+    """Given the README's example of a refused input, when the same input is sent, then the same error comes back."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r'```json\n(\{\n  "message": "3 problems.+?\n\})\n```', readme, re.S)[1])
+
+    error = api.fail(
+        CHANGE_CREATE,
+        {"input": change_input(delta=11, **{"from": "nobody"}, cause={"event": "atlantis"})},
+        code="BAD_USER_INPUT",
+    )
+
+    assert error["message"] == example["message"]
+    assert error["extensions"] == example["extensions"]
