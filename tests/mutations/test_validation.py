@@ -187,8 +187,7 @@ def test_a_refused_update_leaves_the_version_alone(api):
     assert api.row("relationship_change", slug).version == 2
 
 
-# BUG: the error says `place.lat` — the seed-file key leaks through schema.context.camel_path; the GraphQL input field
-# is `PlaceInput.latitude` (same for `place.lon` vs `longitude`).
+# The seed-file key is `place.lat`; the GraphQL input field is `PlaceInput.latitude` (schema.mutations.camel_path).
 def test_bad_coordinate_names_the_graphql_field(api):
     """Given a latitude of 100, when eventCreate runs, then BAD_USER_INPUT names `place.latitude`, no write."""
     before = api.fingerprint()
