@@ -138,7 +138,7 @@ def seed(
     from api.services import synthetic as synthetic_service
     from seeds import loader
     from seeds import synthetic as synth
-    from seeds.format import read_dir, reserved_slugs
+    from seeds.format import read_dir_all, reserved_slugs
 
     if remove_synthetic and (synthetic or paths or mix_with_curated):
         raise click.UsageError("--remove-synthetic takes no other option")
@@ -163,16 +163,17 @@ def seed(
                     "again)."
                 )
             click.echo(f"generating {synthetic} synthetic events…", err=True)
-            records, errors = synth.parsed(synthetic), []
+            records, errors, partial = synth.parsed(synthetic), [], []
         else:
-            records, errors = [], []
+            records, errors, partial = [], [], []
             for path in paths or (loader.STORY,):
-                found, problems = read_dir(path)
+                found, problems, rejected = read_dir_all(path)
                 records += found
-                errors += problems + reserved_slugs(found)
+                errors += problems + reserved_slugs(found + rejected)
+                partial += rejected
         events = sum(1 for r in records if r.kind == "event")
         with _progress(events, "events") as bar:
-            result = loader.load_records(engine, records, errors, progress=bar.update)
+            result = loader.load_records(engine, records, errors, progress=bar.update, partial=partial)
     finally:
         engine.dispose()
     if result.errors:
@@ -302,6 +303,7 @@ def import_command(settings: Settings, paths: tuple[Path, ...], skip_invalid: bo
                 progress=bar.update,
                 skip_invalid=skip_invalid,
                 rejected=read.rejected,
+                partial=read.partial,
                 before_commit=lambda conn, counts: export.record_import(conn, names, counts),
             )
     finally:

@@ -18,7 +18,6 @@ from api.services.mutations import WriteError
 from api.services.tokens import ANONYMOUS, Principal, lookup_statement
 from api.settings import Settings
 from schema.errors import BadUserInput, Forbidden, PublicError, ServiceUnavailable, Unauthenticated, article
-from schema.prefetch import camel
 
 T = TypeVar("T")
 # Statements built once and reused: building and caching a statement costs more Python than running it.
@@ -122,14 +121,6 @@ def refusal_for(state: str) -> PublicError | None:
     if state.startswith(("57", "55P03", "40")):  # cancelled (timeout), shutdown, lock not available, retry
         return ServiceUnavailable("the database is busy right now; nothing was written, try again shortly")
     return None
-
-
-def camel_path(name: str | None) -> str | None:
-    """A seed-format field path as the GraphQL input's (``day_order`` → ``dayOrder``, ``place.lat``)."""
-    if name is None:
-        return None
-    name = {"place.lat": "place.latitude", "place.lon": "place.longitude"}.get(name, name)
-    return ".".join(camel(part) for part in name.split("."))
 
 
 @dataclass
@@ -253,8 +244,21 @@ class Context:
             raise Forbidden(f"this needs the {role} role; the token {who.name!r} is {article(who.role)}")
         return who
 
-    async def write(self, work: Callable[[Connection], T]) -> T:
-        """Run a synchronous write service in one transaction of its own; map its failures to public errors."""
+    async def write(self, work: Callable[[Connection], T], *, retries: int = 0) -> T:
+        """Run a synchronous write service in one transaction of its own; map its failures to public errors.
+        ``retries``: how many more times to run it after it collided with a concurrent write (a unique key)."""
+        for attempt in range(retries + 1):
+            try:
+                return await self._write_once(work)
+            except sa_exc.IntegrityError as exc:
+                if attempt < retries:
+                    continue
+                raise PublicError.of(
+                    "CONFLICT", "the write collided with another one (a slug or reference changed meanwhile); retry"
+                ) from exc
+        raise AssertionError("unreachable")
+
+    async def _write_once(self, work: Callable[[Connection], T]) -> T:
         async with self._lock:
             await self._close_unlocked()  # a fresh snapshot for the write and for the reads after it
             try:
@@ -267,14 +271,9 @@ class Context:
                     finally:
                         await plain.close()
             except WriteError as error:
-                extra = dict(error.extra)
-                if "problems" in extra:
-                    extra["problems"] = [{**p, "field": camel_path(p["field"])} for p in extra["problems"]]
-                raise PublicError.of(error.code, error.message, field=camel_path(error.field), **extra) from None
-            except sa_exc.IntegrityError as exc:
-                raise PublicError.of(
-                    "CONFLICT", "the write collided with another one (a slug or reference changed meanwhile); retry"
-                ) from exc
+                raise PublicError.of(error.code, error.message, field=error.field, **error.extra) from None
+            except sa_exc.IntegrityError:
+                raise
             except (sa_exc.OperationalError, sa_exc.InterfaceError, OSError, TimeoutError) as exc:
                 raise ServiceUnavailable("the database is unavailable right now; nothing was written") from exc
             except sa_exc.DBAPIError as exc:

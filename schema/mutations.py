@@ -1,14 +1,18 @@
 """Mutations: create, update and delete each kind of record. Editors write; admins also delete.
 
 Every input field is optional in the schema; what a record needs is checked by the same validation as the
-seed files, and each problem comes back as BAD_USER_INPUT with ``extensions.field``. On update, the fields
-given replace the stored ones (``null`` clears an optional field); ``version`` must be the current one.
+seed files. An input with problems comes back as one BAD_USER_INPUT listing all of them in
+``extensions.problems`` (``{field, message}``, the field a path from the arguments: ``input.participants[1].actor``)
+and naming the first in ``extensions.field`` (``participants.target``, as it always has). A create without a
+slug gets one made from its title or name (``api.services.slugs``). On update, the fields given replace the
+stored ones (``null`` clears an optional field); ``version`` must be the current one.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
@@ -17,9 +21,9 @@ from strawberry.types import Info
 
 from api.services import mutations as service
 from schema import ids
-from schema.errors import BadUserInput, article
+from schema.errors import article
 from schema.loaders import BUILDERS, rows_by_id
-from schema.prefetch import Walk
+from schema.prefetch import Walk, camel
 from schema.types.enums import (
     ActorKind,
     AffiliationKind,
@@ -31,6 +35,7 @@ from schema.types.enums import (
     Stance,
 )
 from schema.types.nodes import Actor, Affiliation, Event, Reaction, RelationshipChange, Source, Statement
+from seeds.format import Problem
 
 UNSET: Any = strawberry.UNSET
 REF = "A slug or a global id."
@@ -68,9 +73,20 @@ def _f(description: str) -> Any:
     return strawberry.field(default=UNSET, description=description)
 
 
-@strawberry.input(description="A source's fields (required on create: slug, title).")
+SLUG_RULE = (
+    " Left out on create, it is made from {made}: lower-case ASCII with accents transliterated, apostrophes"
+    " dropped and every other run of characters a hyphen (`Sa'ar meets Lin` → `saar-meets-lin`), cut to 120"
+    " characters at a word; when taken, `-2`, `-3`, … is appended. It cannot change on update."
+)
+
+
+def _slug_field(made: str) -> Any:
+    return _f("Stable key: lowercase letters, digits and hyphens, at most 120." + SLUG_RULE.format(made=made))
+
+
+@strawberry.input(description="A source's fields (required on create: title).")
 class SourceInput:
-    slug: str | None = _f("Stable key: lowercase letters, digits and hyphens.")
+    slug: str | None = _slug_field("the title")
     title: str | None = _f("The source's title.")
     publisher: str | None = _f("Who published it.")
     author: str | None = _f("Who wrote it.")
@@ -79,9 +95,9 @@ class SourceInput:
     published: str | None = _f("When it was published. " + DATE)
 
 
-@strawberry.input(description="An actor's fields (required on create: slug, name, kind).")
+@strawberry.input(description="An actor's fields (required on create: name, kind).")
 class ActorInput:
-    slug: str | None = _f("Stable key: lowercase letters, digits and hyphens.")
+    slug: str | None = _slug_field("the name")
     name: str | None = _f("The actor's name.")
     kind: ActorKind | None = _f("What sort of actor.")
     country: str | None = _f("ISO 3166-1 alpha-3 country code.")
@@ -93,9 +109,9 @@ class ActorInput:
     sources: list[CitationInput] | None = _f("Citations.")
 
 
-@strawberry.input(description="An affiliation's fields (required on create: slug, member, organisation, kind).")
+@strawberry.input(description="An affiliation's fields (required on create: member, organisation, kind).")
 class AffiliationInput:
-    slug: str | None = _f("Stable key.")
+    slug: str | None = _slug_field("the member and the organisation (`gideon-saar-knesset`)")
     member: str | None = _f("The member: " + REF)
     organisation: str | None = _f("The organisation: " + REF)
     kind: AffiliationKind | None = _f("How the member belongs.")
@@ -105,9 +121,9 @@ class AffiliationInput:
     sources: list[CitationInput] | None = _f("Citations.")
 
 
-@strawberry.input(description="An event's fields (required on create: slug, title, kind, date).")
+@strawberry.input(description="An event's fields (required on create: title, kind, date).")
 class EventInput:
-    slug: str | None = _f("Stable key.")
+    slug: str | None = _slug_field("the title")
     title: str | None = _f("A short title.")
     summary: str | None = _f("What happened, in your own words.")
     kind: EventKind | None = _f("The PLOVER event type.")
@@ -125,9 +141,12 @@ class EventInput:
     sources: list[CitationInput] | None = _f("Citations.")
 
 
-@strawberry.input(description="A statement's fields (required on create: slug, speaker, channel, quote, date).")
+@strawberry.input(description="A statement's fields (required on create: speaker, channel, quote, date).")
 class StatementInput:
-    slug: str | None = _f("Stable key.")
+    slug: str | None = _slug_field(
+        "the speaker and the first five words of the quote (`gideon-saar-we-will-not-be`), or the date if the"
+        " quote has no Latin letters or digits"
+    )
     speaker: str | None = _f("Who said it: " + REF)
     channel: Channel | None = _f("How it was said.")
     venue: str | None = _f("The event where it was said: " + REF)
@@ -144,9 +163,9 @@ class StatementInput:
     sources: list[CitationInput] | None = _f("Citations.")
 
 
-@strawberry.input(description="A reaction's fields (required on create: slug, reactor, kind, target, date).")
+@strawberry.input(description="A reaction's fields (required on create: reactor, kind, target, date).")
 class ReactionInput:
-    slug: str | None = _f("Stable key.")
+    slug: str | None = _slug_field("the reactor, the kind and what it answers (`taiwan-thanks-gaza-war`)")
     reactor: str | None = _f("Who reacted: " + REF)
     kind: ReactionKind | None = _f("What kind of response.")
     target: ItemRefInput | None = _f("What it answers: exactly one event, statement or reaction.")
@@ -161,10 +180,10 @@ class ReactionInput:
 
 
 @strawberry.input(
-    description="A relationship change's fields (required on create: slug, from, to, delta, cause, date, explanation)."
+    description="A relationship change's fields (required on create: from, to, delta, cause, date, explanation)."
 )
 class RelationshipChangeInput:
-    slug: str | None = _f("Stable key.")
+    slug: str | None = _slug_field("from, to and the date (`israel-taiwan-2025-08-06`)")
     from_: str | None = strawberry.field(name="from", default=UNSET, description="Whose stance moved: " + REF)
     to: str | None = _f("Toward whom: " + REF)
     delta: int | None = _f("The signed move, −10…+10, not 0.")
@@ -201,58 +220,119 @@ REF_FIELDS = {
 }
 
 
-async def _slug(info: Info, kind: str, value: str, field: str) -> str:
+@dataclass
+class Given:
+    """An input object as seed-format data, the problems met while reading it (ids that name nothing), and
+    where each participant sat in the input's list (the seed format groups them by role)."""
+
+    data: dict[str, Any] = dataclasses.field(default_factory=dict)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    # (role, position among that role's actors) -> position in `participants`
+    participants: dict[tuple[str, int], int] = dataclasses.field(default_factory=dict)
+
+    def path(self, problem: Problem) -> str:
+        """Where a problem is in the GraphQL input (``participants[1].actor``, ``place.latitude``, ``dayOrder``)."""
+        name, index = problem.field, problem.index
+        if name.startswith("participants."):
+            at = self.participants.get((name.removeprefix("participants."), index if index is not None else -1))
+            return "participants" if at is None else f"participants[{at}].actor"
+        if index is None:
+            return camel_path(name)
+        if name == "sources":
+            return f"sources[{index}].source"
+        return f"{camel_path(name)}[{index}]"
+
+    def _in_input_order(self, problems: list[Problem]) -> list[Problem]:
+        """The seed format groups participants by role: put their problems in the order the client wrote them."""
+        theirs = [p for p in problems if p.field.startswith("participants.")]
+        if not theirs:
+            return problems
+        first = next(i for i, p in enumerate(problems) if p.field.startswith("participants."))
+        rest = [p for p in problems if not p.field.startswith("participants.")]
+        role = len("participants.")
+        theirs.sort(key=lambda p: self.participants.get((p.field[role:], -1 if p.index is None else p.index), -1))
+        return rest[:first] + theirs + rest[first:]
+
+    def refusal(self, error: service.WriteError) -> service.WriteError:
+        """A refused input's error with its problems named as the GraphQL input's fields."""
+        if not error.problems:
+            return error
+        paths = [(f"input.{self.path(p)}", p.message) for p in self._in_input_order(error.problems)]
+        return service.WriteError(
+            error.code,
+            service.summary(paths),
+            # As it always was: the first problem's field, without the position in a list (`sources`).
+            camel_path(error.problems[0].field),
+            {**error.extra, "problems": [{"field": f, "message": m} for f, m in paths]},
+        )
+
+
+def camel_path(name: str) -> str:
+    """A seed-format field path as the GraphQL input's (``day_order`` → ``dayOrder``, ``place.lat``)."""
+    name = {"place.lat": "place.latitude", "place.lon": "place.longitude"}.get(name, name)
+    return ".".join(camel(part) for part in name.split("."))
+
+
+async def _slug(info: Info, given: Given, kind: str, value: str, field: str, index: int | None = None) -> str:
+    """The slug a reference names; an id that names nothing is a problem, and stays as given meanwhile."""
     decoded = ids.try_decode(value)
     if decoded is None:
         return value
     type_name, ident = decoded
     if type_name != TYPE_NAME[kind]:
-        raise BadUserInput(
-            f"{value!r} is the id of {article(type_name)}, not of {article(TYPE_NAME[kind])}", field=field
-        )
+        message = f"{value!r} is the id of {article(type_name)}, not of {article(TYPE_NAME[kind])}"
+        given.problems.append(Problem(field, message, index))
+        return value
     rows = await rows_by_id(info.context, type_name, {ident})
     if not rows:
-        raise BadUserInput(f"no {TYPE_NAME[kind]} with id {value!r}", field=field)
+        given.problems.append(Problem(field, f"no {TYPE_NAME[kind]} with id {value!r}", index))
+        return value
     return rows[ident].slug
 
 
-async def to_data(info: Info, kind: str, given: Any) -> dict[str, Any]:
+async def to_data(info: Info, kind: str, given: Any) -> Given:
     """An input object as a seed-format dict (only the fields given; ids turned into slugs)."""
-    data: dict[str, Any] = {}
+    out = Given()
     for item in dataclasses.fields(given):
         value = getattr(given, item.name)
         if value is UNSET:
             continue
         key = "from" if item.name == "from_" else item.name
-        data[key] = await _convert(info, kind, key, value)
-    return data
+        out.data[key] = await _convert(info, out, key, value)
+    return out
 
 
-async def _convert(info: Info, kind: str, key: str, value: Any) -> Any:
+async def _convert(info: Info, out: Given, key: str, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, enum.Enum):
         return value.value
     if key in REF_FIELDS:
-        return await _slug(info, REF_FIELDS[key], value, key)
+        return await _slug(info, out, REF_FIELDS[key], value, key)
     if key == "about":
-        return [await _slug(info, "actor", v, key) for v in value]
+        return [await _slug(info, out, "actor", v, key, i) for i, v in enumerate(value)]
     if key == "sources":
         return [
-            {"source": await _slug(info, "source", c.source, key), **({"passage": c.passage} if c.passage else {})}
-            for c in value
+            {
+                "source": await _slug(info, out, "source", c.source, key, i),
+                **({"passage": c.passage} if c.passage else {}),
+            }
+            for i, c in enumerate(value)
         ]
     if key == "participants":
         grouped: dict[str, list[str]] = {}
-        for p in value:
-            grouped.setdefault(p.role.value, []).append(await _slug(info, "actor", p.actor, "participants"))
+        for position, p in enumerate(value):
+            role = p.role.value
+            actors = grouped.setdefault(role, [])
+            out.participants[(role, len(actors))] = position
+            actors.append(await _slug(info, out, "actor", p.actor, f"participants.{role}", len(actors)))
         return grouped
     if key == "place":
         place = {"name": value.name, "country": value.country, "lat": value.latitude, "lon": value.longitude}
         return {k: v for k, v in place.items() if v is not None}
     if key in ("target", "cause"):
         given = {k: getattr(value, k) for k in ("event", "statement", "reaction") if getattr(value, k) is not None}
-        return {k: await _slug(info, k, v, key) for k, v in given.items()}
+        return {k: await _slug(info, out, k, v, key) for k, v in given.items()}
     return value
 
 
@@ -271,19 +351,34 @@ async def _result(info: Info, kind: str, ident: int) -> Any:
 
 async def create(info: Info, kind: str, given: Any) -> Any:
     who = await info.context.require("editor")
-    data = await to_data(info, kind, given)
-    ident = await info.context.write(lambda conn: service.create(conn, kind=kind, data=data, who=who))
+    read = await to_data(info, kind, given)
+
+    def work(conn: Any) -> int:
+        try:
+            return service.create(conn, kind=kind, data=read.data, who=who, problems=read.problems)
+        except service.WriteError as error:
+            raise read.refusal(error) from None
+
+    # A slug made up here may be taken by a concurrent create between our look and our insert: try again,
+    # the next look sees it taken (each round, one of the creates racing for a slug gets it).
+    retries = 5 if read.data.get("slug") is None else 0
+    ident = await info.context.write(work, retries=retries)
     return await _result(info, kind, ident)
 
 
 async def update(info: Info, kind: str, id: Any, slug: Any, version: int, given: Any) -> Any:
     who = await info.context.require("editor")
     ident, key = ids.id_or_slug(TYPE_NAME[kind], id, slug)
-    patch = await to_data(info, kind, given)
+    read = await to_data(info, kind, given)
 
     def work(conn: Any) -> int:
         row = service.find(conn, kind, ident=ident, slug=key)
-        return service.update_record(conn, kind=kind, row=row, version=version, patch=patch, who=who)
+        try:
+            return service.update_record(
+                conn, kind=kind, row=row, version=version, patch=read.data, who=who, problems=read.problems
+            )
+        except service.WriteError as error:
+            raise read.refusal(error) from None
 
     done = await info.context.write(work)
     return await _result(info, kind, done)

@@ -94,13 +94,18 @@ SYNTHETIC_PREFIX = "syn-"
 TARGET_KINDS = ("event", "statement", "reaction")
 
 
-class Invalid(Exception):
-    """One bad field of one record."""
+@dataclass(frozen=True)
+class Problem:
+    """One bad field of one record: ``field`` is the seed-format key (dotted inside objects: ``place.lat``,
+    ``participants.initiator``) and ``index`` the position in that key's list when one item is at fault."""
 
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(f"{field_name}: {message}")
-        self.field = field_name
-        self.message = message
+    field: str
+    message: str
+    index: int | None = None
+
+    def line(self, where: str) -> str:
+        """``where: field: message``, as seed-file errors are printed."""
+        return f"{where}: {self.field}: {self.message}"
 
 
 @dataclass
@@ -114,16 +119,25 @@ class Parsed:
     refs: dict[str, tuple[str, str]] = field(default_factory=dict)
     participants: list[tuple[str, str]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # As given, repeats included, so that a problem can name the position the writer used.
     about: list[str] = field(default_factory=list)
     citations: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 class _Reader:
-    """Takes fields out of one JSON object, remembering which keys were used."""
+    """Takes fields out of one JSON object, remembering which keys were used and every problem found.
+
+    A field with a problem reads as None (or an empty list) and reading goes on, so that one pass over a
+    record finds all of its problems, not just the first.
+    """
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.used: set[str] = set()
+        self.problems: list[Problem] = []
+
+    def fail(self, name: str, message: str, index: int | None = None) -> None:
+        self.problems.append(Problem(name, message, index))
 
     def get(self, name: str) -> Any:
         self.used.add(name)
@@ -133,109 +147,151 @@ class _Reader:
         value = self.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                raise Invalid(name, "is required")
+                self.fail(name, "is required")
             return None
         if not isinstance(value, str):
-            raise Invalid(name, f"must be text, not {type(value).__name__}")
+            self.fail(name, f"must be text, not {type(value).__name__}")
+            return None
         if max_length is not None and len(value) > max_length:
-            raise Invalid(name, f"is longer than {max_length} characters")
+            self.fail(name, f"is longer than {max_length} characters")
+            return None
         return value
 
     def choice(self, name: str, allowed: Any, *, required: bool = True, default: str | None = None) -> str | None:
+        before = len(self.problems)
         value = self.text(name, required=required and default is None)
         if value is None:
-            return default
+            return default if len(self.problems) == before else None
         if value not in allowed:
-            raise Invalid(name, f"{value!r} is not one of: {', '.join(allowed)}")
+            self.fail(name, f"{value!r} is not one of: {', '.join(allowed)}")
+            return None
         return value
 
     def slug_list(self, name: str) -> list[str]:
         value = self.get(name)
         if value is None:
             return []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise Invalid(name, "must be a list of slugs")
-        for item in value:
-            if not SLUG.match(item):
-                raise Invalid(name, f"{item!r} is not a slug")
-        return list(dict.fromkeys(value))
+        if not isinstance(value, list):
+            self.fail(name, "must be a list of slugs")
+            return []
+        good = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not SLUG.match(item):
+                self.fail(name, f"{item!r} is not a slug", index)
+            else:
+                good.append(item)
+        return good
 
     def text_list(self, name: str) -> list[str]:
         value = self.get(name)
         if value is None:
             return []
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise Invalid(name, "must be a list of non-empty texts")
-        return list(dict.fromkeys(value))
+        if not isinstance(value, list):
+            self.fail(name, "must be a list of non-empty texts")
+            return []
+        good = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self.fail(name, f"{item!r} is not a non-empty text", index)
+            else:
+                good.append(item)
+        return list(dict.fromkeys(good))
 
     def score(self, name: str, *, required: bool = False, nonzero: bool = False) -> float | None:
         value = self.get(name)
         if value is None:
             if required:
-                raise Invalid(name, "is required")
+                self.fail(name, "is required")
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise Invalid(name, f"must be a number from -10 to 10, not {value!r}")
+            self.fail(name, f"must be a number from -10 to 10, not {value!r}")
+            return None
         if not -10 <= value <= 10:
-            raise Invalid(name, f"{value} is outside -10…+10")
+            self.fail(name, f"{value} is outside -10…+10")
+            return None
         if nonzero and value == 0:
-            raise Invalid(name, "must not be 0 (a change moves the relationship)")
+            self.fail(name, "must not be 0 (a change moves the relationship)")
+            return None
         return value
 
     def when(self, name: str, *, required: bool = True) -> When | None:
         value = self.get(name)
         if value is None:
             if required:
-                raise Invalid(name, "is required")
+                self.fail(name, "is required")
             return None
         try:
             return parse_when(value)
         except DateError as exc:
-            raise Invalid(name, str(exc)) from None
+            self.fail(name, str(exc))
+            return None
 
-    def one_of(self, name: str) -> tuple[str, str]:
+    def one_of(self, name: str) -> tuple[str, str] | None:
         value = self.get(name)
         if not isinstance(value, dict) or len(value) != 1:
-            raise Invalid(name, 'must name exactly one of event, statement or reaction, e.g. {"event": "slug"}')
+            self.fail(name, 'must name exactly one of event, statement or reaction, e.g. {"event": "slug"}')
+            return None
         ((kind, slug),) = value.items()
         if kind not in TARGET_KINDS:
-            raise Invalid(name, f"{kind!r} is not one of: event, statement, reaction")
+            self.fail(name, f"{kind!r} is not one of: event, statement, reaction")
+            return None
         if not isinstance(slug, str) or not SLUG.match(slug):
-            raise Invalid(name, f"{slug!r} is not a slug")
+            self.fail(name, f"{slug!r} is not a slug")
+            return None
         return kind, slug
 
     def tags(self) -> list[str]:
-        tags = [t.strip().lower() for t in self.text_list("tags")]
-        for tag in tags:
+        self.text_list("tags")
+        raw = self.data.get("tags")
+        if not isinstance(raw, list):
+            return []
+        tags = []
+        for index, tag in enumerate(raw):
+            if not isinstance(tag, str) or not tag.strip():
+                continue  # text_list has reported it
+            tag = tag.strip().lower()
             if len(tag) > MAX_TAG:
-                raise Invalid("tags", f"{tag[:20]!r}… is longer than {MAX_TAG} characters")
+                self.fail("tags", f"{tag[:20]!r}… is longer than {MAX_TAG} characters", index)
+            else:
+                tags.append(tag)
         return list(dict.fromkeys(tags))
 
+    def ref(self, record: Parsed, column: str, kind: str, name: str, *, required: bool = True) -> str | None:
+        """A reference by slug to another record (checked against the database later)."""
+        slug = self.text(name, required=required)
+        if slug is not None:
+            record.refs[column] = (kind, slug)
+        return slug
 
-def _dated(values: dict[str, Any], when: When, r: _Reader) -> None:
-    values.update(
-        when_text=when.text,
-        date_start=when.earliest,
-        date_end=when.latest,
-        date_precision=when.start.precision,
-        date_qualifier=when.start.qualifier,
-        date_ongoing=when.ongoing,
-        date_long=is_long(when),
-        date_label=r.text("date_label", required=False, max_length=120) or when.label,
-    )
+
+def _dated(values: dict[str, Any], when: When | None, r: _Reader) -> None:
+    label = r.text("date_label", required=False, max_length=120)
+    if when is not None:
+        values.update(
+            when_text=when.text,
+            date_start=when.earliest,
+            date_end=when.latest,
+            date_precision=when.start.precision,
+            date_qualifier=when.start.qualifier,
+            date_ongoing=when.ongoing,
+            date_long=is_long(when),
+            date_label=label or when.label,
+        )
     order = r.get("day_order")
     if order is not None and (isinstance(order, bool) or not isinstance(order, int)):
-        raise Invalid("day_order", "must be a whole number")
-    if order is not None and not -MAX_INT <= order <= MAX_INT:
-        raise Invalid("day_order", f"must lie within ±{MAX_INT}")
-    values["day_order"] = order or 0
+        r.fail("day_order", "must be a whole number")
+    elif order is not None and not -MAX_INT <= order <= MAX_INT:
+        r.fail("day_order", f"must lie within ±{MAX_INT}")
+    else:
+        values["day_order"] = order or 0
 
 
 def _country(r: _Reader, name: str, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
-        raise Invalid(name, f"{value!r} is not an ISO 3166-1 alpha-3 code (three capital letters)")
+        r.fail(name, f"{value!r} is not an ISO 3166-1 alpha-3 code (three capital letters)")
+        return None
     return value
 
 
@@ -263,10 +319,10 @@ def _actor(r: _Reader, p: Parsed) -> None:
     aliases = r.text_list("aliases")
     wikidata = r.text("wikidata", required=False, max_length=20)
     if wikidata is not None and not re.fullmatch(r"Q[1-9][0-9]*", wikidata):
-        raise Invalid("wikidata", f"{wikidata!r} is not a Wikidata QID like Q801")
+        r.fail("wikidata", f"{wikidata!r} is not a Wikidata QID like Q801")
     external = r.get("external_ids") or {}
     if not isinstance(external, dict):
-        raise Invalid("external_ids", "must be an object of identifier names to values")
+        r.fail("external_ids", "must be an object of identifier names to values")
     p.values.update(
         name=name,
         kind=r.choice("kind", ACTOR_KINDS),
@@ -283,11 +339,11 @@ def _actor(r: _Reader, p: Parsed) -> None:
 def _affiliation(r: _Reader, p: Parsed) -> None:
     start, end = r.when("start", required=False), r.when("end", required=False)
     if start and end and end.latest < start.earliest:
-        raise Invalid("end", "is before the start")
-    p.refs["member_id"] = ("actor", r.text("member"))
-    p.refs["organisation_id"] = ("actor", r.text("organisation"))
-    if r.data.get("member") == r.data.get("organisation"):
-        raise Invalid("organisation", "must differ from the member")
+        r.fail("end", "is before the start")
+    member = r.ref(p, "member_id", "actor", "member")
+    organisation = r.ref(p, "organisation_id", "actor", "organisation")
+    if member is not None and member == organisation:
+        r.fail("organisation", "must differ from the member")
     p.values.update(
         kind=r.choice("kind", AFFILIATION_KINDS),
         role=r.text("role", required=False, max_length=200),
@@ -300,35 +356,61 @@ def _affiliation(r: _Reader, p: Parsed) -> None:
     )
 
 
-def _event(r: _Reader, p: Parsed) -> None:
-    kind = r.choice("kind", EVENT_KINDS)
-    quad, default_score = EVENT_KINDS[kind]
-    score = r.score("score")
-    when = r.when("date")
+def _place(r: _Reader) -> dict[str, Any]:
     place = r.get("place") or {}
     if not isinstance(place, dict):
-        raise Invalid("place", "must be an object with name, country, lat, lon")
+        r.fail("place", "must be an object with name, country, lat, lon")
+        return {}
     for key in sorted(set(place) - PLACE_KEYS):
-        raise Invalid(f"place.{key}", "unknown field (a place has name, country, lat, lon)")
-    lat, lon = place.get("lat"), place.get("lon")
-    for key, value, bound in (("place.lat", lat, 90), ("place.lon", lon, 180)):
+        r.fail(f"place.{key}", "unknown field (a place has name, country, lat, lon)")
+    good = {"name": None, "lat": None, "lon": None}
+    for key, bound in (("lat", 90), ("lon", 180)):
+        value = place.get(key)
         bad_type = isinstance(value, bool) or not isinstance(value, int | float)
         if value is not None and (bad_type or not -bound <= value <= bound):
-            raise Invalid(key, f"{value!r} is not a coordinate within ±{bound}")
-    place_name = place.get("name")
-    if place_name is not None and (not isinstance(place_name, str) or len(place_name) > 200):
-        raise Invalid("place.name", "must be text of at most 200 characters")
+            r.fail(f"place.{key}", f"{value!r} is not a coordinate within ±{bound}")
+        else:
+            good[key] = value
+    name = place.get("name")
+    if name is not None and (not isinstance(name, str) or len(name) > 200):
+        r.fail("place.name", "must be text of at most 200 characters")
+    else:
+        good["name"] = name
+    good["country"] = _country(r, "place.country", place.get("country"))
+    return good
+
+
+def _participants(r: _Reader, p: Parsed) -> None:
     participants = r.get("participants") or {}
     if not isinstance(participants, dict):
-        raise Invalid("participants", "must map roles to lists of actor slugs")
+        r.fail("participants", "must map roles to lists of actor slugs")
+        return
     for role, slugs in participants.items():
         if role not in PARTICIPANT_ROLES:
-            raise Invalid("participants", f"{role!r} is not one of: {', '.join(PARTICIPANT_ROLES)}")
-        if not isinstance(slugs, list) or not all(isinstance(s, str) and SLUG.match(s) for s in slugs):
-            raise Invalid(f"participants.{role}", "must be a list of actor slugs")
-        if len(set(slugs)) != len(slugs):
-            raise Invalid(f"participants.{role}", "names the same actor twice")
-        p.participants.extend((role, s) for s in slugs)
+            r.fail("participants", f"{role!r} is not one of: {', '.join(PARTICIPANT_ROLES)}")
+            continue
+        name = f"participants.{role}"
+        if not isinstance(slugs, list):
+            r.fail(name, "must be a list of actor slugs")
+            continue
+        seen: set[str] = set()
+        for index, slug in enumerate(slugs):
+            if not isinstance(slug, str) or not SLUG.match(slug):
+                r.fail(name, f"{slug!r} is not an actor slug", index)
+            elif slug in seen:
+                r.fail(name, f"names the same actor twice ({slug!r})", index)
+            else:
+                seen.add(slug)
+                p.participants.append((role, slug))
+
+
+def _event(r: _Reader, p: Parsed) -> None:
+    kind = r.choice("kind", EVENT_KINDS)
+    quad, default_score = EVENT_KINDS.get(kind or "", (None, 0))
+    score = r.score("score")
+    when = r.when("date")
+    place = _place(r)
+    _participants(r, p)
     title, summary = r.text("title", max_length=300), r.text("summary", required=False)
     p.tags = r.tags()
     p.values.update(
@@ -342,9 +424,9 @@ def _event(r: _Reader, p: Parsed) -> None:
         modality=r.choice("modality", MODALITIES, default="actual"),
         cameo=r.text("cameo", required=False, max_length=10),
         place_name=place.get("name"),
-        place_country=_country(r, "place.country", place.get("country")),
-        place_lat=lat,
-        place_lon=lon,
+        place_country=place.get("country"),
+        place_lat=place.get("lat"),
+        place_lon=place.get("lon"),
         search_text=_search(title, summary, place.get("name")),
     )
     _dated(p.values, when, r)
@@ -354,10 +436,8 @@ def _statement(r: _Reader, p: Parsed) -> None:
     when = r.when("date")
     quote, summary = r.text("quote"), r.text("summary", required=False)
     translation = r.text("translation", required=False)
-    p.refs["speaker_id"] = ("actor", r.text("speaker"))
-    venue = r.text("venue", required=False)
-    if venue:
-        p.refs["venue_event_id"] = ("event", venue)
+    r.ref(p, "speaker_id", "actor", "speaker")
+    r.ref(p, "venue_event_id", "event", "venue", required=False)
     p.about = r.slug_list("about")
     p.tags = r.tags()
     p.values.update(
@@ -377,19 +457,18 @@ def _reaction(r: _Reader, p: Parsed) -> None:
     kind = r.choice("kind", REACTION_KINDS)
     score = r.score("score")
     when = r.when("date")
-    target_kind, target_slug = r.one_of("target")
-    if target_kind == "reaction" and target_slug == p.slug:
-        raise Invalid("target", "a reaction cannot answer itself")
-    p.refs[f"target_{target_kind}_id"] = (target_kind, target_slug)
-    p.refs["reactor_id"] = ("actor", r.text("reactor"))
-    words = r.text("statement", required=False)
-    if words:
-        p.refs["statement_id"] = ("statement", words)
+    target = r.one_of("target")
+    if target is not None and target == ("reaction", p.slug):
+        r.fail("target", "a reaction cannot answer itself")
+    elif target is not None:
+        p.refs[f"target_{target[0]}_id"] = target
+    r.ref(p, "reactor_id", "actor", "reactor")
+    r.ref(p, "statement_id", "statement", "statement", required=False)
     summary = r.text("summary", required=False)
     p.tags = r.tags()
     p.values.update(
         kind=kind,
-        score=REACTION_KINDS[kind][1] if score is None else score,
+        score=REACTION_KINDS[kind][1] if score is None and kind else score,
         summary=summary,
         search_text=_search(summary, kind),
         target_event_id=None,
@@ -404,14 +483,14 @@ def _relationship_change(r: _Reader, p: Parsed) -> None:
     when = r.when("date")
     delta = r.score("delta", required=True, nonzero=True)
     if delta is not None and delta != int(delta):
-        raise Invalid("delta", "must be a whole number")
-    source, target = r.text("from"), r.text("to")
-    if source == target:
-        raise Invalid("to", "must differ from 'from'")
-    p.refs["from_actor_id"] = ("actor", source)
-    p.refs["to_actor_id"] = ("actor", target)
-    cause_kind, cause_slug = r.one_of("cause")
-    p.refs[f"cause_{cause_kind}_id"] = (cause_kind, cause_slug)
+        r.fail("delta", "must be a whole number")
+    source = r.ref(p, "from_actor_id", "actor", "from")
+    target = r.ref(p, "to_actor_id", "actor", "to")
+    if source is not None and source == target:
+        r.fail("to", "must differ from 'from'")
+    cause = r.one_of("cause")
+    if cause is not None:
+        p.refs[f"cause_{cause[0]}_id"] = cause
     p.values.update(
         delta=int(delta or 0),
         explanation=r.text("explanation"),
@@ -458,27 +537,28 @@ def parse_line(kind: str, text: str, where: str) -> tuple[Parsed | None, list[st
 
 
 def parse_data(kind: str, data: dict[str, Any], where: str) -> tuple[Parsed | None, list[str]]:
-    """Read one record from its decoded JSON object."""
+    """Read one record from its decoded JSON object: the record, or None and every ``where: field: message``."""
+    parsed, problems = read_record(kind, data, where)
+    return (None if problems else parsed), [problem.line(where) for problem in problems]
+
+
+def read_record(kind: str, data: dict[str, Any], where: str) -> tuple[Parsed, list[Problem]]:
+    """Read one record and find every problem with it. With problems, the record is partial (fields at fault
+    are left out): good for checking its references too, never for writing."""
     r = _Reader(data)
     slug = data.get("slug")
     r.used.add("slug")
     if not isinstance(slug, str) or not SLUG.match(slug):
-        return None, [f"{where}: slug: {slug!r} is not a slug (lowercase letters, digits and hyphens)"]
-    if len(slug) > MAX_SLUG:
-        return None, [f"{where}: slug: is longer than {MAX_SLUG} characters"]
+        r.fail("slug", f"{slug!r} is not a slug (lowercase letters, digits and hyphens)")
+        slug = ""
+    elif len(slug) > MAX_SLUG:
+        r.fail("slug", f"is longer than {MAX_SLUG} characters")
     parsed = Parsed(kind=kind, slug=slug, where=where, values={"slug": slug})
-    errors: list[str] = []
-    try:
-        READERS[kind](r, parsed)
-    except Invalid as exc:
-        errors.append(f"{where}: {exc.field}: {exc.message}")
+    READERS[kind](r, parsed)
     if kind != "source":
-        try:
-            parsed.citations = _citations(r)
-        except Invalid as exc:
-            errors.append(f"{where}: {exc.field}: {exc.message}")
-    errors.extend(f"{where}: {key}: unknown field" for key in sorted(set(data) - ALLOWED_KEYS[kind]))
-    return (None if errors else parsed), errors
+        parsed.citations = _citations(r)
+    r.problems.extend(Problem(key, "unknown field") for key in sorted(set(data) - ALLOWED_KEYS[kind]))
+    return parsed, r.problems
 
 
 def _citations(r: _Reader) -> list[tuple[str, str | None]]:
@@ -486,23 +566,33 @@ def _citations(r: _Reader) -> list[tuple[str, str | None]]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise Invalid("sources", 'must be a list of {"source": slug, "passage": text}')
+        r.fail("sources", 'must be a list of {"source": slug, "passage": text}')
+        return []
     out = []
-    for item in value:
+    for index, item in enumerate(value):
         if isinstance(item, str):
             item = {"source": item}
         if not isinstance(item, dict) or not isinstance(item.get("source"), str) or set(item) - {"source", "passage"}:
-            raise Invalid("sources", 'each citation must be {"source": slug, "passage": text}')
+            r.fail("sources", 'each citation must be {"source": slug, "passage": text}', index)
+            continue
         passage = item.get("passage")
         if passage is not None and not isinstance(passage, str):
-            raise Invalid("sources", "a passage must be text")
+            r.fail("sources", "a passage must be text", index)
+            continue
         out.append((item["source"], passage))
     return out
 
 
 def read_dir(path: Path) -> tuple[list[Parsed], list[str]]:
     """Read every seed file of a folder; returns the records in load order and all errors."""
+    records, errors, _ = read_dir_all(path)
+    return records, errors
+
+
+def read_dir_all(path: Path) -> tuple[list[Parsed], list[str], list[Parsed]]:
+    """``read_dir``, and the partial records of the lines with problems (to check their references too)."""
     records: list[Parsed] = []
+    partial: list[Parsed] = []
     errors: list[str] = []
     found = False
     for name, kind in FILES:
@@ -514,10 +604,18 @@ def read_dir(path: Path) -> tuple[list[Parsed], list[str]]:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
-                parsed, problems = parse_line(kind, line, f"{file}:{number}")
-                errors.extend(problems)
-                if parsed is not None:
-                    records.append(parsed)
+                where = f"{file}:{number}"
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    errors.append(f"{where}: json: {exc.msg} at column {exc.colno}")
+                    continue
+                if not isinstance(data, dict):
+                    errors.append(f"{where}: json: each line must be one JSON object")
+                    continue
+                parsed, problems = read_record(kind, data, where)
+                errors.extend(problem.line(where) for problem in problems)
+                (partial if problems else records).append(parsed)
     if not found:
         errors.append(f"{path}: no seed files (expected {', '.join(n for n, _ in FILES)})")
-    return records, errors
+    return records, errors, partial

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine
 
 from api.services import records as record_service
-from seeds.format import FILES, KIND_OF_FILE, Parsed, parse_data, read_dir
+from seeds.format import FILES, KIND_OF_FILE, Parsed, read_dir_all, read_record
 
 STORY = Path(__file__).resolve().parent / "story"
 
@@ -36,6 +36,8 @@ class ReadResult:
 
     records: list[Parsed] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # the lines with problems, read as far as they go: their references are checked too
+    partial: list[Parsed] = field(default_factory=list)
     # (kind, slug) -> where, for records whose line had a slug but failed to validate
     rejected: dict[tuple[str, str], str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
@@ -105,11 +107,12 @@ def _read_file(file: Path, kind: str, result: ReadResult, progress: Callable[[in
             if not isinstance(data, dict):
                 errors.append(f"{where}: json: each line must be one JSON object")
                 continue
-            parsed, problems = parse_data(kind, data, where)
-            if parsed is not None:
+            parsed, problems = read_record(kind, data, where)
+            if not problems:
                 records.append(parsed)
                 continue
-            errors.extend(problems)
+            result.partial.append(parsed)
+            errors.extend(problem.line(where) for problem in problems)
             slug = data.get("slug")
             if isinstance(slug, str):
                 rejected.setdefault((kind, slug), where)
@@ -117,12 +120,24 @@ def _read_file(file: Path, kind: str, result: ReadResult, progress: Callable[[in
         progress(pending)
 
 
-def validate(engine: Engine, records: list[Parsed], errors: list[str]) -> list[str]:
-    """All problems with a set of records: read errors, duplicate slugs and unknown references."""
+def validate(engine: Engine, records: list[Parsed], errors: list[str], partial: Iterable[Parsed] = ()) -> list[str]:
+    """All problems with a set of records: read errors, duplicate slugs and unknown references (those of the
+    ``partial`` records of lines with problems too), each line's together."""
     problems = list(errors) + record_service.duplicate_slugs(records)
     with engine.connect() as conn:
-        problems += record_service.missing_references(conn, records)
-    return problems + [f"{r.where}: target: {message}" for r, message in reaction_cycles(records)]
+        found = record_service.reference_problems(conn, records, partial)
+    problems += [problem.line(record.where) for record, problem in found]
+    problems += [f"{r.where}: target: {message}" for r, message in reaction_cycles(records)]
+    return _by_line(problems)
+
+
+def _by_line(problems: list[str]) -> list[str]:
+    """Problems grouped by the line they are on (in the order lines first appear), so that a line's problems
+    read together however many checks found them."""
+    order: dict[str, int] = {}
+    for problem in problems:
+        order.setdefault(problem.split(": ", 1)[0], len(order))
+    return sorted(problems, key=lambda problem: order[problem.split(": ", 1)[0]])
 
 
 def reaction_cycles(records: Iterable[Parsed]) -> list[tuple[Parsed, str]]:
@@ -158,11 +173,19 @@ def prune(
     records: list[Parsed],
     errors: list[str],
     rejected: dict[tuple[str, str], str] | None = None,
+    partial: Iterable[Parsed] = (),
 ) -> tuple[list[Parsed], list[str], int]:
     """Drop every invalid record and, repeatedly until stable, every record referring to a dropped or
-    missing one. Returns the records to write, the reasons (``where: field: message``) and how many records
-    were dropped (lines that could not be read included)."""
+    missing one. Returns the records to write, the reasons (``where: field: message``; every one of a record,
+    the unknown references of the ``partial`` records of invalid lines included) and how many records were
+    dropped (lines that could not be read included)."""
+    partial = list(partial)
     reasons = list(errors)
+    if partial:
+        with engine.connect() as conn:
+            found = record_service.reference_problems(conn, records, partial)
+        invalid = {id(record) for record in partial}
+        reasons = _by_line(reasons + [p.line(r.where) for r, p in found if id(r) in invalid])
     dropped_where: set[str] = {line.split(": ", 1)[0] for line in errors}
     dropped: dict[tuple[str, str], str] = dict(rejected or {})
     kept: dict[tuple[str, str], Parsed] = {}
@@ -176,17 +199,17 @@ def prune(
     with engine.connect() as conn:
         in_database = _in_database(conn, kept)
         cyclic = {id(record): message for record, message in reaction_cycles(kept.values())}
-        wave: list[tuple[Parsed, str]] = []
+        wave: list[tuple[Parsed, list[str]]] = []
         for record in kept.values():
-            problem = _first_bad_reference(record, kept, in_database, dropped)
-            if problem is None and id(record) in cyclic:
-                problem = f"target: {cyclic[id(record)]}"
-            if problem:
-                wave.append((record, problem))
+            problems = _bad_references(record, kept, in_database, dropped)
+            if id(record) in cyclic:
+                problems.append(f"target: {cyclic[id(record)]}")
+            if problems:
+                wave.append((record, problems))
         dependants: dict[tuple[str, str], list[Parsed]] | None = None
         while wave:
-            for record, problem in wave:
-                reasons.append(f"{record.where}: {problem}")
+            for record, problems in wave:
+                reasons += [f"{record.where}: {problem}" for problem in problems]
                 dropped_where.add(record.where)
                 del kept[(record.kind, record.slug)]
                 dropped[(record.kind, record.slug)] = record.where
@@ -207,10 +230,10 @@ def prune(
                 for record in dependants.get(key, []):
                     own = (record.kind, record.slug)
                     if own in kept and own not in seen and kept[own] is record:
-                        problem = _first_bad_reference(record, kept, in_database, dropped)
-                        if problem:
+                        problems = _bad_references(record, kept, in_database, dropped)
+                        if problems:
                             seen.add(own)
-                            wave.append((record, problem))
+                            wave.append((record, problems))
     return list(kept.values()), reasons, len(dropped_where)
 
 
@@ -233,22 +256,23 @@ def _existing(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[st
     return {(kind, slug) for kind, slugs in by_kind.items() for slug in record_service.existing_ids(conn, kind, slugs)}
 
 
-def _first_bad_reference(
+def _bad_references(
     record: Parsed,
     kept: dict[tuple[str, str], Parsed],
     in_database: dict[str, set[str]],
     dropped: dict[tuple[str, str], str],
-) -> str | None:
-    """``field: message`` for the first reference of a record that neither the load nor the database holds."""
-    refs = record_service._references(record)
-    for (kind, slug), name in zip(refs, record_service._reference_fields(record), strict=True):
+) -> list[str]:
+    """``field: message`` for every reference of a record that neither the load nor the database holds."""
+    found = []
+    for kind, slug, name, _ in record_service.reference_items(record):
         if (kind, slug) in kept or slug in in_database[kind]:
             continue
         label = kind.replace("_", " ")
         if (kind, slug) in dropped:
-            return f"{name}: refers to {label} {slug!r}, skipped ({dropped[(kind, slug)]})"
-        return f"{name}: unknown {label} {slug!r}"
-    return None
+            found.append(f"{name}: refers to {label} {slug!r}, skipped ({dropped[(kind, slug)]})")
+        else:
+            found.append(f"{name}: unknown {label} {slug!r}")
+    return found
 
 
 def load_records(
@@ -259,21 +283,23 @@ def load_records(
     progress: Callable[[int], None] | None = None,
     skip_invalid: bool = False,
     rejected: dict[tuple[str, str], str] | None = None,
+    partial: Iterable[Parsed] = (),
     before_commit: Callable[[Connection, record_service.Counts], None] | None = None,
 ) -> LoadResult:
     """Validate, then upsert every record by slug in one transaction; nothing is written on any error.
 
     With ``skip_invalid`` the invalid records, and those referring to them, are left out (see ``prune``)
     and the rest is written; ``rejected`` names the slugs of unreadable lines so that records referring to
-    them are reported as such. ``before_commit`` runs inside the transaction after the records are written
+    them are reported as such, and ``partial`` holds those lines read as far as they go, so that their
+    references are checked too. ``before_commit`` runs inside the transaction after the records are written
     (for an audit entry).
     """
     skipped: list[str] = []
     dropped = 0
     if skip_invalid:
-        records, skipped, dropped = prune(engine, records, errors or [], rejected)
+        records, skipped, dropped = prune(engine, records, errors or [], rejected, partial)
     else:
-        problems = validate(engine, records, errors or [])
+        problems = validate(engine, records, errors or [], partial)
         if problems:
             return LoadResult(errors=problems)
     with engine.begin() as conn:
@@ -285,5 +311,5 @@ def load_records(
 
 def load_dir(engine: Engine, path: Path = STORY) -> LoadResult:
     """Load a folder of seed files (the story by default)."""
-    records, errors = read_dir(path)
-    return load_records(engine, records, errors)
+    records, errors, partial = read_dir_all(path)
+    return load_records(engine, records, errors, partial=partial)

@@ -498,3 +498,57 @@ def test_reactions_answering_each_other_in_a_circle_are_refused(database_url, tm
 def test_export_module_files_match_the_seed_format():
     """Given the export service, when its file list is compared with the seed format's, then they are the same."""
     assert export.FILES == seed_format.FILES
+
+
+def test_every_problem_of_each_line_is_listed_together(database_url, tmp_path):
+    """Given two reaction lines with several problems each (unknown references among them), when imported, then
+    stderr lists each as file:line: field: message, a line's problems together; exit 1; nothing is written. With
+    --skip-invalid both lines are skipped with every reason."""
+    folder = tmp_path / "several"
+    shutil.copytree(STORY, folder)
+    bad = [
+        {"slug": "r1", "reactor": "nobody", "kind": "cheer", "target": {"event": "atlantis"}, "date": "2025-13"},
+        {
+            "slug": "r2",
+            "reactor": "israel",
+            "kind": "thanks",
+            "target": {"event": "gaza-war"},
+            "date": "2025-08-06",
+            "statement": "no-such-statement",
+            "score": 12,
+            "sources": ["nope"],
+        },
+    ]
+    with (folder / "reactions.jsonl").open("a", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(r) + "\n" for r in bad)
+    first = len(story_lines("reaction")) + 1
+    path = folder / "reactions.jsonl"
+    expected = [
+        (f"{path}:{first}", "kind"),
+        (f"{path}:{first}", "date"),
+        (f"{path}:{first}", "target"),
+        (f"{path}:{first}", "reactor"),
+        (f"{path}:{first + 1}", "score"),
+        (f"{path}:{first + 1}", "statement"),
+        (f"{path}:{first + 1}", "sources"),
+    ]
+
+    result = run_realign("import", str(folder), url=database_url)
+
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    listed = [m for line in result.stderr.splitlines() if (m := ERROR_LINE.match(line))]
+    assert [(m["where"], m["field"]) for m in listed] == expected, result.stderr
+    assert "unknown event 'atlantis'" in listed[2]["message"] and "unknown actor 'nobody'" in listed[3]["message"]
+    assert "7 problem(s); nothing was written" in result.stderr
+    engine = engine_of(database_url)
+    try:
+        assert set(row_counts(engine).values()) == {0}
+    finally:
+        engine.dispose()
+
+    skipped = run_realign("import", "--skip-invalid", str(folder), url=database_url)
+
+    assert skipped.returncode == 0, skipped.stderr
+    reasons = [m for line in skipped.stderr.splitlines() if (m := ERROR_LINE.match(line))]
+    assert [(m["where"], m["field"]) for m in reasons] == expected, skipped.stderr
+    assert "skipped 2 record(s)" in skipped.stderr

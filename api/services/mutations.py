@@ -3,6 +3,7 @@ audited, one transaction each (the caller's). No GraphQL here: errors are ``Writ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -18,9 +19,9 @@ from api.models import (
     Tombstone,
     utcnow,
 )
-from api.services import changes
+from api.services import changes, slugs
 from api.services import records as record_service
-from seeds.format import RESERVED, is_synthetic, parse_data
+from seeds.format import RESERVED, Parsed, Problem, is_synthetic, read_record
 
 TABLES = record_service.TABLES
 AFF = Affiliation.__table__  # type: ignore[attr-defined]
@@ -34,11 +35,59 @@ TOMB = Tombstone.__table__  # type: ignore[attr-defined]
 
 
 class WriteError(Exception):
-    """A write refused: ``code`` is the GraphQL error code, ``field`` the input field at fault."""
+    """A write refused: ``code`` is the GraphQL error code, ``field`` the input field at fault; a refused input
+    also carries every ``problems`` found with it (seed-format fields, see ``seeds.format.Problem``)."""
 
-    def __init__(self, code: str, message: str, field: str | None = None, extra: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        field: str | None = None,
+        extra: dict[str, Any] | None = None,
+        problems: list[Problem] | None = None,
+    ):
         super().__init__(message)
         self.code, self.message, self.field, self.extra = code, message, field, extra or {}
+        self.problems = problems or []
+
+
+def summary(problems: list[tuple[str, str]], shown: int = 5) -> str:
+    """One message for a list of (field, message): the problem itself if there is one, else how many and which."""
+    if len(problems) == 1:
+        return "{}: {}".format(*problems[0])
+    listed = "; ".join(f"{field}: {message}" for field, message in problems[:shown])
+    more = f"; and {len(problems) - shown} more" if len(problems) > shown else ""
+    return f"{len(problems)} problems with the input: {listed}{more}"
+
+
+class Problems:
+    """Every problem with one write's input, collected so that the client hears of all of them at once."""
+
+    def __init__(self, found: Iterable[Problem] = ()) -> None:
+        self.items: list[Problem] = []
+        self.extend(found)
+
+    def add(self, field: str, message: str, index: int | None = None) -> None:
+        self.extend([Problem(field, message, index)])
+
+    def extend(self, found: Iterable[Problem]) -> None:
+        # One problem per spot: an id that names nothing (found by the GraphQL layer) is met again by validation
+        # as an unknown slug, and the first says it better.
+        spots = {(p.field, p.index) for p in self.items}
+        for problem in found:
+            if (problem.field, problem.index) not in spots:
+                spots.add((problem.field, problem.index))
+                self.items.append(problem)
+
+    def drop(self, field: str) -> None:
+        self.items = [p for p in self.items if p.field != field]
+
+    def check(self) -> None:
+        """Refuse the write (BAD_USER_INPUT) if there is any problem."""
+        if self.items:
+            first = self.items[0]
+            message = summary([(p.field, p.message) for p in self.items])
+            raise WriteError("BAD_USER_INPUT", message, first.field, problems=list(self.items))
 
 
 def record_dicts(conn: Connection, kind: str, ids: list[int]) -> list[dict[str, Any]]:
@@ -59,19 +108,11 @@ def find(conn: Connection, kind: str, *, ident: int | None = None, slug: str | N
     return row
 
 
-def _validate(conn: Connection, kind: str, data: dict[str, Any]) -> Any:
-    parsed, errors = parse_data(kind, data, "input")
-    if parsed is not None:
-        errors = record_service.missing_references(conn, [parsed])
-    if errors:
-        problems = [error.split(": ", 2)[1:] for error in errors]
-        field_name, message = problems[0]
-        raise WriteError(
-            "BAD_USER_INPUT",
-            f"{field_name}: {message}",
-            field_name,
-            {"problems": [{"field": f, "message": m} for f, m in problems]},
-        )
+def _validate(conn: Connection, kind: str, data: dict[str, Any], problems: Problems) -> Parsed:
+    """Read the record as a seed line is read and add every problem, its references' included, to ``problems``."""
+    parsed, found = read_record(kind, data, "input")
+    problems.extend(found)
+    problems.extend(problem for _, problem in record_service.reference_problems(conn, [parsed]))
     return parsed
 
 
@@ -94,14 +135,28 @@ def _check_version(conn: Connection, kind: str, row: Any, expected: int) -> None
         )
 
 
-def create(conn: Connection, *, kind: str, data: dict[str, Any], who: Any) -> int:
-    """Create one record from seed-format data; its slug must be new."""
+def create(conn: Connection, *, kind: str, data: dict[str, Any], who: Any, problems: Iterable[Problem] = ()) -> int:
+    """Create one record from seed-format data; its slug must be new, and is made up when not given (see
+    ``api.services.slugs``). ``problems`` found before (ids naming nothing) refuse the write along with the rest."""
+    found = Problems(problems)
+    table = TABLES[kind]
     slug = data.get("slug")
-    if isinstance(slug, str) and is_synthetic(slug):
-        raise WriteError("BAD_USER_INPUT", f"slug: {RESERVED}", "slug")
-    if isinstance(slug, str) and conn.execute(select(TABLES[kind].c.id).where(TABLES[kind].c.slug == slug)).first():
-        raise WriteError("BAD_USER_INPUT", f"slug: {slug!r} is already used", "slug")
-    parsed = _validate(conn, kind, data)
+    underivable = False
+    if slug is None:
+        slug = slugs.derive(conn, kind, data)
+        underivable = slug is None
+        data = {**data, "slug": slug}
+    elif isinstance(slug, str) and is_synthetic(slug):
+        found.add("slug", RESERVED)
+    elif isinstance(slug, str) and conn.execute(select(table.c.id).where(table.c.slug == slug)).first():
+        found.add("slug", f"{slug!r} is already used")
+    parsed = _validate(conn, kind, data, found)
+    if underivable:
+        # The fields the slug is made from are missing, and their "is required" says what to add.
+        found.drop("slug")
+        if not found.items:
+            found.add("slug", "is required")
+    found.check()
     record_service.write(conn, [parsed])
     row = find(conn, kind, slug=parsed.slug)
     after = record_dicts(conn, kind, [row.id])[0]
@@ -109,17 +164,30 @@ def create(conn: Connection, *, kind: str, data: dict[str, Any], who: Any) -> in
     return row.id
 
 
-def update_record(conn: Connection, *, kind: str, row: Any, version: int, patch: dict[str, Any], who: Any) -> int:
+def update_record(
+    conn: Connection,
+    *,
+    kind: str,
+    row: Any,
+    version: int,
+    patch: dict[str, Any],
+    who: Any,
+    problems: Iterable[Problem] = (),
+) -> int:
     """Apply a patch (given keys replace, None removes) to a record at ``version``."""
+    found = Problems(problems)
     if "slug" in patch and patch["slug"] != row.slug:
-        raise WriteError("BAD_USER_INPUT", "slug: a record's slug cannot change (create a new record)", "slug")
+        found.add("slug", "a record's slug cannot change (create a new record)")
     _check_version(conn, kind, row, version)
     before = record_dicts(conn, kind, [row.id])[0]
-    merged = {**before, **patch}
+    merged = {**before, **patch, "slug": row.slug}
     data = {key: value for key, value in merged.items() if value is not None}
     if kind == "reaction" and isinstance(data.get("target"), dict):
-        check_no_cycle(conn, slug=row.slug, target_reaction=data["target"].get("reaction"))
-    parsed = _validate(conn, kind, data)
+        cycle = cycle_through(conn, slug=row.slug, target_reaction=data["target"].get("reaction"))
+        if cycle:
+            found.add("target", cycle)
+    parsed = _validate(conn, kind, data, found)
+    found.check()
     record_service.write(conn, [parsed])
     table = TABLES[kind]
     conn.execute(update(table).where(table.c.id == row.id).values(version=version + 1))
@@ -254,16 +322,17 @@ def delete_record(
     return [*deleted, (kind, row.id, row.slug)]
 
 
-def check_no_cycle(conn: Connection, *, slug: str, target_reaction: str | None) -> None:
-    """Refuse a reaction that would answer (through a chain of reactions) itself."""
+def cycle_through(conn: Connection, *, slug: str, target_reaction: str | None) -> str | None:
+    """Why a reaction may not answer ``target_reaction``: it would (through a chain of reactions) answer itself."""
     target = REA.alias("target")
     current, seen = target_reaction, set()
     while current is not None and current not in seen:
         if current == slug:
-            raise WriteError("BAD_USER_INPUT", "target: the reaction would end up answering itself", "target")
+            return "the reaction would end up answering itself"
         seen.add(current)
         current = conn.execute(
             select(target.c.slug)
             .select_from(REA.join(target, REA.c.target_reaction_id == target.c.id))
             .where(REA.c.slug == current)
         ).scalar()
+    return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
 
@@ -30,9 +30,7 @@ from api.models import (
     StatementTag,
     utcnow,
 )
-
-if TYPE_CHECKING:
-    from seeds.format import Parsed
+from seeds.format import Parsed, Problem
 
 TABLES: dict[str, Table] = {
     "source": Source.__table__,  # type: ignore[dict-item]
@@ -84,48 +82,63 @@ def existing_ids(conn: Connection, kind: str, slugs: Iterable[str]) -> dict[str,
 
 def missing_references(conn: Connection, records: list[Parsed]) -> list[str]:
     """``where: field: message`` for every reference to a slug neither in the records nor the database."""
+    return [problem.line(record.where) for record, problem in reference_problems(conn, records)]
+
+
+def reference_problems(
+    conn: Connection, records: list[Parsed], partial: Iterable[Parsed] = ()
+) -> list[tuple[Parsed, Problem]]:
+    """Every reference of ``records`` and ``partial`` (records with problems of their own) to a slug that is
+    neither among them nor in the database. A partial record still counts as there: its own problems say
+    what is wrong, and an `unknown` for each record referring to it would only send the reader looking."""
+    partial = list(partial)
     known: dict[str, set[str]] = defaultdict(set)
-    for record in records:
+    for record in [*records, *partial]:
         known[record.kind].add(record.slug)
     wanted: dict[str, set[str]] = defaultdict(set)
-    for record in records:
+    for record in [*records, *partial]:
         for kind, slug in _references(record):
             if slug not in known[kind]:
                 wanted[kind].add(slug)
     for kind, slugs in wanted.items():
         known[kind].update(existing_ids(conn, kind, slugs))
-    errors = []
-    for record in records:
-        for (kind, slug), name in zip(_references(record), _reference_fields(record), strict=True):
+    found = []
+    for record in [*records, *partial]:
+        for kind, slug, name, index in reference_items(record):
             if slug not in known[kind]:
-                errors.append(f"{record.where}: {name}: unknown {kind.replace('_', ' ')} {slug!r}")
-    return errors
+                found.append((record, Problem(name, f"unknown {kind.replace('_', ' ')} {slug!r}", index)))
+    return found
+
+
+REF_FIELD = {
+    "member_id": "member",
+    "organisation_id": "organisation",
+    "speaker_id": "speaker",
+    "venue_event_id": "venue",
+    "reactor_id": "reactor",
+    "statement_id": "statement",
+    "from_actor_id": "from",
+    "to_actor_id": "to",
+}
+
+
+def reference_items(record: Parsed) -> list[tuple[str, str, str, int | None]]:
+    """Every reference of a record: (kind, slug, the seed field naming it, the position in that field's list)."""
+    items: list[tuple[str, str, str, int | None]] = []
+    for column, (kind, slug) in record.refs.items():
+        name = REF_FIELD.get(column, "target" if column.startswith("target_") else "cause")
+        items.append((kind, slug, name, None))
+    within: dict[str, int] = defaultdict(int)
+    for role, slug in record.participants:
+        items.append(("actor", slug, f"participants.{role}", within[role]))
+        within[role] += 1
+    items += [("actor", slug, "about", index) for index, slug in enumerate(record.about)]
+    items += [("source", slug, "sources", index) for index, (slug, _) in enumerate(record.citations)]
+    return items
 
 
 def _references(record: Parsed) -> list[tuple[str, str]]:
-    refs = list(record.refs.values())
-    refs += [("actor", slug) for _, slug in record.participants]
-    refs += [("actor", slug) for slug in record.about]
-    refs += [("source", slug) for slug, _ in record.citations]
-    return refs
-
-
-def _reference_fields(record: Parsed) -> list[str]:
-    names = {
-        "member_id": "member",
-        "organisation_id": "organisation",
-        "speaker_id": "speaker",
-        "venue_event_id": "venue",
-        "reactor_id": "reactor",
-        "statement_id": "statement",
-        "from_actor_id": "from",
-        "to_actor_id": "to",
-    }
-    fields = [names.get(column, "target" if column.startswith("target_") else "cause") for column in record.refs]
-    fields += [f"participants.{role}" for role, _ in record.participants]
-    fields += ["about"] * len(record.about)
-    fields += ["sources"] * len(record.citations)
-    return fields
+    return [(kind, slug) for kind, slug, _, _ in reference_items(record)]
 
 
 def duplicate_slugs(records: list[Parsed]) -> list[str]:
@@ -299,7 +312,7 @@ def _children(kind: str, record: Parsed, ids: dict[str, dict[str, int]]) -> dict
     if kind in TAG_TABLES:
         out["tags"] = sorted((t,) for t in set(record.tags))
     if kind == "statement":
-        out["about"] = sorted((ids["actor"][s],) for s in record.about)
+        out["about"] = sorted({(ids["actor"][s],) for s in record.about})
     return out
 
 

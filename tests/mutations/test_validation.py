@@ -169,11 +169,13 @@ def test_unknown_participant_is_named_and_nothing_is_written(api):
 
 
 def test_problems_extension_names_fields_as_the_client_wrote_them(api):
-    """Given a change with a bad date, when created, then extensions.problems and extensions.field name `date`."""
+    """Given a change with a bad date, when created, then extensions.field names `date` and extensions.problems
+    the path from the mutation's arguments, `input.date`."""
     error = api.fail(CHANGE_CREATE, {"input": change_input(date="someday")}, code="BAD_USER_INPUT")
 
     problems = extensions(error)["problems"]
-    assert problems[0]["field"] == extensions(error)["field"] == "date"
+    assert extensions(error)["field"] == "date"
+    assert [p["field"] for p in problems] == ["input.date"]
     assert all(p["field"] and p["message"] for p in problems)
 
 
@@ -187,8 +189,7 @@ def test_a_refused_update_leaves_the_version_alone(api):
     assert api.row("relationship_change", slug).version == 2
 
 
-# BUG: the error says `place.lat` — the seed-file key leaks through schema.context.camel_path; the GraphQL input field
-# is `PlaceInput.latitude` (same for `place.lon` vs `longitude`).
+# The seed-file key is `place.lat`; the GraphQL input field is `PlaceInput.latitude` (schema.mutations.camel_path).
 def test_bad_coordinate_names_the_graphql_field(api):
     """Given a latitude of 100, when eventCreate runs, then BAD_USER_INPUT names `place.latitude`, no write."""
     before = api.fingerprint()

@@ -333,3 +333,75 @@ def test_values_the_database_cannot_hold_are_validation_errors(engine, tmp_path,
     result = load_dir(engine, folder)
     assert [e for e in result.errors if e.startswith(f"{path}:1: {field}: ")], result.errors
     assert count(engine, "event") == 0
+
+
+def test_a_line_with_several_problems_lists_every_one(engine, tmp_path):
+    """Given one event line with five problems (two of them unknown references), when loaded, then each is a
+    `path:line: field: message` error on that line, together, and nothing is written."""
+    folder = tmp_path / "many"
+    _base_records(folder)
+    write_jsonl(folder, "actors.jsonl", BAD_ACTORS[:2])
+    event = {
+        "slug": "muddle",
+        "title": "A muddle",
+        "kind": "PARTY",
+        "date": "2025-02-30",
+        "place": {"lat": 91},
+        "participants": {"initiator": ["israel", "atlantis"]},
+        "sources": [{"source": "report"}, {"source": "no-such-report"}],
+        "colour": "blue",
+    }
+    path = write_jsonl(folder, "events.jsonl", [BAD_EVENTS[0], event])
+
+    result = load_dir(engine, folder)
+
+    where = f"{path}:2"
+    mine = [ERROR_LINE.match(e) for e in result.errors]
+    assert all(m and m["where"] == where for m in mine), result.errors
+    assert [m["field"] for m in mine] == [  # type: ignore[index]
+        "kind",
+        "date",
+        "place.lat",
+        "colour",
+        "participants.initiator",
+        "sources",
+    ]
+    assert "'atlantis'" in result.errors[4] and "'no-such-report'" in result.errors[5]
+    assert count(engine, "event") == 0 and count(engine, "actor") == 0
+
+
+def test_an_invalid_line_still_has_its_references_checked(engine, tmp_path):
+    """Given a statement with a bad channel and an unknown speaker, when loaded, then both are reported; a reaction
+    answering it is not told the statement is unknown (its line's own errors say what is wrong)."""
+    folder = tmp_path / "partial"
+    write_jsonl(folder, "actors.jsonl", BAD_ACTORS[:2])
+    statements = write_jsonl(
+        folder,
+        "statements.jsonl",
+        [{"slug": "s", "speaker": "nobody", "channel": "shout", "quote": "Hi.", "date": "2025-08-06"}],
+    )
+    write_jsonl(
+        folder,
+        "reactions.jsonl",
+        [{"slug": "r", "reactor": "israel", "kind": "thanks", "target": {"statement": "s"}, "date": "2025-08-06"}],
+    )
+
+    result = load_dir(engine, folder)
+
+    assert result.errors == [
+        f"{statements}:1: channel: 'shout' is not one of: " + result.errors[0].split("is not one of: ", 1)[1],
+        f"{statements}:1: speaker: unknown actor 'nobody'",
+    ]
+
+
+def test_a_line_without_a_slug_is_refused(engine, tmp_path):
+    """Given an actor line without a slug, when loaded, then `slug` is an error: seed files upsert by slug, so it
+    is never made up here (only GraphQL creates make one up)."""
+    folder = tmp_path / "no-slug"
+    path = write_jsonl(folder, "actors.jsonl", [{"name": "Israel", "kind": "state", "country": "isr"}])
+
+    result = load_dir(engine, folder)
+
+    assert [e.split(": ", 2)[1] for e in result.errors] == ["slug", "country"]
+    assert result.errors[0].startswith(f"{path}:1: slug: None is not a slug")
+    assert count(engine, "actor") == 0
