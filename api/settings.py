@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     """Origins (``scheme://host[:port]``) whose pages may call the API from a browser; ``*`` for anonymous
     reads from anywhere. Empty: same origin only, no CORS headers sent."""
     max_page_size: int = 100
+    exact_count_limit: int = 10_000
+    """Lists count their items exactly up to this many; beyond, ``totalCount`` is this limit, flagged inexact."""
     max_depth: int = 12
     max_aliases: int = 20
     max_tokens: int = 2000

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import strawberry
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select, tuple_
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -16,7 +16,7 @@ from schema import ids
 from schema.errors import BadUserInput
 from schema.filters import utc
 from schema.loaders import aware
-from schema.pagination import Connection, build_connection, page_args
+from schema.pagination import Connection, bounded_count, build_connection, page_args
 from schema.types.nodes import Affiliation, RelationshipChange, Source
 
 AUDIT = AuditRow.__table__  # type: ignore[attr-defined]
@@ -111,10 +111,13 @@ class AuditQuery:
         order = AUDIT.c.id.asc() if page.backward else AUDIT.c.id.desc()
         rows = await context.rows(statement.order_by(order).limit(page.size + 1))
 
-        async def count() -> int:
-            return (await context.rows(select(func.count()).select_from(AUDIT).where(*where)))[0][0]
+        limit = context.settings.exact_count_limit
 
-        return build_connection([((row.id,), _entry(row)) for row in rows], page, count)
+        async def count() -> int:
+            statement = bounded_count(select(AUDIT.c.id).where(*where))
+            return (await context.rows(statement, {"count_limit": limit + 1}))[0][0]
+
+        return build_connection([((row.id,), _entry(row)) for row in rows], page, count, limit)
 
     @strawberry.field(
         description="Records deleted at or after `since` (oldest first), so a client can drop its copies; pair "
@@ -143,10 +146,13 @@ class AuditQuery:
             for row in rows
         ]
 
-        async def count() -> int:
-            return (await context.rows(select(func.count()).select_from(TOMB).where(TOMB.c.deleted_at >= since)))[0][0]
+        limit = context.settings.exact_count_limit
 
-        return build_connection(items, page, count)
+        async def count() -> int:
+            statement = bounded_count(select(TOMB.c.id).where(TOMB.c.deleted_at >= since))
+            return (await context.rows(statement, {"count_limit": limit + 1}))[0][0]
+
+        return build_connection(items, page, count, limit)
 
 
 async def _by_id_page(
@@ -164,10 +170,13 @@ async def _by_id_page(
         statement = statement.where(table.c.id > page.cursor[0])
     rows = await context.rows(statement.order_by(table.c.id).limit(page.size + 1))
 
-    async def count() -> int:
-        return (await context.rows(select(func.count()).select_from(table).where(*where)))[0][0]
+    limit = context.settings.exact_count_limit
 
-    connection = build_connection([((row.id,), BUILDERS[type_name](row)) for row in rows], page, count)
+    async def count() -> int:
+        statement = bounded_count(select(table.c.id).where(*where))
+        return (await context.rows(statement, {"count_limit": limit + 1}))[0][0]
+
+    connection = build_connection([((row.id,), BUILDERS[type_name](row)) for row in rows], page, count, limit)
     await _walk(info, [connection])
     return connection
 

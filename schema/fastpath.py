@@ -52,7 +52,7 @@ def _access(obj: Any, type_name: str, field_name: str) -> tuple[int, str]:
                 continue
             if item.base_resolver is None:
                 found = (PLAIN, item.python_name)
-            elif item.python_name == "total_count":
+            elif item.python_name in ("total_count", "total_count_is_exact"):
                 found = (TOTAL, item.python_name)
             elif any(f.python_name == "_pre" for f in definition.fields):
                 found = (RELATION, item.python_name)
@@ -162,6 +162,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     value = len(obj.nodes)
                 elif not isinstance(value, int):
                     raise Fallback
+                value = obj.bounded(value)[attribute == "total_count_is_exact"]
             if value is None:
                 if non_null:
                     raise Fallback

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 import strawberry
+from sqlalchemy import Integer, bindparam, func, literal, select
 
 from schema.errors import BadUserInput
 
@@ -102,27 +103,64 @@ class Edge(Generic[T]):
     node: T = strawberry.field(description="The item.")
 
 
+TOTAL_COUNT = (
+    "How many items the whole list holds (all pages, with the filter applied): exact up to the server's count limit "
+    "(`REALIGN_EXACT_COUNT_LIMIT`); beyond it counting would cost more than the page, so it is that limit and "
+    '`totalCountIsExact` is false — read it as "at least" (as search engines report "10 000+ results").'
+)
+
+
 @strawberry.type(description="A page of a list, with cursors to page on (Relay connection).")
 class Connection(Generic[T]):
     edges: list[Edge[T]] = strawberry.field(description="The items of this page, each with its cursor.")
     nodes: list[T] = strawberry.field(description="The items of this page, without cursors.")
     page_info: PageInfo = strawberry.field(description="Cursors and whether more items exist either way.")
     count_loader: strawberry.Private[Callable[[], Awaitable[int]] | int | None] = None
+    count_limit: strawberry.Private[int | None] = None
 
-    @strawberry.field(description="How many items the whole list holds (all pages, with the filter applied).")
-    async def total_count(self) -> int:
-        if isinstance(self.count_loader, int):
-            return self.count_loader
+    async def counted(self) -> int:
+        """The count (loaded once): at most ``count_limit + 1`` when there is a limit."""
         if self.count_loader is None:
             return len(self.nodes)
-        self.count_loader = await self.count_loader()
+        if not isinstance(self.count_loader, int):
+            self.count_loader = await self.count_loader()
         return self.count_loader
+
+    def bounded(self, counted: int) -> tuple[int, bool]:
+        """``totalCount`` and ``totalCountIsExact`` for a count of at most ``count_limit + 1``."""
+        if self.count_limit is None or counted <= self.count_limit:
+            return counted, True
+        return self.count_limit, False
+
+    @strawberry.field(description=TOTAL_COUNT)
+    async def total_count(self) -> int:
+        return self.bounded(await self.counted())[0]
+
+    @strawberry.field(
+        description="Whether `totalCount` is the exact number of items; false when there are more than the count "
+        "limit (then `totalCount` is that limit: at least this many)."
+    )
+    async def total_count_is_exact(self) -> bool:
+        return self.bounded(await self.counted())[1]
+
+
+def bounded_count(rows: Any) -> Any:
+    """``count(*)`` of a select's rows, stopping after ``count_limit`` of them (bound by name): the database
+    stops reading once it knows the count passes the exact-count limit."""
+    limited = (
+        select(literal(1).label("one")).select_from(rows.subquery()).limit(bindparam("count_limit", type_=Integer()))
+    )
+    return select(func.count()).select_from(limited.subquery())
 
 
 def build_connection(
-    rows: list[tuple[tuple[Any, ...], Any]], page: Page, count: Callable[[], Awaitable[int]] | int | None
+    rows: list[tuple[tuple[Any, ...], Any]],
+    page: Page,
+    count: Callable[[], Awaitable[int]] | int | None,
+    count_limit: int | None = None,
 ) -> Connection[Any]:
-    """A connection from up to ``size + 1`` (key, node) pairs fetched in the page's direction."""
+    """A connection from up to ``size + 1`` (key, node) pairs fetched in the page's direction; ``count_limit``
+    when ``count`` is bounded (see ``bounded_count``)."""
     more = len(rows) > page.size
     rows = rows[: page.size]
     if page.backward:
@@ -134,4 +172,6 @@ def build_connection(
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
     )
-    return Connection(edges=edges, nodes=[e.node for e in edges], page_info=info, count_loader=count)
+    return Connection(
+        edges=edges, nodes=[e.node for e in edges], page_info=info, count_loader=count, count_limit=count_limit
+    )

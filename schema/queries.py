@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Integer, and_, bindparam, func, literal, or_, select, tuple_, union, union_all
+from sqlalchemy import Integer, and_, bindparam, literal, or_, select, tuple_, union, union_all
 from strawberry.types import Info
 
 from schema import ids
@@ -36,7 +36,7 @@ from schema.loaders import (
     change,
     rows_by_id,
 )
-from schema.pagination import Connection, Page, build_connection, page_args
+from schema.pagination import Connection, Page, bounded_count, build_connection, page_args
 from schema.prefetch import Walk
 from schema.types.enums import SortOrder, Trend
 from schema.types.nodes import (
@@ -98,8 +98,8 @@ def _ordered_union(selects: list[Any], sort: list[str], reverse: bool) -> Any:
 
 
 def _count(selects: list[Any]) -> Any:
-    source = selects[0].subquery() if len(selects) == 1 else union_all(*selects).subquery()
-    return select(func.count()).select_from(source)
+    """The bounded count (``bounded_count``) of the rows of branch selects."""
+    return bounded_count(selects[0] if len(selects) == 1 else select(union_all(*selects).subquery()))
 
 
 def _cursor_way(page: Page, descending: bool) -> str | None:
@@ -163,10 +163,13 @@ async def _dated_list(
     )
     build = BUILDERS[TYPE_OF_KIND[kind]]
 
-    async def count() -> int:
-        return (await context.prepared(("list-count", shape), count_statement, **values))[0][0]
+    limit = context.settings.exact_count_limit
 
-    connection = build_connection([((r.date_start, r.day_order, r.id), build(r)) for r in rows], page, count)
+    async def count() -> int:
+        return (await context.prepared(("list-count", shape), count_statement, **values, count_limit=limit + 1))[0][0]
+
+    pairs = [((r.date_start, r.day_order, r.id), build(r)) for r in rows]
+    connection = build_connection(pairs, page, count, limit)
     await _walk(info, [connection])
     return connection
 
@@ -247,10 +250,12 @@ class ReadQuery:
         order = [A.c.name.desc(), A.c.id.desc()] if page.backward else [A.c.name, A.c.id]
         rows = await context.rows(statement.order_by(*order).limit(page.size + 1))
 
-        async def count() -> int:
-            return (await context.rows(select(func.count()).select_from(A).where(*where)))[0][0]
+        limit = context.settings.exact_count_limit
 
-        connection = build_connection([((r.name, r.id), actor(r)) for r in rows], page, count)
+        async def count() -> int:
+            return (await context.rows(bounded_count(select(A.c.id).where(*where)), {"count_limit": limit + 1}))[0][0]
+
+        connection = build_connection([((r.name, r.id), actor(r)) for r in rows], page, count, limit)
         await _walk(info, [connection])
         return connection
 
@@ -359,11 +364,13 @@ class ReadQuery:
             first, last, row_type_, build = parts[r.rank]
             pairs.append(((r.date_start, r.day_order, r.rank, r.id), build(row_type_._make(r[first:last]))))
 
-        async def count() -> int:
-            key = ("timeline-count", shape)
-            return (await context.prepared(key, lambda dialect: _count(selects(dialect, False)), **values))[0][0]
+        limit = context.settings.exact_count_limit
 
-        connection = build_connection(pairs, page, count)
+        async def count() -> int:
+            key, statement = ("timeline-count", shape), lambda dialect: _count(selects(dialect, False))
+            return (await context.prepared(key, statement, **values, count_limit=limit + 1))[0][0]
+
+        connection = build_connection(pairs, page, count, limit)
         await _walk(info, [connection])
         return connection
 
