@@ -82,9 +82,15 @@ class GraphQLView(GraphQL):
         )
         try:
             async with asyncio.timeout(self.settings.execution_timeout):
-                return await super().execute_operation(
-                    request=request, request_adapter=request_adapter, request_data=request_data, **kwargs
+                return await _unless_disconnected(
+                    request,
+                    super().execute_operation(
+                        request=request, request_adapter=request_adapter, request_data=request_data, **kwargs
+                    ),
                 )
+        except ClientGone:
+            error = GraphQLError("the client disconnected; the operation was stopped", extensions={"code": "GONE"})
+            return ExecutionResult(data=None, errors=[error])
         except TimeoutError:
             error = GraphQLError(
                 f"the operation took longer than {self.settings.execution_timeout:g} s and was stopped",
@@ -116,6 +122,36 @@ class GraphQLView(GraphQL):
             if getattr(request.state, "graphql_request_error", False) and response.status_code == 200:
                 response.status_code = 400
         return response
+
+
+class ClientGone(Exception):
+    """The client disconnected before its operation finished."""
+
+
+async def _unless_disconnected(request: Any, work: Any) -> Any:
+    """Await an operation, stopped when the client disconnects first: a client gone (a closed tab, a proxy's own
+    time limit) should not leave its query running. Stopping cancels the operation's task, which interrupts its
+    running statement (``api.db.interruptible`` on SQLite; asyncpg cancels PostgreSQL's). When the time limit
+    cancels this instead, the operation is cancelled the same way and awaited, so it has stopped before the
+    TIMEOUT answer goes out."""
+    task = asyncio.ensure_future(work)
+    listener = asyncio.ensure_future(_disconnect(request))
+    try:
+        await asyncio.wait({task, listener}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        listener.cancel()
+        if not task.done():
+            task.cancel()
+            await asyncio.wait({task})
+    if task.cancelled():
+        raise ClientGone
+    return task.result()
+
+
+async def _disconnect(request: Any) -> None:
+    """Return once the client has disconnected (the body is read by then: what else comes is the disconnect)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import re
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+T = TypeVar("T")
+LOG = logging.getLogger("realign.db")
+# How long an interrupted SQLite statement may take to notice (SQLite checks between steps: microseconds).
+WIND_DOWN = 2.0
 
 _SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
@@ -93,6 +101,9 @@ def make_async_engine(
         server_settings = {"application_name": "realign"}
         if statement_timeout_ms:
             server_settings["statement_timeout"] = str(statement_timeout_ms)
+            # A lock wait gives up a little before the statement limit, so it is told apart from a statement
+            # that worked too long: "lock not available" (busy, try again) rather than "statement timeout".
+            server_settings["lock_timeout"] = str(max(1, statement_timeout_ms * 9 // 10))
         args["connect_args"] = {"timeout": connect_timeout, "server_settings": server_settings}
         args["pool_size"] = pool_size
         args["max_overflow"] = pool_size
@@ -107,3 +118,49 @@ def make_async_engine(
         # The API reads far more than it writes: its transactions are deferred unless a write asks otherwise.
         engine = engine.execution_options(sqlite_immediate=False)
     return engine
+
+
+class StatementTimedOut(Exception):
+    """A SQLite statement outlasted its limit and was interrupted (PostgreSQL's own is ``statement_timeout``)."""
+
+
+async def interruptible(driver: Any, work: Awaitable[T], limit: float | None) -> T:
+    """Await one SQLite statement (``work``, running on the aiosqlite connection ``driver``) so it really stops:
+    after ``limit`` seconds (None: no limit of its own; then ``StatementTimedOut``) or when the awaiting task is
+    cancelled (the operation's time limit, a client gone), the statement is interrupted in aiosqlite's worker
+    thread with ``sqlite3.Connection.interrupt`` (aiosqlite's public ``interrupt()`` calls it directly, from this
+    thread, which SQLite allows). Cancelling the await alone would leave it running there, a core busy for
+    nobody, and the connection's next use queued behind it.
+
+    ``work`` runs as a task of its own, shielded, so the cancellation never reaches SQLAlchemy halfway through a
+    statement: the statement ends with SQLite's ``interrupted`` error instead, the connection stays usable (a
+    read transaction is left open, and ends with the usual rollback), and it is idle again before this returns.
+    """
+    task = asyncio.ensure_future(work)
+    task.add_done_callback(_retrieve)
+    try:
+        async with asyncio.timeout(limit):
+            return await asyncio.shield(task)
+    except TimeoutError:
+        if task.done() and not task.cancelled() and task.exception() is None:
+            return task.result()  # it finished just as the limit came
+        await _stop(driver, task)
+        raise StatementTimedOut from None
+    except asyncio.CancelledError:
+        await _stop(driver, task)
+        raise
+
+
+async def _stop(driver: Any, task: asyncio.Future[Any]) -> None:
+    if task.done():
+        return
+    await driver.interrupt()
+    done, _ = await asyncio.wait({task}, timeout=WIND_DOWN)
+    if not done:
+        LOG.warning("an interrupted SQLite statement still runs after %s s", WIND_DOWN)
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    """Mark a statement task's outcome as seen: an interrupted one fails, and nobody awaits it any more."""
+    if not task.cancelled():
+        task.exception()

@@ -14,10 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 from strawberry.extensions import SchemaExtension
 
+from api.db import StatementTimedOut, interruptible
 from api.services.mutations import WriteError
 from api.services.tokens import ANONYMOUS, Principal, lookup_statement
 from api.settings import Settings
-from schema.errors import BadUserInput, Forbidden, PublicError, ServiceUnavailable, Unauthenticated, article
+from schema.errors import (
+    BadUserInput,
+    Forbidden,
+    PublicError,
+    ServiceUnavailable,
+    Timeout,
+    Unauthenticated,
+    article,
+)
 
 T = TypeVar("T")
 # Statements built once and reused: building and caching a statement costs more Python than running it.
@@ -91,9 +100,37 @@ def row_type(keys: tuple[str, ...]) -> Any:
     return found
 
 
-def database_refusal(exc: sa_exc.DBAPIError) -> PublicError | None:
+def database_refusal(exc: sa_exc.DBAPIError, *, write: bool = True) -> PublicError | None:
     """A public error for database refusals that are not bugs: NUL in text, timeouts, lock waits, shutdowns."""
-    return refusal_for(str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or ""))
+    return refusal_for(str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or ""), write=write)
+
+
+def statement_timed_out(exc: BaseException) -> bool:
+    """Whether a database error is PostgreSQL's ``statement_timeout`` stopping a statement: SQLSTATE 57014 with
+    that reason (a cancel an operator asked for has the same code and another reason)."""
+    orig = getattr(exc, "orig", None) or exc
+    state = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+    return state == "57014" and "statement timeout" in str(orig)
+
+
+def _seconds(milliseconds: int) -> str:
+    return f"{milliseconds / 1000:g} s"
+
+
+def read_timeout(settings: Settings) -> Timeout:
+    """TIMEOUT for a read stopped by the statement time limit (PostgreSQL's, or Realign's on SQLite)."""
+    return Timeout(
+        f"the query took longer than {_seconds(settings.statement_timeout_ms)} in the database and was stopped; "
+        "narrow the filter or ask for fewer items"
+    )
+
+
+def write_timeout(settings: Settings) -> Timeout:
+    """TIMEOUT for a write stopped by the statement time limit: its transaction was rolled back."""
+    return Timeout(
+        f"the write took longer than {_seconds(settings.statement_timeout_ms)} in the database and was stopped; "
+        "nothing was written"
+    )
 
 
 class StaleConnection(Exception):
@@ -114,12 +151,15 @@ def connection_broken(exc: BaseException) -> bool:
     return not state and type(exc).__module__.startswith("asyncpg") and "closed" in str(exc)
 
 
-def refusal_for(state: str) -> PublicError | None:
-    """The public error for a refusal's SQLSTATE, if it is one that is not a bug."""
+def refusal_for(state: str, *, write: bool = True) -> PublicError | None:
+    """The public error for a refusal's SQLSTATE, if it is one that is not a bug (a statement timeout is told
+    apart before: ``statement_timed_out``)."""
     if state in ("22021", "22P05"):
         return BadUserInput("text must not contain the NUL character (U+0000)")
-    if state.startswith(("57", "55P03", "40")):  # cancelled (timeout), shutdown, lock not available, retry
-        return ServiceUnavailable("the database is busy right now; nothing was written, try again shortly")
+    if state.startswith(("57", "55P03", "40")):  # cancelled, shutdown, lock not available (lock_timeout), retry
+        if write:
+            return ServiceUnavailable("the database is busy right now; nothing was written, try again shortly")
+        return ServiceUnavailable("the database is busy right now; try again shortly")
     return None
 
 
@@ -196,12 +236,22 @@ class Context:
                 if self._conn is None:
                     self._conn = await self.engine.connect()
                     first = True
-                if sqlalchemy:
-                    return plain_rows(await work(self._conn))
                 if self._driver is None:
                     self._driver = (await self._conn.get_raw_connection()).driver_connection
-                return await work(self._driver, params)
+                call = work(self._conn) if sqlalchemy else work(self._driver, params)
+                if self.engine.dialect.name == "sqlite":
+                    # aiosqlite runs the statement in a thread of its own: interrupt it there when it outlasts
+                    # the statement limit or the operation is cancelled (PostgreSQL stops its own statements).
+                    call = interruptible(self._driver, call, self.settings.statement_timeout_ms / 1000 or None)
+                result = await call
+                return plain_rows(result) if sqlalchemy else result
+        except StatementTimedOut:
+            await self._close_unlocked()
+            raise read_timeout(self.settings) from None
         except Exception as exc:
+            if statement_timed_out(exc):
+                await self._close_unlocked()  # the transaction is aborted: the next statement takes a fresh one
+                raise read_timeout(self.settings) from exc
             broken = connection_broken(exc)
             unavailable = (OSError, TimeoutError, sa_exc.TimeoutError, sa_exc.OperationalError, sa_exc.InterfaceError)
             if broken or isinstance(exc, unavailable):
@@ -212,7 +262,7 @@ class Context:
             state = getattr(getattr(exc, "orig", exc), "sqlstate", None) or getattr(
                 getattr(exc, "orig", exc), "pgcode", None
             )
-            refusal = refusal_for(str(state or ""))
+            refusal = refusal_for(str(state or ""), write=False)
             if refusal is not None:
                 await self._close_unlocked()
                 raise refusal from exc
@@ -277,6 +327,8 @@ class Context:
             except (sa_exc.OperationalError, sa_exc.InterfaceError, OSError, TimeoutError) as exc:
                 raise ServiceUnavailable("the database is unavailable right now; nothing was written") from exc
             except sa_exc.DBAPIError as exc:
+                if statement_timed_out(exc):
+                    raise write_timeout(self.settings) from exc
                 refusal = database_refusal(exc)
                 if refusal is None:
                     raise

@@ -45,6 +45,13 @@ class ServiceUnavailable(PublicError):
     code = "SERVICE_UNAVAILABLE"
 
 
+class Timeout(PublicError):
+    """A time limit stopped the work: the operation's (``REALIGN_EXECUTION_TIMEOUT``) or a statement's in the
+    database (``REALIGN_STATEMENT_TIMEOUT_MS``)."""
+
+    code = "TIMEOUT"
+
+
 class Unauthenticated(PublicError):
     """A write without a valid token."""
 

@@ -31,10 +31,11 @@ def free_port() -> int:
 
 @dataclass
 class Running:
-    """A started server: its base URL and its log file."""
+    """A started server: its base URL, its log file and its process id."""
 
     base: str
     log_path: Path
+    pid: int = 0
 
     def log(self, tail: int = 8000) -> str:
         """The end of what the server has logged so far."""
@@ -52,6 +53,7 @@ def running(database_url: str, log_path: Path, *, ready: str = "/readyz", **sett
         process = subprocess.Popen(
             [str(REALIGN), "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
         )
+    server.pid = process.pid
     try:
         deadline = time.monotonic() + 30
         while True:

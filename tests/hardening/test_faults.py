@@ -334,6 +334,10 @@ def test_query_waiting_past_the_statement_timeout_is_not_an_internal_error(postg
         assert_no_traceback(answer.text)
         errors = answer.json().get("errors")
         assert errors and set(codes(errors)) <= TIMED_OUT, f"{answer.text}\nserver log:\n{server.log(3000)}"
+        # A lock wait gives up before the statement limit (lock_timeout): busy, not a slow query; and a read
+        # wrote nothing, so it does not say so.
+        assert set(codes(errors)) == {"SERVICE_UNAVAILABLE"}, answer.text
+        assert {e["message"] for e in errors} == {"the database is busy right now; try again shortly"}, answer.text
         assert elapsed < BOUND, elapsed
         data = client.post("/graphql", json={"query": QUERY}).json()
         assert not data.get("errors"), data

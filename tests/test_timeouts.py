@@ -1,0 +1,237 @@
+"""Time limits that stop the work: a read stopped by the statement limit answers TIMEOUT (not "busy"), and when
+a limit stops a read, the database stops working on it — SQLite's statement is interrupted in aiosqlite's
+thread, PostgreSQL's is cancelled on the server — and the next request is served normally.
+
+The slow read is slow by construction, not by luck: every event of a story copy gets a 1 MB search text of
+`a`s, and the search term is 196 `a`s and `baaa`, which appears nowhere. `LIKE '%term%'` then compares about
+200 characters at each of 17 million positions: seconds per statement on either database (≈6 s on SQLite,
+≈8 s on PostgreSQL on the 2-core dev machine), and only slower on a busy machine, while the limits here are a
+fraction of a second. The text ends in `baa` so that every trigram of the term occurs in it: a trigram index
+would not make the statement fast either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import psycopg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from api.db import make_engine
+from api.settings import Settings
+from schema.context import read_timeout, refusal_for, statement_timed_out, write_timeout
+from tests.api.conftest import assert_no_traceback
+from tests.conftest import BACKENDS, Databases
+from tests.server import Running, running
+from tests.support import POSTGRES_URL
+
+TERM = "a" * 196 + "baaa"
+LONG_TEXT = " " + "a" * 1_000_000 + "baa"
+SLOW = "query Slow($term: String!) { slow: events(filter: {search: $term}) { totalCount nodes { title } } }"
+FAST = '{ actor(slug: "israel") { name } events(first: 2) { totalCount } }'
+# How long an answer stopped by a limit of a fraction of a second may take, on a busy 2-core machine.
+ANSWER_BOUND = 4.0
+
+
+@pytest.fixture(scope="module", params=BACKENDS, ids=BACKENDS)
+def slow_url(
+    request: pytest.FixtureRequest, databases: Databases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A story copy whose events' summaries (and so search texts) are 1 MB long: a search that finds nothing
+    scans them all, for seconds."""
+    url, name = databases.copy(request.param, "seeded", tmp_path_factory.mktemp("slow"))
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text("UPDATE event SET summary = coalesce(summary, '') || :more, search_text = search_text || :more"),
+                {"more": LONG_TEXT},
+            )
+    finally:
+        engine.dispose()
+    yield url
+    databases.drop(request.param, name)
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system, all threads) a process has used so far, from /proc/<pid>/stat."""
+    after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(after_name[11]) + int(after_name[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14, 15)
+
+
+def runnable_threads(pid: int) -> int:
+    """How many of a process's threads are running or waiting for a core right now (state R in /proc): a
+    statement left running is R however busy the machine is, while its CPU time shrinks with its share."""
+    count = 0
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            count += stat.read_text().rsplit(")", 1)[1].split()[0] == "R"
+        except OSError:  # the thread ended meanwhile
+            continue
+    return count
+
+
+def active_queries(url: str) -> list[str]:
+    """The queries the API's connections are running in the database at ``url`` right now (PostgreSQL)."""
+    target = make_url(url)
+    with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5) as conn:
+        rows = conn.execute(
+            "SELECT query FROM pg_stat_activity WHERE datname = %s AND application_name = 'realign' "
+            "AND state = 'active'",
+            (target.database,),
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def ask_slow(server: Running) -> tuple[float, httpx.Response]:
+    with httpx.Client(base_url=server.base, timeout=60) as client:
+        started = time.monotonic()
+        answer = client.post("/graphql", json={"query": SLOW, "variables": {"term": TERM}})
+        return time.monotonic() - started, answer
+
+
+def only_error(answer: httpx.Response) -> dict[str, Any]:
+    assert answer.status_code == 200, answer.text
+    assert_no_traceback(answer.text)
+    body = answer.json()
+    assert len(body.get("errors") or ()) == 1, answer.text
+    return body["errors"][0]
+
+
+def assert_database_idle(url: str, server: Running, answered_at: float) -> float:
+    """Once answered, the database stops working on the read: on SQLite the server goes idle (watched for one
+    second), on PostgreSQL no query of the API's is left running within two seconds (asyncpg's cancel request
+    takes a connection of its own, slow on a busy machine; left alone, the read runs for eight). Returns the CPU
+    seconds the server used in that second (SQLite) or how long the query took to disappear (PostgreSQL)."""
+    if url.startswith("sqlite"):
+        before, busy = cpu_seconds(server.pid), 0
+        for _ in range(20):
+            busy += runnable_threads(server.pid) > 0
+            time.sleep(0.05)
+        used = cpu_seconds(server.pid) - before
+        # A statement still running in aiosqlite's thread is runnable in every sample and takes whatever share
+        # of a core the machine gives it (a whole one when it is quiet, a quarter at a load of 8 on 2 cores).
+        assert busy <= 4 and used < 0.25, (
+            f"after answering, the server was busy in {busy} of 20 samples and used {used:.2f} s of CPU"
+        )
+        return used
+    deadline = answered_at + 2.0
+    while (left := active_queries(url)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left, f"still running on the server after the answer: {left}"
+    return time.monotonic() - answered_at
+
+
+def assert_serves_again(server: Running) -> None:
+    """The next requests on the same server succeed (a few, so every pooled connection is tried)."""
+    with httpx.Client(base_url=server.base, timeout=30) as client:
+        for _ in range(3):
+            body = client.post("/graphql", json={"query": FAST}).json()
+            assert not body.get("errors") and body["data"]["actor"]["name"] == "Israel", body
+
+
+def test_a_slow_read_stops_at_the_statement_limit(slow_url: str, tmp_path: Path):
+    """Given a 0.3 s statement limit, when a read scans for seconds, then it is stopped in the database and
+    answers TIMEOUT naming the limit and what to do, at the field's path; the database is idle at once after,
+    and the next request succeeds."""
+    with running(slow_url, tmp_path / "serve.log", statement_timeout_ms="300", execution_timeout="60") as server:
+        elapsed, answer = ask_slow(server)
+        answered_at = time.monotonic()
+        error = only_error(answer)
+        assert error["extensions"] == {"code": "TIMEOUT"}, f"{answer.text}\n{server.log(3000)}"
+        assert error["message"] == (
+            "the query took longer than 0.3 s in the database and was stopped; narrow the filter or ask for fewer items"
+        )
+        assert error["path"] == ["slow"]
+        assert answer.json()["data"] is None  # `events` is non-null: its error nulls the whole (one-field) data
+        assert elapsed < ANSWER_BOUND, elapsed
+        idle = assert_database_idle(slow_url, server, answered_at)
+        assert_serves_again(server)
+        print(f"statement limit: answered in {elapsed:.2f} s; then {idle:.3f} s (CPU s or s to idle)")
+
+
+def test_the_operation_limit_stops_the_statement_too(slow_url: str, tmp_path: Path):
+    """Given a 1 s operation limit (and no statement limit to speak of), when a read scans for seconds, then it
+    answers TIMEOUT within the bound, the statement does not run on after the answer, and the server serves
+    the next request."""
+    settings = {"statement_timeout_ms": "600000", "execution_timeout": "1"}
+    with running(slow_url, tmp_path / "serve.log", **settings) as server:
+        elapsed, answer = ask_slow(server)
+        answered_at = time.monotonic()
+        error = only_error(answer)
+        assert error["extensions"] == {"code": "TIMEOUT"}, f"{answer.text}\n{server.log(3000)}"
+        assert error["message"] == "the operation took longer than 1 s and was stopped"
+        assert elapsed < 1 + ANSWER_BOUND, elapsed
+        idle = assert_database_idle(slow_url, server, answered_at)
+        assert_serves_again(server)
+        assert "Traceback" not in server.log(), server.log()
+        print(f"operation limit: answered in {elapsed:.2f} s; then {idle:.3f} s (CPU s or s to idle)")
+
+
+def test_a_client_gone_stops_its_read(slow_url: str, tmp_path: Path):
+    """Given generous limits, when the client of a read that scans for seconds disconnects, then the read is
+    stopped in the database too (not left running until a limit), and the server serves the next request."""
+    settings = {"statement_timeout_ms": "600000", "execution_timeout": "600"}
+    with running(slow_url, tmp_path / "serve.log", **settings) as server:
+        with httpx.Client(base_url=server.base, timeout=0.5) as client, pytest.raises(httpx.ReadTimeout):
+            client.post("/graphql", json={"query": SLOW, "variables": {"term": TERM}})
+        gone_at = time.monotonic()  # the client closed its connection on leaving the block
+        time.sleep(0.3)  # the server notices the closed connection and stops the operation
+        idle = assert_database_idle(slow_url, server, gone_at)
+        assert_serves_again(server)
+        assert "Traceback" not in server.log(), server.log()
+        print(f"client gone: then {idle:.3f} s (CPU s or s to idle)")
+
+
+def test_a_statement_timeout_is_told_apart_from_other_cancels_and_lock_waits():
+    """Given PostgreSQL's own errors, when a statement timeout, a lock timeout and an operator's cancel come,
+    then only the first reads as a statement timeout, and each answers its own message."""
+
+    async def error_of(*statements: str) -> BaseException:
+        conn = await asyncpg.connect(POSTGRES_URL)
+        try:
+            for statement in statements:
+                await conn.execute(statement)
+        except asyncpg.PostgresError as exc:
+            return exc
+        finally:
+            await conn.close()
+        raise AssertionError("no error")
+
+    async def cancelled_by_operator() -> BaseException:
+        conn = await asyncpg.connect(POSTGRES_URL)
+        try:
+            pid = conn.get_server_pid()
+            sleeping = asyncio.ensure_future(conn.execute("SELECT pg_sleep(5)"))
+            await asyncio.sleep(0.3)
+            other = await asyncpg.connect(POSTGRES_URL)
+            await other.execute(f"SELECT pg_cancel_backend({pid})")
+            await other.close()
+            try:
+                await sleeping
+            except asyncpg.PostgresError as exc:
+                return exc
+        finally:
+            await conn.close()
+        raise AssertionError("no error")
+
+    timed_out = asyncio.run(error_of("SET statement_timeout = 50", "SELECT pg_sleep(1)"))
+    assert statement_timed_out(timed_out)
+    assert not statement_timed_out(asyncio.run(cancelled_by_operator()))
+    settings = Settings(statement_timeout_ms=5000)
+    assert str(read_timeout(settings)) == (
+        "the query took longer than 5 s in the database and was stopped; narrow the filter or ask for fewer items"
+    )
+    assert str(write_timeout(settings)).endswith("in the database and was stopped; nothing was written")
+    assert read_timeout(settings).extensions == {"code": "TIMEOUT"}
+    assert str(refusal_for("55P03", write=False)) == "the database is busy right now; try again shortly"
+    assert "nothing was written" in str(refusal_for("55P03", write=True))
