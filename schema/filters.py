@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 import strawberry
-from sqlalchemy import Date, String, bindparam, case, exists, false, func, literal, or_, select, union
+from sqlalchemy import Date, String, bindparam, case, false, func, literal, or_, select, union
 
 from api.dates import LONG_SPAN, DateError, parse_moment
 from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS, WIDENING_AFFILIATIONS
@@ -397,7 +397,8 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         out.append(among(table.c.channel if kind == "statement" else table.c.kind, f"{kind}_kinds", dialect))
     if f.tags is not None:
         tags, fk = TAGS[kind.title()]
-        out.append(exists().where(tags.c[fk] == table.c.id, among(tags.c.tag, "tags", dialect)))
+        # Gathered from the tag index (tag, item), as the actor conditions are: the database starts from it.
+        out.append(table.c.id.in_(select(tags.c[fk]).where(among(tags.c.tag, "tags", dialect))))
     if f.country is not None:
         in_country = select(A.c.id).where(A.c.country == bindparam("country"))
         parts = [involves(kind, table, Actors(lambda column: column.in_(in_country)))]
