@@ -6,7 +6,8 @@ arrives (``query_words``), so SQLite's FTS5 and PostgreSQL's ``to_tsvector('simp
 words and neither database's tokenizer, locale or stemmer decides what matches:
 
 - case is folded (``str.casefold``) and accents dropped (NFKD, then every non-spacing mark removed): ``Élysée``
-  is ``elysee``, ``Zelenskyy`` stays ``zelenskyy``;
+  is ``elysee``, ``Straße`` is ``strasse``; the Latin letters NFKD leaves whole are spelt out (``æ`` ae, ``œ`` oe,
+  ``ø`` o, ``ł`` l, ``đ``/``ð`` d, ``þ`` th, ``ı`` i, ``ħ`` h: ``Ærø`` is ``aero``);
 - a word is a run of letters, digits and spacing marks; everything else separates words (``U.S.`` is ``u s``,
   ``Israel-U.S.`` is ``israel u s``, ``@gidonsaar`` is ``gidonsaar``);
 - an apostrophe inside a word (``'``, ``’``, ``‘``, ``ʼ``, `````, ``´``, ``′``) joins: ``Sa’ar``, ``Sa'ar`` and
@@ -33,6 +34,8 @@ APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4\u2032"
 # ASCII: letters and digits stay, apostrophes become ', everything else a space (str.translate runs in C).
 _ASCII = {c: " " for c in range(128) if not chr(c).isalnum()} | {ord(a): "'" for a in APOSTROPHES if a.isascii()}
 _WORD = re.compile(r"[^\s']+(?:'[^\s']+)*")
+# Latin letters that NFKD does not decompose, spelt as a reader without them would type them.
+_LATIN = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"})
 
 
 def fts_table(name: str) -> str:
@@ -49,16 +52,16 @@ def _fold(text: str) -> str:
     """Case and accents folded; only word characters, apostrophes (as ') and spaces left."""
     if text.isascii():
         return text.lower().translate(_ASCII)
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LATIN))
     out = []
     for char in decomposed:
         category = unicodedata.category(char)
-        if category == "Mn":
-            continue  # accents and other combining marks
-        if category[0] in "LN" or category in ("Mc", "Me"):
-            out.append(char)
-        elif char in APOSTROPHES:
+        if char in APOSTROPHES:  # before letters: ʼ (U+02BC) is a modifier letter
             out.append("'")
+        elif category == "Mn":
+            continue  # accents and other combining marks
+        elif category[0] in "LN" or category in ("Mc", "Me"):
+            out.append(char)
         else:
             out.append(" ")
     return "".join(out)

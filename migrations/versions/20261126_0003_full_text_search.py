@@ -1,7 +1,7 @@
 """Full-text search over search_text: FTS5 tables on SQLite, GIN expression indexes on PostgreSQL.
 
 ``search_text`` is now normalised for search (``api.search``: case and accents folded, punctuation splitting
-words, apostrophes joining), so first every row's ``search_text`` is recomputed from its old value (the old value
+words, apostrophes joining), so every row's ``search_text`` is recomputed from its old value (the old value
 was its parts joined and lower-cased; normalising it gives what the app now writes). Then, per searched table
 (actor, event, statement, reaction):
 
@@ -10,7 +10,8 @@ was its parts joined and lower-cased; normalising it gives what the app now writ
   keep it in step with every write in the write's own transaction. A later migration that recreates one of these
   tables (Alembic's batch mode on SQLite copies it and drops the original) drops its triggers with it: it must
   create them again (``create_sqlite_triggers``) and rebuild the index.
-- PostgreSQL: a GIN index ``ix_<table>_search`` on ``to_tsvector('simple', search_text)``.
+- PostgreSQL: a GIN index ``ix_<table>_search`` on ``to_tsvector('simple', search_text)``, created before
+  ``search_text`` is recomputed (see ``upgrade``), then ANALYZE so the planner knows how common words are.
 
 Downgrade drops them. ``search_text`` keeps its normalised words (the originals' case, accents and punctuation
 are gone): the LIKE search of revision 0002 still finds plain words in it.
@@ -69,15 +70,19 @@ def create_sqlite_triggers(name: str) -> None:
     op.execute(f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {name} BEGIN {forget} END")
 
 
-def upgrade() -> None:
-    dialect = op.get_context().dialect.name
+def recompute() -> None:
     if context.is_offline_mode():
         op.execute("-- search_text is recomputed by the online migration only (it reads every row)")
-    else:
-        for name in SEARCHED:
-            recompute_search_text(op.get_bind(), name)
+        return
     for name in SEARCHED:
-        if dialect == "sqlite":
+        recompute_search_text(op.get_bind(), name)
+
+
+def upgrade() -> None:
+    dialect = op.get_context().dialect.name
+    if dialect == "sqlite":
+        recompute()  # before the triggers exist: the index is built once, by 'rebuild'
+        for name in SEARCHED:
             fts = fts_table(name)
             op.execute(
                 f"CREATE VIRTUAL TABLE {fts} USING fts5("
@@ -85,10 +90,17 @@ def upgrade() -> None:
             )
             op.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
             create_sqlite_triggers(name)
-        elif dialect == "postgresql":
+    elif dialect == "postgresql":
+        for name in SEARCHED:
             op.execute(f"CREATE INDEX {gin_index(name)} ON {name} USING gin (to_tsvector('simple', search_text))")
-        else:
-            raise NotImplementedError(f"full-text search on {dialect}")
+        # After the indexes: rows updated before an index on the column is built leave broken HOT chains, and
+        # PostgreSQL then keeps the index from every transaction older than it (pg_index.indcheckxmin) — for as
+        # long as any long transaction anywhere on the server runs.
+        recompute()
+        for name in SEARCHED:
+            op.execute(f"ANALYZE {name}")  # statistics of the indexed expression, which the planner needs
+    else:
+        raise NotImplementedError(f"full-text search on {dialect}")
 
 
 def downgrade() -> None:
