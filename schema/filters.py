@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 import strawberry
-from sqlalchemy import Date, bindparam, case, exists, false, func, literal, or_, select, union
+from sqlalchemy import Date, bindparam, case, exists, false, func, literal, or_, select, union, union_all
 
 from api.dates import LONG_SPAN, DateError, parse_moment
 from api.search import matching_ids, query_string, query_words
@@ -425,4 +425,4 @@ def _searched(kind: str, table: Any, dialect: str) -> Any:
     named = _with_parts(matching_ids(A, "search", dialect))
     other = table.alias(f"search_{kind}")
     by_actor = select(other.c.id).where(involves(kind, other, Actors(lambda column: column.in_(named))))
-    return table.c.id.in_(union(matching_ids(table, "search", dialect), by_actor))
+    return table.c.id.in_(union_all(matching_ids(table, "search", dialect), by_actor))  # IN drops repeats
