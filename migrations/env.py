@@ -1,4 +1,5 @@
-"""Alembic environment: the URL from Realign's settings, batch mode on SQLite, types compared."""
+"""Alembic environment: the URL from Realign's settings, batch mode on SQLite, types compared, text indexes left
+out of autogenerate."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlmodel import SQLModel
 
 import api.models  # noqa: F401 - registers every table on the metadata
 from api.db import backend, make_engine
+from api.search import include_name
 from api.settings import get_settings
 
 config = context.config
@@ -27,6 +29,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=backend(url) == "sqlite",
         compare_type=True,
+        include_name=include_name,  # the text indexes are the migrations' own (see api.search)
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -49,6 +52,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,  # the text indexes are the migrations' own (see api.search)
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -9,9 +9,10 @@ from functools import cache
 from typing import Any
 
 import strawberry
-from sqlalchemy import Date, String, bindparam, case, false, func, literal, or_, select, union
+from sqlalchemy import Date, bindparam, case, false, func, literal, or_, select, union, union_all
 
 from api.dates import LONG_SPAN, DateError, parse_moment
+from api.search import matching_ids, query_string, query_words
 from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS, WIDENING_AFFILIATIONS
 from schema import ids
 from schema.context import among
@@ -63,8 +64,15 @@ class ItemFilter:
     )
     search: str | None = strawberry.field(
         default=None,
-        description="Case-insensitive text in titles, summaries and quotes — or in the name or aliases of an "
-        "involved actor (`Beijing` finds what the People's Republic of China did).",
+        description="Words, each matched as the start of a word (`Beij` finds Beijing; no stemming: `sanction` "
+        "finds sanctions, `sanctions` does not find sanction), all required, ignoring case and accents (`kyiv`, "
+        "`Élysée` = `elysee`). An item matches when its own text (title, summary, quote, translation, place) holds "
+        "every word, or when one actor it involves holds every word in its name, slug or aliases — that actor or "
+        "the body it is part of or represents (`Beijing` finds what the People's Republic of China and its "
+        "embassy did); the words are not split between the item and an actor, nor between actors. An apostrophe "
+        "joins a word: `Sa’ar`, `Sa'ar` and `saar` are the same; the parts count too (`Elysee` finds "
+        "l'Élysée). Any other punctuation separates words, and a search with no letters or digits matches "
+        "nothing.",
     )
     item_types: list[TimelineItemType] | None = strawberry.field(
         default=None, description="Only these kinds of item (timeline only)."
@@ -80,7 +88,11 @@ class ActorFilter:
     kinds: list[ActorKind] | None = strawberry.field(default=None, description="Any of these actor kinds.")
     country: str | None = strawberry.field(default=None, description="ISO 3166-1 alpha-3 country code.")
     search: str | None = strawberry.field(
-        default=None, description="Case-insensitive text in the name, slug or aliases."
+        default=None,
+        description="Words, each matched as the start of a word and all required, in the name, slug or aliases, "
+        "ignoring case and accents (`beij` finds the People's Republic of China by its alias Beijing; `saar` and "
+        "`Sa’ar` find Gideon Sa'ar). As for items (see `ItemFilter.search`): no stemming, an apostrophe joins a "
+        "word, other punctuation separates words, and a search with no letters or digits matches nothing.",
     )
     updated_since: dt.datetime | None = strawberry.field(
         default=None, description="Only actors created or changed at or after this time (for syncing)."
@@ -109,11 +121,6 @@ def utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-def _like(term: str) -> str:
-    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def check_country(value: str | None, field: str) -> str | None:
@@ -179,7 +186,7 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
             raise BadUserInput("`search` must not be blank", field="filter.search")
         if len(term) > 200:
             raise BadUserInput("`search` may be at most 200 characters", field="filter.search")
-        out.search = term
+        out.search = query_string(query_words(term), context.engine.dialect.name)  # "": no words, no match
     if given.item_types is not None:
         out.item_types = {t.value for t in given.item_types}
     out.updated_since = utc(given.updated_since)
@@ -199,7 +206,12 @@ class Actors:
 
 
 def involves(kind: str, table: Any, actors: Actors) -> Any:
-    """Items of a kind that involve the ``actors``, as ``id IN (ids)`` with the ids gathered from the actor side.
+    """Items of a kind (in ``table``) that involve the ``actors``: ``id IN`` their ``involved_ids``."""
+    return table.c.id.in_(involved_ids(kind, actors))
+
+
+def involved_ids(kind: str, actors: Actors) -> Any:
+    """The ids of the items of a kind that involve the ``actors``, gathered from the actor side.
 
     An event involves its participants; a statement its speaker and the actors it is about; a reaction its
     reactor and whoever it answers (the target's speaker, participants or reactor). The id set is one
@@ -208,20 +220,18 @@ def involves(kind: str, table: Any, actors: Actors) -> Any:
     """
     if kind == "event":
         part, events = EP.alias("inv_ep"), E.alias("inv_e")
-        ids = actors.accept(select(part.c.event_id), part.c.actor_id, events, events.c.id == part.c.event_id)
-        return table.c.id.in_(ids)
+        return actors.accept(select(part.c.event_id), part.c.actor_id, events, events.c.id == part.c.event_id)
     if kind == "statement":
         said, about, about_s = S.alias("inv_s"), SA.alias("inv_sa"), S.alias("inv_sa_s")
-        ids = union(
+        return union(
             actors.accept(select(said.c.id), said.c.speaker_id, said),
             actors.accept(
                 select(about.c.statement_id), about.c.actor_id, about_s, about_s.c.id == about.c.statement_id
             ),
         )
-        return table.c.id.in_(ids)
     reacted, part, event = R.alias("inv_r"), EP.alias("inv_ep"), E.alias("inv_e")
     target_s, target_r = S.alias("inv_ts"), R.alias("inv_tr")
-    ids = union(
+    return union(
         actors.accept(select(reacted.c.id), reacted.c.reactor_id, reacted),
         actors.accept(
             select(reacted.c.id).where(reacted.c.target_event_id == part.c.event_id),
@@ -236,7 +246,6 @@ def involves(kind: str, table: Any, actors: Actors) -> Any:
             select(reacted.c.id).where(reacted.c.target_reaction_id == target_r.c.id), target_r.c.reactor_id, target_r
         ),
     )
-    return table.c.id.in_(ids)
 
 
 # Open ends of an affiliation's spell, as dates every item's bounds lie within.
@@ -338,7 +347,9 @@ def filter_shape(f: Resolved) -> tuple[Any, ...]:
     if actors is not None and f.affiliated:
         actors = ("family", actors)
     present = (f.updated_since, f.kinds, f.tags, f.country, f.search)
-    return (window_shape(f), f.end is not None, actors, *(v is not None for v in present), _frozen(f.item_types))
+    searched = f.search is not None and f.search != ""  # a search of no words (only punctuation) matches nothing
+    shape = (window_shape(f), f.end is not None, actors, *(v is not None for v in present), searched)
+    return (*shape, _frozen(f.item_types))
 
 
 def _frozen(values: set[str] | None) -> tuple[str, ...] | None:
@@ -369,8 +380,8 @@ def filter_values(f: Resolved) -> dict[str, Any]:
         out["tags"] = f.tags
     if f.country is not None:
         out["country"] = f.country
-    if f.search is not None:
-        out["pattern"] = _like(f.search)
+    if f.search:
+        out["search"] = f.search
     return out
 
 
@@ -406,12 +417,14 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
             parts.append(table.c.place_country == bindparam("country"))
         out.append(or_(*parts))
     if f.search is not None:
-        pattern = bindparam("pattern", type_=String())
-        named = _with_parts(select(A.c.id).where(A.c.search_text.like(pattern, escape="\\")))
-        out.append(
-            or_(
-                table.c.search_text.like(pattern, escape="\\"),
-                involves(kind, table, Actors(lambda column: column.in_(named))),
-            )
-        )
+        out.append(_searched(kind, table, dialect) if f.search else false())
     return out
+
+
+def _searched(kind: str, table: Any, dialect: str) -> Any:
+    """Items whose own text holds every word of the search, or that involve an actor whose name, slug or aliases
+    hold every word (or a body part of it or representing it): one id set, each half answered from a text index
+    (``api.search``), so the database starts from the matches and no match costs no more than a few."""
+    named = _with_parts(matching_ids(A, "search", dialect))
+    by_actor = select(involved_ids(kind, Actors(lambda column: column.in_(named))).subquery())
+    return table.c.id.in_(union_all(matching_ids(table, "search", dialect), by_actor))  # IN drops repeats

@@ -6,9 +6,10 @@ from collections import defaultdict
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Integer, and_, bindparam, literal, or_, select, tuple_, union, union_all
+from sqlalchemy import Integer, and_, bindparam, false, literal, or_, select, tuple_, union, union_all
 from strawberry.types import Info
 
+from api.search import matching_ids, query_string, query_words
 from schema import ids
 from schema.errors import BadUserInput, NotFound
 from schema.filters import (
@@ -238,11 +239,15 @@ class ReadQuery:
             if filter.updated_since is not None:
                 where.append(A.c.updated_at >= utc(filter.updated_since))
             if filter.search is not None:
-                term = filter.search.strip().lower()
+                term = filter.search.strip()
                 if not term:
                     raise BadUserInput("`search` must not be blank", field="filter.search")
-                escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                where.append(A.c.search_text.like(f"%{escaped}%", escape="\\"))
+                if len(term) > 200:
+                    raise BadUserInput("`search` may be at most 200 characters", field="filter.search")
+                found = query_words(term)
+                dialect = context.engine.dialect.name
+                named = matching_ids(A, "search", dialect).params(search=query_string(found, dialect))
+                where.append(A.c.id.in_(named) if found else false())
         statement = select(A).where(*where)
         if page.cursor is not None:
             key = tuple_(A.c.name, A.c.id)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from api.dates import DateError, When, is_long, parse_when
+from api.search import search_text
 from api.vocabulary import (
     ACTOR_KINDS,
     AFFILIATION_KINDS,
@@ -296,7 +297,7 @@ def _country(r: _Reader, name: str, value: Any) -> str | None:
 
 
 def _search(*parts: Any) -> str:
-    return " ".join(str(p) for p in parts if p).lower()
+    return search_text(*parts)  # normalised for full-text search: see api.search
 
 
 def _source(r: _Reader, p: Parsed) -> None:

@@ -8,14 +8,22 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlmodel import SQLModel
 
 import api.models  # noqa: F401 - registers every table on the metadata
-from api.db import make_engine
-from tests.support import BIN, ROOT, alembic_config, count
+from api.db import backend, make_engine
+from api.search import SEARCHED, fts_table, gin_index, include_name, matching_ids, query_string, search_text
+from tests.support import BIN, ROOT, alembic_config, count, load_story
 
 TABLES = set(SQLModel.metadata.tables)
+# On SQLite each searched table has an FTS5 table, which keeps its index in shadow tables of its own.
+FTS_TABLES = {fts_table(t) + suffix for t in SEARCHED for suffix in ("", "_data", "_idx", "_docsize", "_config")}
+
+
+def at_head(url: str) -> set[str]:
+    """The tables of a database at head: the models' own, Alembic's, and on SQLite the text indexes."""
+    return TABLES | {"alembic_version"} | (FTS_TABLES if backend(url) == "sqlite" else set())
 
 
 def head() -> str:
@@ -45,13 +53,13 @@ def test_upgrade_downgrade_upgrade(blank_url):
     config = alembic_config(blank_url)
 
     command.upgrade(config, "head")
-    assert tables_and_revision(blank_url) == (TABLES | {"alembic_version"}, head())
+    assert tables_and_revision(blank_url) == (at_head(blank_url), head())
 
     command.downgrade(config, "base")
     assert tables_and_revision(blank_url) == ({"alembic_version"}, None)
 
     command.upgrade(config, "head")
-    assert tables_and_revision(blank_url) == (TABLES | {"alembic_version"}, head())
+    assert tables_and_revision(blank_url) == (at_head(blank_url), head())
 
 
 def test_upgrade_at_head_is_a_no_op(database_url):
@@ -79,7 +87,7 @@ def test_plain_alembic_command_from_repo_root(blank_url):
         check=False,
     )
     assert upgraded.returncode == 0, upgraded.stderr
-    assert tables_and_revision(blank_url) == (TABLES | {"alembic_version"}, head())
+    assert tables_and_revision(blank_url) == (at_head(blank_url), head())
 
     current = subprocess.run(
         [str(BIN / "alembic"), *env_url, "current"], cwd=ROOT, capture_output=True, text=True, timeout=60
@@ -106,9 +114,10 @@ def test_offline_sql_script(backend):
 
 
 def test_models_and_migrations_do_not_drift(engine):
-    """Given a database at head, when autogenerate compares it with the models, then it finds no difference."""
+    """Given a database at head, when autogenerate compares it with the models (leaving out the text indexes, as
+    migrations/env.py does), then it finds no difference."""
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == [], "the models differ from the migrations:\n" + "\n".join(map(repr, diff))
 
@@ -119,3 +128,102 @@ def test_migrated_database_is_empty(engine):
         assert count(engine, table) == 0, table
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+
+
+def text_index_objects(engine) -> set[str]:
+    """The text-index objects in a database: FTS5 tables and their triggers on SQLite, GIN indexes on PostgreSQL."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            sql = "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND instr(name, '_fts') > 0"
+            return set(conn.execute(text(sql)).scalars())
+        sql = "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%USING gin (to_tsvector(''simple''::regconfig%'"
+        return set(conn.execute(text(sql)).scalars())
+
+
+def expected_text_index_objects(dialect: str) -> set[str]:
+    if dialect == "sqlite":
+        triggers = {f"{fts_table(t)}_{e}" for t in SEARCHED for e in ("insert", "update", "delete")}
+        return FTS_TABLES | triggers
+    return {gin_index(t) for t in SEARCHED}
+
+
+def assert_index_agrees(conn, dialect: str) -> None:
+    """For every word of every searched table, the text index finds exactly the rows whose ``search_text`` holds a
+    word starting with it (what the search promises), so the index is in step with the table."""
+    for name in SEARCHED:
+        table = SQLModel.metadata.tables[name]
+        rows = conn.execute(select(table.c.id, table.c.search_text)).all()
+        assert rows, name
+        for word in {w for r in rows for w in r.search_text.split()}:
+            found = conn.execute(matching_ids(table, "q", dialect), {"q": query_string([word], dialect)})
+            expected = {r.id for r in rows if any(w.startswith(word) for w in r.search_text.split())}
+            assert set(found.scalars()) == expected, (name, word)
+
+
+def test_text_indexes_exist_at_head_and_go_with_downgrade(database_url):
+    """Given a database at head, when its text indexes are listed, then each searched table has its own (FTS5 table
+    and three triggers on SQLite, a GIN index on PostgreSQL); when downgraded to 0002, then none is left."""
+    engine = make_engine(database_url)
+    try:
+        assert text_index_objects(engine) == expected_text_index_objects(engine.dialect.name)
+        command.downgrade(alembic_config(database_url), "0002")
+        assert text_index_objects(engine) == set()
+        command.upgrade(alembic_config(database_url), "head")
+        assert text_index_objects(engine) == expected_text_index_objects(engine.dialect.name)
+    finally:
+        engine.dispose()
+
+
+def test_text_indexes_follow_inserts_updates_and_deletes(seeded_engine):
+    """Given the story at head, when rows are inserted, their text changed and rows deleted with plain SQL, then
+    the text indexes still find exactly the rows holding each word (on SQLite the triggers kept them in step)."""
+    dialect = seeded_engine.dialect.name
+    actor, event = SQLModel.metadata.tables["actor"], SQLModel.metadata.tables["event"]
+    with seeded_engine.begin() as conn:
+        assert_index_agrees(conn, dialect)
+        saar = conn.execute(select(actor).where(actor.c.slug == "gideon-saar")).mappings().one()
+        clone = {**saar, "slug": "gideon-saar-clone", "search_text": search_text("Zyx Clone")}
+        clone.pop("id")
+        conn.execute(actor.insert(), clone)
+        conn.execute(
+            event.update().where(event.c.slug == "prc-buys-iranian-crude"), {"search_text": search_text("Qwv Oil")}
+        )
+        conn.execute(actor.delete().where(actor.c.slug == "gideon-saar-clone"))
+        conn.execute(actor.insert(), {**clone, "slug": "gideon-saar-clone-2"})
+    with seeded_engine.connect() as conn:
+        assert_index_agrees(conn, dialect)
+        found = conn.execute(matching_ids(event, "q", dialect), {"q": query_string(["qwv"], dialect)}).scalars()
+        assert len(list(found)) == 1
+        found = conn.execute(matching_ids(event, "q", dialect), {"q": query_string(["crude"], dialect)}).scalars()
+        assert list(found) == []
+
+
+def test_upgrade_normalises_search_text_written_before(blank_url):
+    """Given a database at 0002 holding the story, with Sa'ar's search text as 0002 wrote it (lower-cased, accents
+    and typographic apostrophes kept), when upgraded to head, then every search_text is normalised and the text
+    index finds Sa'ar by `saar`."""
+    config = alembic_config(blank_url)
+    command.upgrade(config, "0002")
+    load_story(blank_url)
+    engine = make_engine(blank_url)
+    actor = SQLModel.metadata.tables["actor"]
+    old = "gideon sa’ar gideon saar gideon sa’ar sa'ar sa’ar gideon saar @gidonsaar élysée"
+    try:
+        with engine.begin() as conn:
+            conn.execute(actor.update().where(actor.c.slug == "gideon-saar"), {"search_text": old})
+        command.upgrade(config, "head")
+        with engine.connect() as conn:
+            text_of_saar = conn.execute(select(actor.c.search_text).where(actor.c.slug == "gideon-saar")).scalar()
+            assert text_of_saar == search_text(old)
+            assert "saar" in text_of_saar.split() and "elysee" in text_of_saar.split()
+            for name in SEARCHED:
+                table = SQLModel.metadata.tables[name]
+                for value in conn.execute(select(table.c.search_text)).scalars():
+                    assert search_text(value) == value, (name, value)
+            assert_index_agrees(conn, engine.dialect.name)
+            query = {"q": query_string(["saar"], engine.dialect.name)}
+            ids = conn.execute(matching_ids(actor, "q", engine.dialect.name), query).scalars()
+            slugs = conn.execute(select(actor.c.slug).where(actor.c.id.in_(list(ids)))).scalars()
+            assert "gideon-saar" in set(slugs)
+    finally:
+        engine.dispose()
