@@ -310,10 +310,21 @@ class Server:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         started = time.perf_counter()
         try:
-            if self.connection is None:
+            try:
+                reused = self.connection is not None
+                if self.connection is None:
+                    self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+                self.connection.request("POST", "/graphql", body, headers)
+                response = self.connection.getresponse()
+            except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+                if not reused:
+                    raise
+                # The server closed the idle keep-alive connection (uvicorn: after 5 s): reconnect, time afresh.
+                self.reset()
                 self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-            self.connection.request("POST", "/graphql", body, headers)
-            response = self.connection.getresponse()
+                started = time.perf_counter()
+                self.connection.request("POST", "/graphql", body, headers)
+                response = self.connection.getresponse()
             raw = response.read()
         except TimeoutError:
             self.reset()
@@ -386,10 +397,10 @@ def measure(
     """Every filter and page on every server, round after round (one request each per round); cases by URL."""
     plan: list[tuple[Server, Case, dict[str, Any]]] = []
     cases: dict[str, list[Case]] = {}
-    for server in servers:
-        for name, spec in filters.items():
-            variables = variables_for(spec, server.data)
-            for page in ("first", "deep"):
+    for name, spec in filters.items():  # the servers alternate request by request
+        for page in ("first", "deep"):
+            for server in servers:
+                variables = variables_for(spec, server.data)
                 case = Case(name, page)
                 cases.setdefault(server.data.url, []).append(case)
                 if page == "deep":
