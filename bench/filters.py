@@ -414,10 +414,6 @@ def measure(
         if failure is None:
             timeline = answer["data"]["timeline"]
             case.total, case.exact = timeline["totalCount"], timeline.get("totalCountIsExact")
-    for group in cases.values():  # a deep page not timed shows its filter's count
-        for first, deep in zip(group[::2], group[1::2], strict=True):
-            if deep.skipped:
-                deep.total, deep.exact = first.total, first.exact
     started = time.perf_counter()
     for round_ in range(repeat):
         for server, case, variables in plan:
@@ -431,6 +427,10 @@ def measure(
         if round_ == 0:
             estimate = (time.perf_counter() - started) * repeat
             print(f"  round 1 of {repeat} took {time.perf_counter() - started:.1f} s (all: ~{estimate:.0f} s)")
+    for group in cases.values():  # a deep page not timed shows its filter's count
+        for first, deep in zip(group[::2], group[1::2], strict=True):
+            if deep.skipped:
+                deep.total, deep.exact = first.total, first.exact
     return cases
 
 
