@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     reads from anywhere. Empty: same origin only, no CORS headers sent."""
     max_page_size: int = 100
     exact_count_limit: int = 10_000
+    common_value: int = 2000
+    """A filter value with at least this many index entries (a country's participations) is "common": the
+    timeline walks the dates and tests each item rather than gathering every match first."""
     """Lists count their items exactly up to this many; beyond, ``totalCount`` is this limit, flagged inexact."""
     max_depth: int = 12
     max_aliases: int = 20

@@ -111,6 +111,7 @@ class Resolved:
     kinds: list[str] | None = None
     tags: list[str] | None = None
     country: str | None = None
+    country_is_common: bool = False
     search: str | None = None
     item_types: set[str] | None = None
     updated_since: Any = None
@@ -149,6 +150,20 @@ async def actor_id(context: Any, value: str, *, field: str) -> int:
     raise NotFound(f"no actor with slug or id {value!r}", field=field)
 
 
+async def _is_common(context: Any, matches: Any) -> bool:
+    """Whether a filter value is common: its index entries (``matches``) reach the setting ``common_value`` (read
+    no further). A common value's items are found by walking the date index and testing each (a page needs only
+    a few rows), a rare one's by gathering its few matches first (walking would read the whole table)."""
+    common = context.settings.common_value
+    probe = select(func.count()).select_from(matches.limit(common).subquery())
+    return (await context.rows(probe))[0][0] >= common
+
+
+def _country_involvements(country: str) -> Any:
+    """The participations of a country's actors: how often the country takes part, as an index range."""
+    return select(EP.c.event_id).join(A, A.c.id == EP.c.actor_id).where(A.c.country == country)
+
+
 async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
     """Check a filter and look up what it names; BAD_USER_INPUT or NOT_FOUND with the field."""
     out = Resolved()
@@ -180,6 +195,8 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
     if given.tags is not None:
         out.tags = [t.lower() for t in given.tags]
     out.country = check_country(given.country, "filter.country")
+    if out.country is not None:
+        out.country_is_common = await _is_common(context, _country_involvements(out.country))
     if given.search is not None:
         term = given.search.strip()
         if not term:
@@ -208,6 +225,35 @@ class Actors:
 def involves(kind: str, table: Any, actors: Actors) -> Any:
     """Items of a kind (in ``table``) that involve the ``actors``: ``id IN`` their ``involved_ids``."""
     return table.c.id.in_(involved_ids(kind, actors))
+
+
+def involves_each(kind: str, table: Any, condition: Callable[[Any], Any]) -> Any:
+    """Items of a kind that involve an actor meeting ``condition``, tested item by item: the plan for a common
+    value, where walking the items in date order finds a page's worth after a few rows."""
+    if kind == "event":
+        return _some(select(EP.c.event_id).where(EP.c.event_id == table.c.id, condition(EP.c.actor_id)))
+    if kind == "statement":
+        return or_(
+            condition(table.c.speaker_id),
+            _some(select(SA.c.statement_id).where(SA.c.statement_id == table.c.id, condition(SA.c.actor_id))),
+        )
+    target_s, target_r = S.alias("each_ts"), R.alias("each_tr")
+    return or_(
+        condition(table.c.reactor_id),
+        _some(select(EP.c.event_id).where(EP.c.event_id == table.c.target_event_id, condition(EP.c.actor_id))),
+        _some(
+            select(target_s.c.id).where(target_s.c.id == table.c.target_statement_id, condition(target_s.c.speaker_id))
+        ),
+        _some(
+            select(target_r.c.id).where(target_r.c.id == table.c.target_reaction_id, condition(target_r.c.reactor_id))
+        ),
+    )
+
+
+def _some(rows: Any) -> Any:
+    """Whether a correlated select finds a row, as ``(first row) IS NOT NULL``: unlike EXISTS, PostgreSQL cannot
+    turn it into a hash of every match built up front, so it stays a probe per item (cheap while paging)."""
+    return rows.limit(1).scalar_subquery().is_not(None)
 
 
 def involved_ids(kind: str, actors: Actors) -> Any:
@@ -346,9 +392,10 @@ def filter_shape(f: Resolved) -> tuple[Any, ...]:
     actors = None if f.actor_ids is None else len(dict.fromkeys(f.actor_ids)) if f.match_all else "any"
     if actors is not None and f.affiliated:
         actors = ("family", actors)
-    present = (f.updated_since, f.kinds, f.tags, f.country, f.search)
+    present = (f.updated_since, f.kinds, f.tags, f.search)
     searched = f.search is not None and f.search != ""  # a search of no words (only punctuation) matches nothing
-    shape = (window_shape(f), f.end is not None, actors, *(v is not None for v in present), searched)
+    country = None if f.country is None else "common" if f.country_is_common else "rare"
+    shape = (window_shape(f), f.end is not None, actors, country, *(v is not None for v in present), searched)
     return (*shape, _frozen(f.item_types))
 
 
@@ -412,10 +459,15 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         out.append(table.c.id.in_(select(tags.c[fk]).where(among(tags.c.tag, "tags", dialect))))
     if f.country is not None:
         in_country = select(A.c.id).where(A.c.country == bindparam("country"))
-        parts = [involves(kind, table, Actors(lambda column: column.in_(in_country)))]
-        if kind == "event":
-            parts.append(table.c.place_country == bindparam("country"))
-        out.append(or_(*parts))
+        if f.country_is_common:
+            held = [table.c.place_country == bindparam("country")] if kind == "event" else []
+            out.append(or_(*held, involves_each(kind, table, lambda column: column.in_(in_country))))
+        else:
+            ids = involved_ids(kind, Actors(lambda column: column.in_(in_country)))
+            if kind == "event":  # one id set, so the database can start from it (an OR would walk every event)
+                held_there = E.alias("held")
+                ids = union(ids, select(held_there.c.id).where(held_there.c.place_country == bindparam("country")))
+            out.append(table.c.id.in_(ids))
     if f.search is not None:
         out.append(_searched(kind, table, dialect) if f.search else false())
     return out
