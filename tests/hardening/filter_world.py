@@ -425,6 +425,12 @@ class Reference:
         return [item.slug for item in sorted(chosen, key=key, reverse=descending)]
 
 
+WEIGHTED = (
+    *("actors", "actors", "actors", "search", "search", "country", "country"),
+    *("from", "to", "kinds", "tags", "itemTypes", "updatedSince"),
+)
+
+
 @st.composite
 def filters(draw: st.DrawFn, reference: Reference) -> dict[str, Any]:
     """Filters naming any subset of the fields (none included), every value of this world's (or matching
@@ -448,7 +454,7 @@ def filters(draw: st.DrawFn, reference: Reference) -> dict[str, Any]:
     options: dict[str, st.SearchStrategy[Any]] = {
         "from": windows,
         "to": windows,
-        "actors": st.lists(actor_ref, max_size=3),
+        "actors": st.integers(0, 9).flatmap(lambda n: st.lists(actor_ref, min_size=n < 9, max_size=3 if n < 9 else 0)),
         "actorsMatch": st.sampled_from(["ANY", "ALL"]),
         "includeAffiliated": st.booleans(),
         "kinds": st.lists(st.sampled_from((*EVENT_KINDS, *CHANNELS, *REACTION_KINDS)).flatmap(cased), max_size=3),
@@ -460,8 +466,13 @@ def filters(draw: st.DrawFn, reference: Reference) -> dict[str, Any]:
         "itemTypes": st.lists(st.sampled_from(["EVENT", "STATEMENT", "REACTION"]), unique=True, max_size=3),
         "updatedSince": since,
     }
-    keys = draw(st.lists(st.sampled_from(sorted(options)), unique=True, max_size=5))
-    out = {key: draw(options[key]) for key in sorted(keys)}
+    # Mostly one to three fields (more rarely leaves anything); actors, search and country (which follow the
+    # actors an item involves, the subtlest part) more often than the others.
+    count = 0 if draw(st.integers(0, 9)) == 9 else draw(st.integers(1, 3))
+    keys = draw(st.lists(st.sampled_from(WEIGHTED), min_size=count, max_size=count, unique=True))
+    if "actors" in keys:  # ANY/ALL and the family only mean something with actors
+        keys += [key for key in ("actorsMatch", "includeAffiliated") if draw(st.booleans())]
+    out = {key: draw(options[key]) for key in sorted(set(keys))}
     if "from" in out and "to" in out and parse_moment(out["from"]).earliest > parse_moment(out["to"]).latest:
         out["from"], out["to"] = out["to"], out["from"]  # a window that ends before it starts is refused
     return out
