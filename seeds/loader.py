@@ -306,7 +306,20 @@ def load_records(
         counts = record_service.write(conn, records, progress=progress)
         if before_commit is not None:
             before_commit(conn, counts)
+    if len(records) >= ANALYZE_AFTER:
+        analyze(engine)
     return LoadResult(counts=counts, skipped=skipped, skipped_records=dropped)
+
+
+# A load this big changes the tables' statistics enough that the planner's picture of them must be redone.
+ANALYZE_AFTER = 1000
+
+
+def analyze(engine: Engine) -> None:
+    """Refresh the query planner's statistics (``ANALYZE``): without them SQLite guesses how selective each filter
+    is, and a freshly loaded PostgreSQL table waits for autovacuum, so filters may walk the wrong index."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")
 
 
 def load_dir(engine: Engine, path: Path = STORY) -> LoadResult:
