@@ -28,6 +28,9 @@ QUALIFIERS = ("circa", "early", "mid", "late", "before", "after", "between")
 ONGOING_END = dt.date(9999, 12, 30)
 # Items spanning more than this are "long": window queries look them up apart (see schema.filters).
 LONG_SPAN = dt.timedelta(days=366)
+# Items spanning at most this are "short" (a day, a month, late July): a window looks for the short items that began
+# before it only this far back, so most of its items are one ordered index range (see schema.filters).
+SHORT_SPAN = dt.timedelta(days=31)
 # The last year a date may name; 9999-12-30 stands for "ongoing".
 MAX_YEAR = 9998
 MONTHS = [calendar.month_name[i] for i in range(13)]
@@ -95,6 +98,11 @@ class When:
         if self.end is not None:
             return f"{self.start.label} – {self.end.label}"
         return self.start.label
+
+
+def is_short(when: When) -> bool:
+    """Whether a date spans at most ``SHORT_SPAN``."""
+    return when.latest - when.earliest <= SHORT_SPAN
 
 
 def is_long(when: When) -> bool:

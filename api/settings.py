@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     """Origins (``scheme://host[:port]``) whose pages may call the API from a browser; ``*`` for anonymous
     reads from anywhere. Empty: same origin only, no CORS headers sent."""
     max_page_size: int = 100
-    exact_count_limit: int = 10_000
+    exact_count_limit: int = 1000
     common_value: int = 2000
     """A filter value with at least this many index entries (a country's participations) is "common": the
     timeline walks the dates and tests each item rather than gathering every match first."""

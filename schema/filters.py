@@ -9,10 +9,10 @@ from functools import cache
 from typing import Any
 
 import strawberry
-from sqlalchemy import Date, bindparam, case, false, func, literal, or_, select, union, union_all
+from sqlalchemy import ARRAY, Date, Integer, bindparam, case, false, func, literal, or_, select, union, union_all
 
-from api.dates import LONG_SPAN, DateError, parse_moment
-from api.search import matching_ids, query_string, query_words
+from api.dates import LONG_SPAN, SHORT_SPAN, DateError, parse_moment
+from api.search import matching_ids, query_string, query_words, row_matches
 from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS, WIDENING_AFFILIATIONS
 from schema import ids
 from schema.context import among
@@ -112,6 +112,9 @@ class Resolved:
     tags: list[str] | None = None
     country: str | None = None
     country_is_common: bool = False
+    search_is_common: bool = False
+    search_actor_ids: list[int] | None = None
+    search_ids: dict[str, list[int]] | None = None
     search: str | None = None
     item_types: set[str] | None = None
     updated_since: Any = None
@@ -150,13 +153,17 @@ async def actor_id(context: Any, value: str, *, field: str) -> int:
     raise NotFound(f"no actor with slug or id {value!r}", field=field)
 
 
-async def _is_common(context: Any, matches: Any) -> bool:
+# A search naming more actors than this matches their items through a subquery rather than a bound list.
+NAMED_ACTORS = 5000
+
+
+async def _is_common(context: Any, matches: Any, **params: Any) -> bool:
     """Whether a filter value is common: its index entries (``matches``) reach the setting ``common_value`` (read
     no further). A common value's items are found by walking the date index and testing each (a page needs only
     a few rows), a rare one's by gathering its few matches first (walking would read the whole table)."""
     common = context.settings.common_value
     probe = select(func.count()).select_from(matches.limit(common).subquery())
-    return (await context.rows(probe))[0][0] >= common
+    return (await context.rows(probe, params))[0][0] >= common
 
 
 def _country_involvements(country: str) -> Any:
@@ -203,7 +210,27 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
             raise BadUserInput("`search` must not be blank", field="filter.search")
         if len(term) > 200:
             raise BadUserInput("`search` may be at most 200 characters", field="filter.search")
-        out.search = query_string(query_words(term), context.engine.dialect.name)  # "": no words, no match
+        dialect = context.engine.dialect.name
+        out.search = query_string(query_words(term), dialect)  # "": no words, no match
+        if out.search:
+            # The items whose text matches, looked up first while they are few (bound as lists the planner can
+            # count: an IN over the text index it would have to guess, and a wrong guess walks every item).
+            common = context.settings.common_value
+            texts = union_all(
+                *(select(literal(kind).label("kind"), *matching_ids(t, "search", dialect).subquery().c)
+                  for kind, t in (("event", E), ("statement", S), ("reaction", R)))
+            )  # fmt: skip
+            rows = await context.rows(select(texts.subquery()).limit(common), {"search": out.search})
+            out.search_is_common = len(rows) >= common
+            if not out.search_is_common:
+                out.search_ids = {
+                    kind: [i for k, i in rows if k == kind] for kind in ("event", "statement", "reaction")
+                }
+            # The actors the words name, looked up first: usually a handful, bound as a list the planner can
+            # count (a subquery it would have to guess, and a wrong guess reads every participation).
+            named = select(_with_parts(matching_ids(A, "search", dialect)).subquery()).limit(NAMED_ACTORS + 1)
+            found = [row[0] for row in await context.rows(named, {"search": out.search})]
+            out.search_actor_ids = found if len(found) <= NAMED_ACTORS else None
     if given.item_types is not None:
         out.item_types = {t.value for t in given.item_types}
     out.updated_since = utc(given.updated_since)
@@ -358,9 +385,10 @@ def window_shape(f: Resolved) -> str:
 
 
 def window_branches(table: Any, f: Resolved) -> list[list[Any]]:
-    """The date window as disjoint branches to UNION: items starting near the window (an ordered index range)
-    and the few long items (spanning more than ``LONG_SPAN``) that began well before it and overlap it.
-    Bound as ``start``, ``end`` and ``horizon`` (see ``filter_values``)."""
+    """The date window as disjoint branches to UNION, each an ordered index range: the items starting inside the
+    window; the short items (spanning at most ``SHORT_SPAN``) that began up to that long before it; the longer
+    ones that began up to ``LONG_SPAN`` before it; and the long ones (spanning more) that began earlier still.
+    Bound as ``start``, ``end``, ``short_horizon`` and ``horizon`` (see ``filter_values``)."""
     shape = window_shape(f)
     if shape == "all":
         return [[]]
@@ -369,14 +397,13 @@ def window_branches(table: Any, f: Resolved) -> list[list[Any]]:
         return [upper]
     if shape == "start":
         return [[table.c.date_end >= bindparam("start"), *upper]]
-    near = [table.c.date_start >= bindparam("horizon"), table.c.date_end >= bindparam("start"), *upper]
-    far = [
-        table.c.date_long.is_(True),
-        table.c.date_start < bindparam("horizon"),
-        table.c.date_end >= bindparam("start"),
-        *upper,
-    ]
-    return [near, far]
+    start = bindparam("start")
+    inside = [table.c.date_start >= start, *upper]
+    crossing = [table.c.date_start < start, table.c.date_end >= start]
+    short = [table.c.date_short.is_(True), table.c.date_start >= bindparam("short_horizon"), *crossing]
+    longer = [table.c.date_short.is_(False), table.c.date_start >= bindparam("horizon"), *crossing]
+    far = [table.c.date_long.is_(True), table.c.date_start < bindparam("horizon"), table.c.date_end >= start]
+    return [inside, short, longer, far]
 
 
 def _with_parts(actor_ids: Any) -> Any:
@@ -387,15 +414,28 @@ def _with_parts(actor_ids: Any) -> Any:
     )
 
 
+def kinds_by_type(kinds: list[str]) -> dict[str, list[str]]:
+    """The ``kinds`` filter's values per item type: event kinds, statement channels, reaction kinds."""
+    return {
+        "event": [k.upper() for k in kinds if k.upper() in EVENT_KINDS],
+        "statement": [k for k in kinds if k in CHANNELS],
+        "reaction": [k for k in kinds if k in REACTION_KINDS],
+    }
+
+
 def filter_shape(f: Resolved) -> tuple[Any, ...]:
     """What the SQL of a resolved filter depends on (its cache key); the values are bound (``filter_values``)."""
     actors = None if f.actor_ids is None else len(dict.fromkeys(f.actor_ids)) if f.match_all else "any"
     if actors is not None and f.affiliated:
         actors = ("family", actors)
-    present = (f.updated_since, f.kinds, f.tags, f.search)
+    present = (f.updated_since, f.tags, f.search)
+    kinds = None if f.kinds is None else tuple(kind for kind, values in kinds_by_type(f.kinds).items() if values)
     searched = f.search is not None and f.search != ""  # a search of no words (only punctuation) matches nothing
     country = None if f.country is None else "common" if f.country_is_common else "rare"
-    shape = (window_shape(f), f.end is not None, actors, country, *(v is not None for v in present), searched)
+    if searched:
+        named = "many" if f.search_actor_ids is None else "some" if f.search_actor_ids else "none"
+        searched = ("common" if f.search_is_common else "rare", named)
+    shape = (window_shape(f), f.end is not None, actors, country, kinds, *(v is not None for v in present), searched)
     return (*shape, _frozen(f.item_types))
 
 
@@ -410,6 +450,7 @@ def filter_values(f: Resolved) -> dict[str, Any]:
         out["start"] = f.start
         if window_shape(f) == "near+far":
             out["horizon"] = f.start - LONG_SPAN
+            out["short_horizon"] = f.start - SHORT_SPAN
     if f.end is not None:
         out["end"] = f.end
     if f.actor_ids is not None:
@@ -420,15 +461,17 @@ def filter_values(f: Resolved) -> dict[str, Any]:
     if f.updated_since is not None:
         out["updated_since"] = f.updated_since
     if f.kinds is not None:
-        out["event_kinds"] = [k.upper() for k in f.kinds if k.upper() in EVENT_KINDS]
-        out["statement_kinds"] = [k for k in f.kinds if k in CHANNELS]
-        out["reaction_kinds"] = [k for k in f.kinds if k in REACTION_KINDS]
+        out.update({f"{kind}_kinds": values for kind, values in kinds_by_type(f.kinds).items()})
     if f.tags is not None:
         out["tags"] = f.tags
     if f.country is not None:
         out["country"] = f.country
     if f.search:
         out["search"] = f.search
+        if f.search_actor_ids:
+            out["search_actors"] = f.search_actor_ids
+        for kind, found in (f.search_ids or {}).items():
+            out[f"search_{kind}_ids"] = found
     return out
 
 
@@ -452,7 +495,10 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
     if f.updated_since is not None:
         out.append(table.c.updated_at >= bindparam("updated_since"))
     if f.kinds is not None:
-        out.append(among(table.c.channel if kind == "statement" else table.c.kind, f"{kind}_kinds", dialect))
+        if kinds_by_type(f.kinds)[kind]:
+            out.append(among(table.c.channel if kind == "statement" else table.c.kind, f"{kind}_kinds", dialect))
+        else:  # none of the kinds is this type's: nothing to read (an empty list would read every row)
+            out.append(false())
     if f.tags is not None:
         tags, fk = TAGS[kind.title()]
         # Gathered from the tag index (tag, item), as the actor conditions are: the database starts from it.
@@ -469,14 +515,38 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
                 ids = union(ids, select(held_there.c.id).where(held_there.c.place_country == bindparam("country")))
             out.append(table.c.id.in_(ids))
     if f.search is not None:
-        out.append(_searched(kind, table, dialect) if f.search else false())
+        if not f.search:
+            out.append(false())
+        elif f.search_is_common:
+            by_name = _named_actors(f, dialect)
+            by_actor = [involves_each(kind, table, by_name.condition)] if by_name is not None else []
+            out.append(or_(row_matches(table, "search", dialect), *by_actor))
+        else:
+            out.append(_searched(kind, table, f, dialect))
     return out
 
 
-def _searched(kind: str, table: Any, dialect: str) -> Any:
+def _named_actors(f: Resolved, dialect: str) -> Actors | None:
+    """The actors a search names (and the bodies part of them or representing them): the list looked up by
+    ``resolve``, or a subquery when it named too many; None when it names none."""
+    if f.search_actor_ids is None:
+        named = _with_parts(matching_ids(A, "search", dialect))
+        return Actors(lambda column: column.in_(named))
+    if not f.search_actor_ids:
+        return None
+    return Actors(lambda column: among(column, "search_actors", dialect))
+
+
+def _searched(kind: str, table: Any, f: Resolved, dialect: str) -> Any:
     """Items whose own text holds every word of the search, or that involve an actor whose name, slug or aliases
-    hold every word (or a body part of it or representing it): one id set, each half answered from a text index
-    (``api.search``), so the database starts from the matches and no match costs no more than a few."""
-    named = _with_parts(matching_ids(A, "search", dialect))
-    by_actor = select(involved_ids(kind, Actors(lambda column: column.in_(named))).subquery())
-    return table.c.id.in_(union_all(matching_ids(table, "search", dialect), by_actor))  # IN drops repeats
+    hold every word (or a body part of it or representing it): one id set, each half answered from an index
+    (``api.search``): the database starts from the matches, and no match costs no more than a few."""
+    texts = f"search_{kind}_ids"  # the ids ``resolve`` found
+    by_name = _named_actors(f, dialect)
+    if by_name is None:
+        return among(table.c.id, texts, dialect)
+    if dialect != "postgresql":  # SQLite answers each side of an OR from its own index ("MULTI-INDEX OR")
+        return or_(among(table.c.id, texts, dialect), involves(kind, table, by_name))
+    # PostgreSQL walks every item for an OR of two id sets: give it one set
+    listed = select(func.unnest(bindparam(texts, type_=ARRAY(Integer()))).label("id"))
+    return table.c.id.in_(union_all(listed, select(involved_ids(kind, by_name).subquery())))

@@ -106,7 +106,7 @@ class Edge(Generic[T]):
 TOTAL_COUNT = (
     "How many items the whole list holds (all pages, with the filter applied): exact up to the server's count limit "
     "(`REALIGN_EXACT_COUNT_LIMIT`); beyond it counting would cost more than the page, so it is that limit and "
-    '`totalCountIsExact` is false — read it as "at least" (as search engines report "10 000+ results").'
+    '`totalCountIsExact` is false — read it as "at least" (as search engines report "1 000+ results").'
 )
 
 

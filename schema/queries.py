@@ -99,7 +99,9 @@ def _ordered_union(selects: list[Any], sort: list[str], reverse: bool) -> Any:
 
 
 def _count(selects: list[Any]) -> Any:
-    """The bounded count (``bounded_count``) of the rows of branch selects."""
+    """The bounded count (``bounded_count``) of the rows of branch selects. Unordered: an ordered count would read
+    them as a page is read, item by item in date order, which is slow for two filters that are each common but
+    rare together; unordered, the database gathers each filter's matches from its index (measured at 1 M events)."""
     return bounded_count(selects[0] if len(selects) == 1 else select(union_all(*selects).subquery()))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from api.dates import DateError, When, is_long, parse_when
+from api.dates import DateError, When, is_long, is_short, parse_when
 from api.search import search_text
 from api.vocabulary import (
     ACTOR_KINDS,
@@ -276,6 +276,7 @@ def _dated(values: dict[str, Any], when: When | None, r: _Reader) -> None:
             date_qualifier=when.start.qualifier,
             date_ongoing=when.ongoing,
             date_long=is_long(when),
+            date_short=is_short(when),
             date_label=label or when.label,
         )
     order = r.get("day_order")

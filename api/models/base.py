@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Column, DateTime, MetaData
 from sqlmodel import Field, SQLModel
 
-from api.dates import When, is_long
+from api.dates import When, is_long, is_short
 
 # Stable constraint names, so migrations (and SQLite batch mode) can refer to them.
 SQLModel.metadata = MetaData(
@@ -48,6 +48,7 @@ class Dated(Record):
     date_qualifier: str | None = Field(default=None, max_length=10)
     date_ongoing: bool = Field(default=False)
     date_long: bool = Field(default=False)
+    date_short: bool = Field(default=False)
     date_label: str = Field(max_length=120)
     day_order: int = Field(default=0)
 
@@ -60,6 +61,7 @@ class Dated(Record):
         self.date_qualifier = when.start.qualifier
         self.date_ongoing = when.ongoing
         self.date_long = is_long(when)
+        self.date_short = is_short(when)
         self.date_label = label or when.label
 
 

@@ -27,6 +27,7 @@ class Reaction(Dated, table=True):
         *(CheckConstraint(sql, name=name) for sql, name in DATED_CHECKS),
         Index("ix_reaction_timeline", "date_start", "day_order", "id"),
         Index("ix_reaction_long", "date_long", "date_start", "day_order", "id"),
+        Index("ix_reaction_short", "date_short", "date_start", "day_order", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

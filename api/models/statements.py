@@ -20,6 +20,7 @@ class Statement(Dated, table=True):
         *(CheckConstraint(sql, name=name) for sql, name in DATED_CHECKS),
         Index("ix_statement_timeline", "date_start", "day_order", "id"),
         Index("ix_statement_long", "date_long", "date_start", "day_order", "id"),
+        Index("ix_statement_short", "date_short", "date_start", "day_order", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
