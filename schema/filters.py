@@ -12,7 +12,7 @@ import strawberry
 from sqlalchemy import ARRAY, Date, Integer, bindparam, case, false, func, literal, or_, select, union, union_all
 
 from api.dates import LONG_SPAN, SHORT_SPAN, DateError, parse_moment
-from api.search import matching_ids, query_string, query_words, row_matches
+from api.search import matching_ids, query_string, query_words, row_matches, word_pattern
 from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS, WIDENING_AFFILIATIONS
 from schema import ids
 from schema.context import among
@@ -115,6 +115,8 @@ class Resolved:
     search_is_common: bool = False
     search_actor_ids: list[int] | None = None
     search_ids: dict[str, list[int]] | None = None
+    search_words: list[str] | None = None
+    updated_is_common: bool = False
     search: str | None = None
     item_types: set[str] | None = None
     updated_since: Any = None
@@ -155,6 +157,26 @@ async def actor_id(context: Any, value: str, *, field: str) -> int:
 
 # A search naming more actors than this matches their items through a subquery rather than a bound list.
 NAMED_ACTORS = 5000
+
+
+# How many of a table's rows a search's commonness is judged on (see ``_search_is_common``).
+SEARCH_SAMPLE = 5000
+
+
+async def _search_is_common(context: Any, words: list[str]) -> bool:
+    """Whether a search is common: judged on a sample (the events' first ``SEARCH_SAMPLE`` rows, each tested with
+    ``row_matches``), scaled to the table's size. Asking the text index costs as much as there are matches (on
+    PostgreSQL every match of a common word is collected before a limit applies), a sample costs the same for
+    any search; a wrong judgement costs time, never a wrong answer."""
+    names = [f"w{n}" for n in range(len(words))]
+    sample = select(E.c.search_text.label("search_text")).limit(SEARCH_SAMPLE).subquery()
+    matches = select(func.count()).select_from(sample).where(row_matches(sample, names))
+    size = select(func.count()).select_from(select(E.c.id).limit(SEARCH_SAMPLE).subquery())
+    statement = select(matches.scalar_subquery(), size.scalar_subquery(), select(func.max(E.c.id)).scalar_subquery())
+    found, sampled, top = (
+        await context.rows(statement, {n: word_pattern(w) for n, w in zip(names, words, strict=True)})
+    )[0]
+    return bool(sampled) and found * max(top or 0, sampled) / sampled >= context.settings.common_value
 
 
 async def _is_common(context: Any, matches: Any, **params: Any) -> bool:
@@ -211,7 +233,8 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
         if len(term) > 200:
             raise BadUserInput("`search` may be at most 200 characters", field="filter.search")
         dialect = context.engine.dialect.name
-        out.search = query_string(query_words(term), dialect)  # "": no words, no match
+        out.search_words = query_words(term)
+        out.search = query_string(out.search_words, dialect)  # "": no words, no match
         if out.search:
             # The items whose text matches, looked up first while they are few (bound as lists the planner can
             # count: an IN over the text index it would have to guess, and a wrong guess walks every item).
@@ -220,8 +243,10 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
                 *(select(literal(kind).label("kind"), *matching_ids(t, "search", dialect).subquery().c)
                   for kind, t in (("event", E), ("statement", S), ("reaction", R)))
             )  # fmt: skip
-            rows = await context.rows(select(texts.subquery()).limit(common), {"search": out.search})
-            out.search_is_common = len(rows) >= common
+            out.search_is_common = await _search_is_common(context, out.search_words)
+            if not out.search_is_common:
+                rows = await context.rows(select(texts.subquery()).limit(common), {"search": out.search})
+                out.search_is_common = len(rows) >= common
             if not out.search_is_common:
                 out.search_ids = {
                     kind: [i for k, i in rows if k == kind] for kind in ("event", "statement", "reaction")
@@ -234,6 +259,9 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
     if given.item_types is not None:
         out.item_types = {t.value for t in given.item_types}
     out.updated_since = utc(given.updated_since)
+    if out.updated_since is not None:
+        changed = union_all(*(select(t.c.id).where(t.c.updated_at >= out.updated_since) for t in (E, S, R)))
+        out.updated_is_common = await _is_common(context, select(changed.subquery()))
     return out
 
 
@@ -428,14 +456,16 @@ def filter_shape(f: Resolved) -> tuple[Any, ...]:
     actors = None if f.actor_ids is None else len(dict.fromkeys(f.actor_ids)) if f.match_all else "any"
     if actors is not None and f.affiliated:
         actors = ("family", actors)
-    present = (f.updated_since, f.tags, f.search)
+    present = (f.tags, f.search)
+    updated = None if f.updated_since is None else f.updated_is_common
     kinds = None if f.kinds is None else tuple(kind for kind, values in kinds_by_type(f.kinds).items() if values)
     searched = f.search is not None and f.search != ""  # a search of no words (only punctuation) matches nothing
     country = None if f.country is None else "common" if f.country_is_common else "rare"
     if searched:
         named = "many" if f.search_actor_ids is None else "some" if f.search_actor_ids else "none"
-        searched = ("common" if f.search_is_common else "rare", named)
-    shape = (window_shape(f), f.end is not None, actors, country, kinds, *(v is not None for v in present), searched)
+        searched = (len(f.search_words or ()) if f.search_is_common else "rare", named)
+    shape = (window_shape(f), f.end is not None, actors, country, kinds, updated)
+    shape = (*shape, *(v is not None for v in present), searched)
     return (*shape, _frozen(f.item_types))
 
 
@@ -472,6 +502,8 @@ def filter_values(f: Resolved) -> dict[str, Any]:
             out["search_actors"] = f.search_actor_ids
         for kind, found in (f.search_ids or {}).items():
             out[f"search_{kind}_ids"] = found
+        if f.search_is_common:
+            out.update({f"search_word_{n}": word_pattern(word) for n, word in enumerate(f.search_words or ())})
     return out
 
 
@@ -493,7 +525,11 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         else:
             out.append(involves(kind, table, Actors(lambda column: among(column, "actors", dialect))))
     if f.updated_since is not None:
-        out.append(table.c.updated_at >= bindparam("updated_since"))
+        if f.updated_is_common:
+            out.append(table.c.updated_at >= bindparam("updated_since"))
+        else:  # the few changed items, gathered from the updated_at index (walking the dates would read them all)
+            changed = table.alias("changed")
+            out.append(table.c.id.in_(select(changed.c.id).where(changed.c.updated_at >= bindparam("updated_since"))))
     if f.kinds is not None:
         if kinds_by_type(f.kinds)[kind]:
             out.append(among(table.c.channel if kind == "statement" else table.c.kind, f"{kind}_kinds", dialect))
@@ -520,7 +556,8 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         elif f.search_is_common:
             by_name = _named_actors(f, dialect)
             by_actor = [involves_each(kind, table, by_name.condition)] if by_name is not None else []
-            out.append(or_(row_matches(table, "search", dialect), *by_actor))
+            words = [f"search_word_{n}" for n in range(len(f.search_words or ()))]
+            out.append(or_(row_matches(table, words), *by_actor))
         else:
             out.append(_searched(kind, table, f, dialect))
     return out
