@@ -442,6 +442,20 @@ def _with_parts(actor_ids: Any) -> Any:
     )
 
 
+def walks(f: Resolved) -> bool:
+    """Whether every condition of a filter is cheap to test while walking the items in date order (a window, kinds,
+    item types, a common search or sync time), none better answered by gathering matches from an index (actors,
+    tags, a country, rare values): then a bounded count walks too (measured at 1 M events)."""
+    gathered = (
+        f.actor_ids is not None
+        or f.tags is not None
+        or f.country is not None  # even a common country: testing its involvement costs more per row than a hash
+        or (bool(f.search) and not f.search_is_common)
+        or (f.updated_since is not None and not f.updated_is_common)
+    )
+    return not gathered
+
+
 def kinds_by_type(kinds: list[str]) -> dict[str, list[str]]:
     """The ``kinds`` filter's values per item type: event kinds, statement channels, reaction kinds."""
     return {

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Integer, and_, bindparam, false, literal, or_, select, tuple_, union, union_all
+from sqlalchemy import Integer, and_, bindparam, false, func, literal, or_, select, tuple_, union, union_all
 from strawberry.types import Info
 
 from api.search import matching_ids, query_string, query_words
@@ -24,6 +24,7 @@ from schema.filters import (
     filter_values,
     resolve,
     utc,
+    walks,
     window_branches,
 )
 from schema.loaders import (
@@ -81,10 +82,10 @@ async def _one(info: Info, type_name: str, id: strawberry.ID | None, slug: str |
     return obj
 
 
-def _ordered_union(selects: list[Any], sort: list[str], reverse: bool) -> Any:
+def _ordered_union(selects: list[Any], sort: list[str], reverse: bool, limit_name: str = "limit") -> Any:
     """UNION ALL of branch selects, each ordered and limited on its own (an index range scan each), then
-    ordered and limited together; the limit is bound as ``limit``."""
-    limit = bindparam("limit", type_=Integer())
+    ordered and limited together; the limit is bound as ``limit_name``."""
+    limit = bindparam(limit_name, type_=Integer())
 
     def ordered(statement: Any) -> Any:
         columns = [statement.selected_columns[name] for name in sort]
@@ -98,10 +99,13 @@ def _ordered_union(selects: list[Any], sort: list[str], reverse: bool) -> Any:
     return select(union).order_by(*(c.desc() if reverse else c for c in columns)).limit(limit)
 
 
-def _count(selects: list[Any]) -> Any:
-    """The bounded count (``bounded_count``) of the rows of branch selects. Unordered: an ordered count would read
-    them as a page is read, item by item in date order, which is slow for two filters that are each common but
-    rare together; unordered, the database gathers each filter's matches from its index (measured at 1 M events)."""
+def _count(selects: list[Any], ordered: list[str] | None = None) -> Any:
+    """The bounded count (``bounded_count``) of the rows of branch selects. With ``ordered`` (the sort columns,
+    which the selects must carry), the first rows in the list's own order: read as a page is read, walking an
+    ordered index, which suits a filter of common values only (a window, kinds); without, the database gathers
+    each selective filter's matches from its index (an actor, a tag, a rare search)."""
+    if ordered is not None:
+        return select(func.count()).select_from(_ordered_union(selects, ordered, False, "count_limit").subquery())
     return bounded_count(selects[0] if len(selects) == 1 else select(union_all(*selects).subquery()))
 
 
@@ -159,7 +163,9 @@ async def _dated_list(
 
     def count_statement(dialect: str) -> Any:
         where = conditions(kind, table, resolved, dialect)
-        return _count([select(table.c.id).where(*where, *b) for b in window_branches(table, resolved)])
+        key = (table.c.date_start, table.c.day_order, table.c.id)
+        selects = [select(*key).where(*where, *b) for b in window_branches(table, resolved)]
+        return _count(selects, list(DATED_KEY) if walks(resolved) else None)
 
     rows = await context.prepared(
         ("list", shape, _page_shape(page, descending)), statement, **values, **_page_values(page)
@@ -374,7 +380,8 @@ class ReadQuery:
         limit = context.settings.exact_count_limit
 
         async def count() -> int:
-            key, statement = ("timeline-count", shape), lambda dialect: _count(selects(dialect, False))
+            order = sort if walks(resolved) else None
+            key, statement = ("timeline-count", shape), lambda dialect: _count(selects(dialect, False), order)
             return (await context.prepared(key, statement, **values, count_limit=limit + 1))[0][0]
 
         connection = build_connection(pairs, page, count, limit)
