@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -112,6 +112,7 @@ class Resolved:
     tags: list[str] | None = None
     country: str | None = None
     country_is_common: bool = False
+    tags_common: dict[str, bool] = field(default_factory=dict)
     search_is_common: bool = False
     search_actor_ids: list[int] | None = None
     search_ids: dict[str, list[int]] | None = None
@@ -223,6 +224,10 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
         out.kinds = [kind.lower() for kind in given.kinds]
     if given.tags is not None:
         out.tags = [t.lower() for t in given.tags]
+        for kind in ("event", "statement", "reaction"):  # each item type on its own: one may have no tags at all
+            tagged, fk = TAGS[kind.title()]
+            matches = select(tagged.c[fk]).where(tagged.c.tag.in_(out.tags))
+            out.tags_common[kind] = await _is_common(context, matches)
     out.country = check_country(given.country, "filter.country")
     if out.country is not None:
         out.country_is_common = await _is_common(context, _country_involvements(out.country))
@@ -303,6 +308,12 @@ def involves_each(kind: str, table: Any, condition: Callable[[Any], Any]) -> Any
             select(target_r.c.id).where(target_r.c.id == table.c.target_reaction_id, condition(target_r.c.reactor_id))
         ),
     )
+
+
+def _of_country(column: Any) -> Any:
+    """Whether the actor in ``column`` is of the bound ``country``, read by its key (not ``IN`` the country's
+    actors: SQLite would try each of them against every item)."""
+    return _some(select(A.c.id).where(A.c.id == column, A.c.country == bindparam("country")))
 
 
 def _some(rows: Any) -> Any:
@@ -448,7 +459,7 @@ def walks(f: Resolved) -> bool:
     tags, a country, rare values): then a bounded count walks too (measured at 1 M events)."""
     gathered = (
         f.actor_ids is not None
-        or f.tags is not None
+        or (f.tags is not None and not all(f.tags_common.values()))
         or f.country is not None  # even a common country: testing its involvement costs more per row than a hash
         or (bool(f.search) and not f.search_is_common)
         or (f.updated_since is not None and not f.updated_is_common)
@@ -470,7 +481,8 @@ def filter_shape(f: Resolved) -> tuple[Any, ...]:
     actors = None if f.actor_ids is None else len(dict.fromkeys(f.actor_ids)) if f.match_all else "any"
     if actors is not None and f.affiliated:
         actors = ("family", actors)
-    present = (f.tags, f.search)
+    present = (f.search,)
+    tags = None if f.tags is None else tuple(sorted(kind for kind, common in f.tags_common.items() if common))
     updated = None if f.updated_since is None else f.updated_is_common
     kinds = None if f.kinds is None else tuple(kind for kind, values in kinds_by_type(f.kinds).items() if values)
     searched = f.search is not None and f.search != ""  # a search of no words (only punctuation) matches nothing
@@ -478,7 +490,7 @@ def filter_shape(f: Resolved) -> tuple[Any, ...]:
     if searched:
         named = "many" if f.search_actor_ids is None else "some" if f.search_actor_ids else "none"
         searched = (len(f.search_words or ()) if f.search_is_common else "rare", named)
-    shape = (window_shape(f), f.end is not None, actors, country, kinds, updated)
+    shape = (window_shape(f), f.end is not None, actors, country, kinds, updated, tags)
     shape = (*shape, *(v is not None for v in present), searched)
     return (*shape, _frozen(f.item_types))
 
@@ -551,13 +563,16 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
             out.append(false())
     if f.tags is not None:
         tags, fk = TAGS[kind.title()]
-        # Gathered from the tag index (tag, item), as the actor conditions are: the database starts from it.
-        out.append(table.c.id.in_(select(tags.c[fk]).where(among(tags.c.tag, "tags", dialect))))
+        tagged = select(tags.c[fk]).where(among(tags.c.tag, "tags", dialect))
+        if f.tags_common.get(kind):  # tested per item on its (item, tag) key while walking the dates
+            out.append(_some(tagged.where(tags.c[fk] == table.c.id)))
+        else:  # gathered from the tag index (tag, item), as the actor conditions are: the database starts from it
+            out.append(table.c.id.in_(tagged))
     if f.country is not None:
         in_country = select(A.c.id).where(A.c.country == bindparam("country"))
         if f.country_is_common:
             held = [table.c.place_country == bindparam("country")] if kind == "event" else []
-            out.append(or_(*held, involves_each(kind, table, lambda column: column.in_(in_country))))
+            out.append(or_(*held, involves_each(kind, table, _of_country)))
         else:
             ids = involved_ids(kind, Actors(lambda column: column.in_(in_country)))
             if kind == "event":  # one id set, so the database can start from it (an OR would walk every event)

@@ -25,6 +25,7 @@ class Event(Dated, table=True):
         Index("ix_event_timeline", "date_start", "day_order", "id"),
         Index("ix_event_long", "date_long", "date_start", "day_order", "id"),
         Index("ix_event_short", "date_short", "date_start", "day_order", "id"),
+        Index("ix_event_kind_timeline", "kind", "date_start", "day_order", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

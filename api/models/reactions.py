@@ -28,6 +28,7 @@ class Reaction(Dated, table=True):
         Index("ix_reaction_timeline", "date_start", "day_order", "id"),
         Index("ix_reaction_long", "date_long", "date_start", "day_order", "id"),
         Index("ix_reaction_short", "date_short", "date_start", "day_order", "id"),
+        Index("ix_reaction_kind_timeline", "kind", "date_start", "day_order", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -21,6 +21,7 @@ class Statement(Dated, table=True):
         Index("ix_statement_timeline", "date_start", "day_order", "id"),
         Index("ix_statement_long", "date_long", "date_start", "day_order", "id"),
         Index("ix_statement_short", "date_short", "date_start", "day_order", "id"),
+        Index("ix_statement_channel_timeline", "channel", "date_start", "day_order", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
