@@ -584,7 +584,9 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
             out.append(false())
         elif f.search_is_common:
             by_name = _named_actors(f, dialect)
-            by_actor = [involves_each(kind, table, by_name.condition)] if by_name is not None else []
+            # `+ 0`: tested per item, an involved actor is looked up by the item's key and then checked against
+            # the named ones; SQLite would otherwise try each named actor's index entry against every item
+            by_actor = [involves_each(kind, table, lambda c: by_name.condition(c + 0))] if by_name is not None else []
             words = [f"search_word_{n}" for n in range(len(f.search_words or ()))]
             out.append(or_(row_matches(table, words), *by_actor))
         else:
