@@ -453,6 +453,14 @@ def _with_parts(actor_ids: Any) -> Any:
     )
 
 
+def may_match(kind: str, f: Resolved) -> bool:
+    """Whether items of a kind can match the filter at all: the timeline leaves out the types that cannot (SQLite
+    would otherwise read a whole index to test a condition that is always false)."""
+    if f.item_types is not None and kind not in f.item_types:
+        return False
+    return f.kinds is None or bool(kinds_by_type(f.kinds)[kind])
+
+
 def walks(f: Resolved) -> bool:
     """Whether every condition of a filter is cheap to test while walking the items in date order (a window, kinds,
     item types, a common search or sync time), none better answered by gathering matches from an index (actors,
@@ -484,7 +492,7 @@ def filter_shape(f: Resolved) -> tuple[Any, ...]:
     present = (f.search,)
     tags = None if f.tags is None else tuple(sorted(kind for kind, common in f.tags_common.items() if common))
     updated = None if f.updated_since is None else f.updated_is_common
-    kinds = None if f.kinds is None else tuple(kind for kind, values in kinds_by_type(f.kinds).items() if values)
+    kinds = None if f.kinds is None else tuple((kind, len(v) == 1) for kind, v in kinds_by_type(f.kinds).items() if v)
     searched = f.search is not None and f.search != ""  # a search of no words (only punctuation) matches nothing
     country = None if f.country is None else "common" if f.country_is_common else "rare"
     if searched:
@@ -517,7 +525,10 @@ def filter_values(f: Resolved) -> dict[str, Any]:
     if f.updated_since is not None:
         out["updated_since"] = f.updated_since
     if f.kinds is not None:
-        out.update({f"{kind}_kinds": values for kind, values in kinds_by_type(f.kinds).items()})
+        for kind, values in kinds_by_type(f.kinds).items():
+            out[f"{kind}_kinds"] = values
+            if len(values) == 1:
+                out[f"{kind}_kind"] = values[0]
     if f.tags is not None:
         out["tags"] = f.tags
     if f.country is not None:
@@ -557,8 +568,12 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
             changed = table.alias("changed")
             out.append(table.c.id.in_(select(changed.c.id).where(changed.c.updated_at >= bindparam("updated_since"))))
     if f.kinds is not None:
-        if kinds_by_type(f.kinds)[kind]:
-            out.append(among(table.c.channel if kind == "statement" else table.c.kind, f"{kind}_kinds", dialect))
+        values = kinds_by_type(f.kinds)[kind]
+        column = table.c.channel if kind == "statement" else table.c.kind
+        if len(values) == 1:  # `=` one value: the (kind, date) index then reads in date order (`ANY` cannot)
+            out.append(column == bindparam(f"{kind}_kind"))
+        elif values:
+            out.append(among(column, f"{kind}_kinds", dialect))
         else:  # none of the kinds is this type's: nothing to read (an empty list would read every row)
             out.append(false())
     if f.tags is not None:

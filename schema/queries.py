@@ -22,6 +22,7 @@ from schema.filters import (
     conditions,
     filter_shape,
     filter_values,
+    may_match,
     resolve,
     utc,
     walks,
@@ -330,7 +331,7 @@ class ReadQuery:
         page = page_args(first, after, last, before, max_size=context.settings.max_page_size, key="diii")
         resolved = await resolve(context, filter)
         descending = order == SortOrder.DESC
-        kinds = [k for k in RANKS if resolved.item_types is None or k in resolved.item_types] or ["event"]
+        kinds = [k for k in RANKS if may_match(k, resolved)] or ["event"]
         shape = (tuple(kinds), filter_shape(resolved))
         values = filter_values(resolved)
 
