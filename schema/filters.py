@@ -17,7 +17,7 @@ from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS, WIDENING_AFFIL
 from schema import ids
 from schema.context import among
 from schema.errors import BadUserInput, NotFound, article
-from schema.loaders import AF, EP, SA, TAGS, A, E, R, S, rows_by_id
+from schema.loaders import AF, EP, ITEM_TABLES, SA, TAGS, A, E, R, S, rows_by_id
 from schema.types.enums import ActorKind, ActorMatch, TimelineItemType
 
 INCLUDE_AFFILIATED = (
@@ -224,7 +224,7 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
         out.kinds = [kind.lower() for kind in given.kinds]
     if given.tags is not None:
         out.tags = [t.lower() for t in given.tags]
-        for kind in ("event", "statement", "reaction"):  # each item type on its own: one may have no tags at all
+        for kind in ITEM_TABLES:  # each item type on its own: one may have no tags at all
             tagged, fk = TAGS[kind.title()]
             matches = select(tagged.c[fk]).where(tagged.c.tag.in_(out.tags))
             out.tags_common[kind] = await _is_common(context, matches)
@@ -243,19 +243,17 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
         if out.search:
             # The items whose text matches, looked up first while they are few (bound as lists the planner can
             # count: an IN over the text index it would have to guess, and a wrong guess walks every item).
-            common = context.settings.common_value
-            texts = union_all(
-                *(select(literal(kind).label("kind"), *matching_ids(t, "search", dialect).subquery().c)
-                  for kind, t in (("event", E), ("statement", S), ("reaction", R)))
-            )  # fmt: skip
             out.search_is_common = await _search_is_common(context, out.search_words)
             if not out.search_is_common:
+                common = context.settings.common_value
+                texts = union_all(
+                    *(select(literal(kind).label("kind"), *matching_ids(t, "search", dialect).subquery().c)
+                      for kind, t in ITEM_TABLES.items())
+                )  # fmt: skip
                 rows = await context.rows(select(texts.subquery()).limit(common), {"search": out.search})
                 out.search_is_common = len(rows) >= common
-            if not out.search_is_common:
-                out.search_ids = {
-                    kind: [i for k, i in rows if k == kind] for kind in ("event", "statement", "reaction")
-                }
+                if not out.search_is_common:
+                    out.search_ids = {kind: [i for k, i in rows if k == kind] for kind in ITEM_TABLES}
             # The actors the words name, looked up first: usually a handful, bound as a list the planner can
             # count (a subquery it would have to guess, and a wrong guess reads every participation).
             named = select(_with_parts(matching_ids(A, "search", dialect)).subquery()).limit(NAMED_ACTORS + 1)
@@ -265,7 +263,7 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
         out.item_types = {t.value for t in given.item_types}
     out.updated_since = utc(given.updated_since)
     if out.updated_since is not None:
-        changed = union_all(*(select(t.c.id).where(t.c.updated_at >= out.updated_since) for t in (E, S, R)))
+        changed = union_all(*(select(t.c.id).where(t.c.updated_at >= out.updated_since) for t in ITEM_TABLES.values()))
         out.updated_is_common = await _is_common(context, select(changed.subquery()))
     return out
 
@@ -489,7 +487,6 @@ def filter_shape(f: Resolved) -> tuple[Any, ...]:
     actors = None if f.actor_ids is None else len(dict.fromkeys(f.actor_ids)) if f.match_all else "any"
     if actors is not None and f.affiliated:
         actors = ("family", actors)
-    present = (f.search,)
     tags = None if f.tags is None else tuple(sorted(kind for kind, common in f.tags_common.items() if common))
     updated = None if f.updated_since is None else f.updated_is_common
     kinds = None if f.kinds is None else tuple((kind, len(v) == 1) for kind, v in kinds_by_type(f.kinds).items() if v)
@@ -498,9 +495,8 @@ def filter_shape(f: Resolved) -> tuple[Any, ...]:
     if searched:
         named = "many" if f.search_actor_ids is None else "some" if f.search_actor_ids else "none"
         searched = (len(f.search_words or ()) if f.search_is_common else "rare", named)
-    shape = (window_shape(f), f.end is not None, actors, country, kinds, updated, tags)
-    shape = (*shape, *(v is not None for v in present), searched)
-    return (*shape, _frozen(f.item_types))
+    search = None if f.search is None else searched  # None, False (no words), or (common or rare, named actors)
+    return (window_shape(f), f.end is not None, actors, country, kinds, updated, tags, search, _frozen(f.item_types))
 
 
 def _frozen(values: set[str] | None) -> tuple[str, ...] | None:
