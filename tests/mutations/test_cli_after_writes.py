@@ -32,5 +32,5 @@ def test_export_after_writing_ongoing_events(api, tmp_path):
     assert "Traceback" not in result.stderr
     events = exported_events(folder)
     assert events["russia-invades-ukraine-2022"]["title"] == "The war goes on"
-    assert events["russia-invades-ukraine-2022"]["date"] == "2022-02-24/.."
+    assert events["russia-invades-ukraine-2022"]["date"] == "2022/.."
     assert events["open-ended-talks"]["date"] == "2025-08-01/.."
