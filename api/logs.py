@@ -21,7 +21,7 @@ class JsonFormatter(logging.Formatter):
     """Formats a record as one JSON object: time, level, logger, message, request id and any extras."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
+        entry: dict[str, object] = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
@@ -61,7 +61,7 @@ class RequestLog:
         given = dict(scope.get("headers") or ()).get(b"x-request-id", b"").decode("latin-1")
         request_id = given if given and len(given) <= 64 and given.isprintable() else uuid.uuid4().hex
         token = REQUEST_ID.set(request_id)
-        state: dict[str, Any] = scope.setdefault("state", {})
+        state: dict[str, Any] = scope.setdefault("state", {})  # the application's notes (see ``_line``)
         started = time.perf_counter()
         status = 500
 
@@ -79,10 +79,10 @@ class RequestLog:
             REQUEST_ID.reset(token)
 
 
-def _line(scope: Scope, status: int, started: float, state: dict[str, Any]) -> dict[str, Any]:
+def _line(scope: Scope, status: int, started: float, state: dict[str, Any]) -> dict[str, object]:
     """The request's log fields; the application notes its GraphQL operation, outcome and statements in
     ``scope["state"]`` as it goes."""
-    line: dict[str, Any] = {
+    line: dict[str, object] = {
         "method": scope.get("method"),
         "path": scope.get("path"),
         "status": status,

@@ -7,10 +7,10 @@ but this server, which is also how the browser tests prove the page loads nothin
 
 from __future__ import annotations
 
+import os
 import re
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -94,8 +94,10 @@ class PlaygroundAssets(StaticFiles):
     def __init__(self) -> None:
         super().__init__(directory=PLAYGROUND / "assets")
 
-    def file_response(self, *args: Any, **kwargs: Any) -> Response:  # StaticFiles' own signature, passed on
-        response = super().file_response(*args, **kwargs)
+    def file_response(
+        self, full_path: str | os.PathLike[str], stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
