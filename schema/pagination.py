@@ -6,7 +6,7 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -157,7 +157,7 @@ def bounded_count(rows: SelectBase) -> Select[int]:
 
 
 def build_connection(
-    rows: list[tuple[SortKey, T]],
+    rows: Sequence[tuple[SortKey, T]],
     page: Page,
     count: Callable[[], Awaitable[int]] | int | None,
     count_limit: int | None = None,
@@ -165,10 +165,10 @@ def build_connection(
     """A connection from up to ``size + 1`` (key, node) pairs fetched in the page's direction; ``count_limit``
     when ``count`` is bounded (see ``bounded_count``)."""
     more = len(rows) > page.size
-    rows = rows[: page.size]
+    kept = list(rows[: page.size])
     if page.backward:
-        rows.reverse()
-    edges = [Edge(cursor=encode_cursor(key), node=node) for key, node in rows]
+        kept.reverse()
+    edges = [Edge(cursor=encode_cursor(key), node=node) for key, node in kept]
     info = PageInfo(
         has_next_page=more if not page.backward else page.cursor is not None,
         has_previous_page=more if page.backward else page.cursor is not None,
