@@ -72,7 +72,8 @@ class GraphQLView(GraphQL[Context, None]):
         return orjson.loads(data)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        assert isinstance(request, Request) and isinstance(response, Response)  # Realign serves no WebSockets
+        # /graphql is an HTTP route (create_app): no WebSocket reaches the view until subscriptions come.
+        assert isinstance(request, Request) and isinstance(response, Response)
         context = Context(
             engine=self.engine, settings=self.settings, request=request, response=response, tally=self.tally
         )
