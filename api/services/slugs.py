@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from sqlalchemy import Connection, String, select
+from sqlalchemy import Connection, String, TypeDecorator, select
 
 from api.services.records import TABLES
 
@@ -86,9 +86,10 @@ def unique_slug(conn: Connection, kind: str, base: str) -> str:
     sees the table. A concurrent writer may still take it first: the unique constraint then refuses the insert
     and the caller retries."""
     column = TABLES[kind].c.slug
-    if not isinstance(column.type, String) or column.type.length is None:
+    text_type = column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type  # SQLModel's
+    if not isinstance(text_type, String) or text_type.length is None:
         raise TypeError(f"{kind}.slug is not a text column of bounded length")
-    length = column.type.length
+    length = text_type.length
     stem = _cut(base, length)
     # Every candidate starts with the shortest stem a suffix could leave, so one query finds all taken ones.
     shortest = _cut(base, length - 8)
