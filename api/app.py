@@ -6,48 +6,57 @@ import asyncio
 import contextlib
 import gc
 import json
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable
+from typing import TYPE_CHECKING, TypeVar
 
 import orjson
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from graphql import ExecutionResult, GraphQLError
+from graphql import GraphQLError
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from api.db import make_async_engine
 from api.logs import RequestLog
 from api.logs import configure as configure_logs
 from api.settings import Settings, get_settings
-from api.web import ASSETS_URL, Cors, Playground, PlaygroundAssets
+from api.web import ASSETS_URL, BodyLimit, Cors, Playground, PlaygroundAssets
 from schema import build_schema, request_error_code
 from schema.context import Context, StatementTally, connection_broken
 
+if TYPE_CHECKING:
+    # The request adapter type of Strawberry's view hooks, from Strawberry's own dependency (annotations only).
+    from cross_web import AsyncHTTPRequestAdapter
 
-class GraphQLView(GraphQL):
+
+class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view with Realign's per-request context and the self-hosted playground."""
 
-    def __init__(self, settings: Settings, engine: Any, **kwargs: Any) -> None:
+    def __init__(self, settings: Settings, engine: AsyncEngine) -> None:
         super().__init__(
             build_schema(settings),
             # Any IDE name switches Strawberry's "browser asks for HTML" branch on; render_graphql_ide below
             # answers it with Realign's own build instead of Strawberry's CDN-loading page. None: a 404.
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
-            **kwargs,
         )
         self.playground = Playground() if settings.graphiql else None
         self.settings = settings
         self.engine = engine
         self.tally = StatementTally()
 
-    async def render_graphql_ide(self, request: Any) -> Response:
+    async def render_graphql_ide(self, request: Request) -> Response:
         """The playground built from web/ (served from this server only), not Strawberry's unpkg page."""
         assert self.playground is not None  # Strawberry calls this only when graphql_ide is set
         return self.playground.response(request)
@@ -62,15 +71,24 @@ class GraphQLView(GraphQL):
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
 
-    async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
-        response.realign_request = request
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        # /graphql is an HTTP route (create_app): no WebSocket reaches the view until subscriptions come.
+        assert isinstance(request, Request) and isinstance(response, Response)
         context = Context(
             engine=self.engine, settings=self.settings, request=request, response=response, tally=self.tally
         )
         request.scope.setdefault("state", {})["context"] = context  # the request log reports its statements
         return context
 
-    async def execute_operation(self, request: Any, request_adapter: Any, request_data: Any, **kwargs: Any) -> Any:
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
         """Run the operation(s) within the execution time limit; note the operation name for the log."""
         names = (
             [d.operation_name for d in request_data]
@@ -85,7 +103,12 @@ class GraphQLView(GraphQL):
                 return await _unless_disconnected(
                     request,
                     super().execute_operation(
-                        request=request, request_adapter=request_adapter, request_data=request_data, **kwargs
+                        request=request,
+                        request_adapter=request_adapter,
+                        request_data=request_data,
+                        context=context,
+                        root_value=root_value,
+                        sub_response=sub_response,
                     ),
                 )
         except ClientGone:
@@ -98,7 +121,7 @@ class GraphQLView(GraphQL):
             )
             return ExecutionResult(data=None, errors=[error])
 
-    async def process_result(self, request: Any, result: Any) -> Any:
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         codes = sorted({(e.extensions or {}).get("code", "?") for e in result.errors or ()})
         request.scope.setdefault("state", {})["outcome"] = (
             "ok" if not codes else "errors: " + ",".join(str(c) for c in codes)
@@ -112,23 +135,15 @@ class GraphQLView(GraphQL):
             request.state.graphql_request_error = True
         return processed
 
-    def create_response(self, response_data: Any, sub_response: Any) -> Response:
-        """GraphQL over HTTP: `application/graphql-response+json` when the client accepts it, and then a 400
-        for a request error; `application/json` (always 200) for legacy clients."""
-        response = super().create_response(response_data, sub_response)
-        request = getattr(sub_response, "realign_request", None)
-        if request is not None and _accepts_graphql_response(request.headers.get("accept", "")):
-            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
-            if getattr(request.state, "graphql_request_error", False) and response.status_code == 200:
-                response.status_code = 400
-        return response
-
 
 class ClientGone(Exception):
     """The client disconnected before its operation finished."""
 
 
-async def _unless_disconnected(request: Any, work: Any) -> Any:
+T = TypeVar("T")
+
+
+async def _unless_disconnected(request: Request, work: Awaitable[T]) -> T:
     """Await an operation, stopped when the client disconnects first: a client gone (a closed tab, a proxy's own
     time limit) should not leave its query running. Stopping cancels the operation's task, which interrupts its
     running statement (``api.db.interruptible`` on SQLite; asyncpg cancels PostgreSQL's). When the time limit
@@ -148,13 +163,39 @@ async def _unless_disconnected(request: Any, work: Any) -> Any:
     return task.result()
 
 
-async def _disconnect(request: Any) -> None:
+async def _disconnect(request: Request) -> None:
     """Return once the client has disconnected (the body is read by then: what else comes is the disconnect)."""
     while (await request.receive())["type"] != "http.disconnect":
         pass
 
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+class GraphQLMediaType:
+    """GraphQL over HTTP around the view: `application/graphql-response+json` when the client accepts it, and
+    then a 400 for a request error (``process_result`` notes one in the request's state); `application/json`
+    (always 200) for legacy clients. Only the view's JSON answers change; the playground page passes as it is."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        accept = dict(scope.get("headers") or ()).get(b"accept", b"").decode("latin-1")
+        if scope["type"] != "http" or not _accepts_graphql_response(accept):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_typed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(raw=message["headers"])
+                if headers.get("content-type", "").startswith("application/json"):
+                    headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+                    if scope.get("state", {}).get("graphql_request_error") and message["status"] == 200:
+                        message["status"] = 400
+            await send(message)
+
+        await self.app(scope, receive, send_typed)
 
 
 def _accepts_graphql_response(accept: str) -> bool:
@@ -223,18 +264,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await engine.dispose()
 
     configure_logs(settings.log_level)
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/", root),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", view, methods=["GET", "POST"]),
+        Route("/graphql", GraphQLMediaType(view), methods=["GET", "POST"]),
     ]
     if settings.graphiql:
         routes.append(Mount(ASSETS_URL, app=PlaygroundAssets(), name="playground"))
-    middleware = [Middleware(RequestLog, max_body_bytes=settings.max_body_bytes)]
+    # Outermost first. The request log sees every answer, the body limit's 413 included (and gives it the request
+    # id); CORS, when configured, wraps both, so a cross-origin page can read a 413 too.
+    middleware = [Middleware(RequestLog), Middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)]
     if settings.cors_origins:
-        # Outermost, so answers made by the middleware below (413 body too large) carry CORS headers too and
-        # a cross-origin page can read them.
         middleware.insert(0, Middleware(Cors, origins=settings.cors_origins))
     app = Starlette(
         middleware=middleware,

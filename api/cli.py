@@ -5,15 +5,23 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol
 
 import click
 
 from api.settings import Settings, get_settings
 
+if TYPE_CHECKING:  # imported where used, so `realign --help` starts fast
+    from alembic.config import Config
+    from sqlalchemy import Engine
+
+    from seeds.format import Parsed
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def alembic_config(url: str):  # type: ignore[no-untyped-def]
+def alembic_config(url: str) -> Config:
     """Alembic's configuration for this project, pointed at a database URL."""
     from alembic.config import Config
 
@@ -154,6 +162,9 @@ def seed(
         started = time.perf_counter()
         with engine.connect() as conn:
             census = synthetic_service.census(conn)
+        records: list[Parsed] = []
+        errors: list[str] = []  # as `where: field: message`
+        partial: list[Parsed] = []  # the lines with problems, read as far as they go
         if synthetic:
             if census.total_curated and not mix_with_curated:
                 raise click.ClickException(
@@ -163,9 +174,8 @@ def seed(
                     "again)."
                 )
             click.echo(f"generating {synthetic} synthetic events…", err=True)
-            records, errors, partial = synth.parsed(synthetic), [], []
+            records = synth.parsed(synthetic)
         else:
-            records, errors, partial = [], [], []
             for path in paths or (loader.STORY,):
                 found, problems, rejected = read_dir_all(path)
                 records += found
@@ -198,7 +208,7 @@ def seed(
         )
 
 
-def _remove_synthetic(engine) -> None:  # type: ignore[no-untyped-def]
+def _remove_synthetic(engine: Engine) -> None:
     from api.services import synthetic as synthetic_service
 
     started = time.perf_counter()
@@ -225,18 +235,32 @@ PROGRESS_RECORDS = 10_000
 PROGRESS_BYTES = 4 << 20
 
 
+class Progress(Protocol):
+    """What the commands report progress to: click's progress bar, or ``_NoBar``."""
+
+    def __enter__(self) -> Progress: ...
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None: ...
+
+    def update(self, n_steps: int) -> None: ...
+
+
 class _NoBar:
     def __enter__(self) -> _NoBar:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         return None
 
-    def update(self, n: int) -> None:
+    def update(self, n_steps: int) -> None:
         """Ignore progress (the run is short)."""
 
 
-def _progress(length: int, label: str, threshold: int = PROGRESS_RECORDS):  # type: ignore[no-untyped-def]
+def _progress(length: int, label: str, threshold: int = PROGRESS_RECORDS) -> Progress:
     """A progress bar on standard error for long runs at a terminal, or nothing for short runs or when standard
     error is a file or pipe (where a bar's redraws would only be noise)."""
     if length < threshold or not sys.stderr.isatty():
@@ -252,8 +276,9 @@ def export_command(settings: Settings, folder: Path, force: bool) -> None:
     """Write the whole database to FOLDER as seed files (the format of `realign seed --path` and `realign import`)."""
     from api.db import make_engine
     from api.services import export
+    from seeds.format import FILES
 
-    existing = [name for name, _ in export.FILES if (folder / name).exists()]
+    existing = [name for name, _ in FILES if (folder / name).exists()]
     if existing and not force:
         raise click.ClickException(f"{folder} already holds {', '.join(existing)}; use --force to overwrite them")
     engine = make_engine(settings.database_url)

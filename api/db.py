@@ -7,12 +7,13 @@ import json
 import logging
 import re
 from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 T = TypeVar("T")
 LOG = logging.getLogger("realign.db")
@@ -43,7 +44,8 @@ def async_url(url: str | URL) -> URL:
     return make_url(url).set(drivername=_ASYNC_DRIVERS[backend(url)])
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    """``dbapi_connection``: sqlite3's connection, or SQLAlchemy's adapter around aiosqlite's (both take these)."""
     # Let SQLAlchemy's "begin" event open transactions (see _sqlite_begin), not the driver.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -54,7 +56,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn: Any) -> None:
+def _sqlite_begin(conn: Connection) -> None:
     """Writes take SQLite's write lock at once (``BEGIN IMMEDIATE``), so two writers queue instead of both
     reading the same state and one failing at commit; reads stay ``BEGIN`` (deferred)."""
     immediate = conn.get_execution_options().get("sqlite_immediate", True)
@@ -79,7 +81,7 @@ def make_engine(url: str | URL, *, connect_timeout: float = 3.0, statement_timeo
 _LONG_NUMBER = re.compile(r"\d{19}")
 
 
-def read_json(text: str) -> Any:
+def read_json(text: str) -> object:
     """JSON column text to Python, with orjson (JSON columns decode for every row read; ~4x faster), falling
     back to the standard library where orjson would differ: integers beyond 64 bits, which it turns into
     floats, and what it refuses (lone surrogates, numbers beyond a double)."""
@@ -128,7 +130,13 @@ class StatementTimedOut(Exception):
     """A SQLite statement outlasted its limit and was interrupted (PostgreSQL's own is ``statement_timeout``)."""
 
 
-async def interruptible(driver: Any, work: Awaitable[T], limit: float | None) -> T:
+class Interruptible(Protocol):
+    """A driver connection whose running statement can be stopped from another task: aiosqlite's."""
+
+    async def interrupt(self) -> None: ...
+
+
+async def interruptible(driver: Interruptible, work: Awaitable[T], limit: float | None) -> T:
     """Await one SQLite statement (``work``, running on the aiosqlite connection ``driver``) so it really stops:
     after ``limit`` seconds (None: no limit of its own; then ``StatementTimedOut``) or when the awaiting task is
     cancelled (the operation's time limit, a client gone), the statement is interrupted in aiosqlite's worker
@@ -155,7 +163,7 @@ async def interruptible(driver: Any, work: Awaitable[T], limit: float | None) ->
         raise
 
 
-async def _stop(driver: Any, task: asyncio.Future[Any]) -> None:
+async def _stop(driver: Interruptible, task: asyncio.Future[T]) -> None:
     if task.done():
         return
     await driver.interrupt()
@@ -164,7 +172,7 @@ async def _stop(driver: Any, task: asyncio.Future[Any]) -> None:
         LOG.warning("an interrupted SQLite statement still runs after %s s", WIND_DOWN)
 
 
-def _retrieve(task: asyncio.Future[Any]) -> None:
+def _retrieve(task: asyncio.Future[T]) -> None:
     """Mark a statement task's outcome as seen: an interrupted one fails, and nobody awaits it any more."""
     if not task.cancelled():
         task.exception()

@@ -10,6 +10,8 @@ import time
 import uuid
 from typing import Any
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 log = logging.getLogger("realign.request")
 STANDARD = set(vars(logging.makeLogRecord({})))
@@ -19,7 +21,7 @@ class JsonFormatter(logging.Formatter):
     """Formats a record as one JSON object: time, level, logger, message, request id and any extras."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
+        entry: dict[str, object] = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
@@ -49,89 +51,38 @@ class RequestLog:
     """ASGI middleware: a request id per request (from `X-Request-ID` or new), echoed in the response, and one
     log line per request with method, path, status, duration, GraphQL operation name and outcome."""
 
-    def __init__(self, app: Any, *, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.max_body_bytes = max_body_bytes
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or ())
-        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        given = dict(scope.get("headers") or ()).get(b"x-request-id", b"").decode("latin-1")
         request_id = given if given and len(given) <= 64 and given.isprintable() else uuid.uuid4().hex
         token = REQUEST_ID.set(request_id)
-        state = scope.setdefault("state", {})
+        state: dict[str, Any] = scope.setdefault("state", {})  # the application's notes (see ``_line``)
         started = time.perf_counter()
         status = 500
 
-        length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
-            await _too_large(send, request_id, self.max_body_bytes)
-            log.info("request", extra=_line(scope, 413, started, state, "body too large"))
-            REQUEST_ID.reset(token)
-            return
-
-        received = 0
-
-        async def limited_receive() -> Any:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise BodyTooLarge
-            return message
-
-        async def send_with_id(message: Any) -> None:
+        async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, send_with_id)
-        except BodyTooLarge:
-            status = 413
-            await _too_large(send, request_id, self.max_body_bytes)
+            await self.app(scope, receive, send_with_id)
         finally:
-            log.info("request", extra=_line(scope, status, started, state, None))
+            log.info("request", extra=_line(scope, status, started, state))
             REQUEST_ID.reset(token)
 
 
-class BodyTooLarge(Exception):
-    """The request body passed the limit while streaming in."""
-
-
-async def _too_large(send: Any, request_id: str, limit: int) -> None:
-    body = json.dumps(
-        {
-            "errors": [
-                {
-                    "message": f"the request body is larger than {limit} bytes",
-                    "extensions": {"code": "PAYLOAD_TOO_LARGE", "requestId": request_id},
-                }
-            ]
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"x-request-id", request_id.encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
-def _line(scope: Any, status: int, started: float, state: dict[str, Any], note: str | None) -> dict[str, Any]:
-    line: dict[str, Any] = {
+def _line(scope: Scope, status: int, started: float, state: dict[str, Any]) -> dict[str, object]:
+    """The request's log fields; the application notes its GraphQL operation, outcome and statements in
+    ``scope["state"]`` as it goes."""
+    line: dict[str, object] = {
         "method": scope.get("method"),
         "path": scope.get("path"),
         "status": status,
@@ -143,6 +94,4 @@ def _line(scope: Any, status: int, started: float, state: dict[str, Any], note: 
         line["outcome"] = state["outcome"]
     if "context" in state:
         line["sqlStatements"] = state["context"].statements
-    if note:
-        line["outcome"] = note
     return line

@@ -24,9 +24,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import String, and_, bindparam, column, func, literal, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+)
 
 # Tables whose ``search_text`` is indexed for full-text search (the migration creates one index each).
 SEARCHED = ("actor", "event", "statement", "reaction")
@@ -79,7 +92,7 @@ def words(text: str) -> list[str]:
     return out
 
 
-def search_text(*parts: Any) -> str:
+def search_text(*parts: object) -> str:
     """The ``search_text`` column for a record made of these parts (``None`` and empty parts skipped)."""
     return " ".join(words(" ".join(str(p) for p in parts if p)))
 
@@ -104,19 +117,19 @@ def query_string(found: Iterable[str], dialect: str) -> str:
     return postgres_query(found) if dialect == "postgresql" else sqlite_query(found)
 
 
-def matching_ids(searched: Any, name: str, dialect: str) -> Any:
+def matching_ids(searched: Table, name: str, dialect: str) -> Select[int]:
     """``SELECT id`` of the rows of table ``searched`` whose text holds every word of the query bound as
     ``name`` (built by ``query_string``): answered from the text index, whatever the table's size."""
     query = bindparam(name, type_=String())
     if dialect == "postgresql":
-        simple = literal_column("'simple'")  # written out, so the expression is the GIN index's own
+        simple = literal_column("'simple'", String())  # written out, so the expression is the GIN index's own
         vector = func.to_tsvector(simple, searched.c.search_text)
         return select(searched.c.id).where(vector.bool_op("@@")(func.to_tsquery(simple, query)))
     fts = table(fts_table(searched.name), column("rowid"), column(fts_table(searched.name)))
     return select(fts.c.rowid).where(fts.c[fts_table(searched.name)].bool_op("MATCH")(query))
 
 
-def row_matches(searched: Any, names: list[str]) -> Any:
+def row_matches(searched: FromClause, names: list[str]) -> ColumnElement[bool]:
     """Whether the current row of table ``searched`` holds every word of a search as a word prefix, tested on that
     row alone: for a common search, where walking rows in date order finds a page's matches after a few. The
     words are bound as ``names`` (patterns from ``word_pattern``); ``search_text`` holds normalised words with
@@ -131,7 +144,7 @@ def word_pattern(word: str) -> str:
     return f"% {word}%"
 
 
-def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """For Alembic's autogenerate: leave out the text indexes, which the models do not describe (the FTS5 tables
     with their shadow tables on SQLite, the expression indexes on PostgreSQL); compare everything else."""
     if name is None:

@@ -18,32 +18,50 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///realign.db"
     """SQLAlchemy URL without a driver (``sqlite:///file.db`` or ``postgresql://user@host/db``)."""
     host: str = "127.0.0.1"
+    """The interface ``realign serve`` listens on."""
     port: int = 8000
+    """The port ``realign serve`` listens on."""
     workers: int = 1
+    """Worker processes of ``realign serve``."""
     graphiql: bool = True
     """Serve the playground (GraphiQL, built into api/playground/) at GET /graphql and its assets."""
     introspection: bool = True
+    """Answer schema introspection queries."""
     # NoDecode: pydantic-settings would insist on JSON for a list; operators write `a,b` as often as `["a"]`.
     cors_origins: Annotated[list[str], NoDecode] = []
     """Origins (``scheme://host[:port]``) whose pages may call the API from a browser; ``*`` for anonymous
     reads from anywhere. Empty: same origin only, no CORS headers sent."""
+
+    # The limits (README "Limits"): each answered with a GraphQL error and a code, or HTTP 413.
     max_page_size: int = 100
+    """The most items one page (``first``/``last``) or one ``nodes(ids:)`` look-up may ask for."""
     exact_count_limit: int = 1000
+    """Lists count their items exactly up to this many; beyond, ``totalCount`` is this limit, flagged inexact."""
     common_value: int = 2000
     """A filter value with at least this many index entries (a country's participations) is "common": the
     timeline walks the dates and tests each item rather than gathering every match first."""
-    """Lists count their items exactly up to this many; beyond, ``totalCount`` is this limit, flagged inexact."""
     max_depth: int = 12
+    """The deepest nesting of fields a query may have."""
     max_aliases: int = 20
+    """The most aliases one query may use."""
     max_tokens: int = 2000
+    """The most tokens a query document may have (refused before parsing)."""
     max_nodes: int = 50_000
+    """The most nodes an operation may return: page sizes multiplied down each nesting, summed (``schema.limits``)."""
     max_body_bytes: int = 1_048_576
+    """The largest request body (``api.web.BodyLimit``); a bigger one is answered with HTTP 413."""
     max_batch: int = 1
+    """Operations per request; above 1, batching is on."""
     execution_timeout: float = 10.0
+    """Seconds an operation may run before it is stopped with TIMEOUT."""
     statement_timeout_ms: int = 5000
+    """Milliseconds one SQL statement may run (on SQLite, one read statement); 0: no limit."""
     db_connect_timeout: float = 3.0
+    """Seconds one attempt to connect to the database may take."""
     db_pool_size: int = 10
+    """Connections the API keeps open to PostgreSQL (as many more may open under load)."""
     log_level: str = "INFO"
+    """The log level (JSON lines on stderr)."""
 
     @field_validator("cors_origins", mode="before")
     @classmethod

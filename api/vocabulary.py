@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 ACTOR_KINDS = (
     "state",
     "government",
@@ -78,6 +80,6 @@ REACTION_KINDS: dict[str, tuple[str, int]] = {
 }
 
 
-def sql_in(column: str, values: tuple[str, ...] | list[str] | dict[str, object]) -> str:
-    """A CHECK constraint body: ``column IN ('a', 'b', ...)``."""
+def sql_in(column: str, values: Iterable[str]) -> str:
+    """A CHECK constraint body: ``column IN ('a', 'b', ...)`` (a dict's keys, for the vocabularies with defaults)."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"

@@ -1,4 +1,4 @@
-"""What browsers need beyond GraphQL itself: the self-hosted playground page and CORS.
+"""The HTTP layer around GraphQL: the self-hosted playground page, CORS and the request body limit.
 
 The playground is GraphiQL built from npm packages in ``web/`` into ``api/playground/`` (committed, shipped as
 package data), so serving it needs neither Node nor the internet. Its Content-Security-Policy allows nothing
@@ -7,16 +7,18 @@ but this server, which is also how the browser tests prove the page loads nothin
 
 from __future__ import annotations
 
+import os
 import re
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.logs import REQUEST_ID
 
 PLAYGROUND = Path(str(files("api") / "playground"))
 """The built playground: index.html, build.json (the sources' hash) and assets/ (hashed file names)."""
@@ -92,8 +94,10 @@ class PlaygroundAssets(StaticFiles):
     def __init__(self) -> None:
         super().__init__(directory=PLAYGROUND / "assets")
 
-    def file_response(self, *args: Any, **kwargs: Any) -> Response:
-        response = super().file_response(*args, **kwargs)
+    def file_response(
+        self, full_path: str | os.PathLike[str], stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
@@ -155,3 +159,51 @@ class Cors:
             await self.for_listed(scope, receive, send)
         else:
             await self.for_anyone(scope, receive, send)
+
+
+class BodyLimit:
+    """ASGI middleware: a request body of more than ``max_body_bytes`` (``REALIGN_MAX_BODY_BYTES``) is answered
+    with HTTP 413 and the code PAYLOAD_TOO_LARGE. A declared ``Content-Length`` over the limit is refused before
+    anything runs; a body without one (chunked) is counted as it streams in and stopped once it passes."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or ()).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
+            await self.refuse(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except BodyTooLarge:
+            await self.refuse(scope, receive, send)
+
+    async def refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The 413 answer, noted for the request log (``api.logs.RequestLog``, outside this middleware)."""
+        scope.setdefault("state", {})["outcome"] = "body too large"
+        extensions = {"code": "PAYLOAD_TOO_LARGE"}
+        request_id = REQUEST_ID.get()
+        if request_id is not None:
+            extensions["requestId"] = request_id
+        error = {"message": f"the request body is larger than {self.max_body_bytes} bytes", "extensions": extensions}
+        await JSONResponse({"errors": [error]}, status_code=413)(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    """The request body passed the limit while streaming in."""

@@ -144,6 +144,13 @@ def realign(args: list[str], url: str) -> None:
         raise SystemExit(f"`realign {' '.join(args)}` failed on {url}")
 
 
+def first_value(row: tuple[Any, ...] | None) -> Any:
+    """The first column of a row a query always returns (an aggregate's)."""
+    if row is None:
+        raise RuntimeError("the query returned no row")
+    return row[0]
+
+
 def count_events(url: str) -> int | None:
     """How many events the database holds; None when there is no such database or no event table."""
     try:
@@ -152,9 +159,9 @@ def count_events(url: str) -> int | None:
             if not path.exists():
                 return None
             with sqlite3.connect(path) as conn:
-                return conn.execute("SELECT count(*) FROM event").fetchone()[0]
+                return int(first_value(conn.execute("SELECT count(*) FROM event").fetchone()))
         with psycopg.connect(url, connect_timeout=5) as conn:
-            return conn.execute("SELECT count(*) FROM event").fetchone()[0]
+            return int(first_value(conn.execute("SELECT count(*) FROM event").fetchone()))
     except (sqlite3.Error, psycopg.Error):
         return None
 
@@ -211,10 +218,10 @@ def latest_update(data: DataSet) -> str:
     sql += "SELECT max(updated_at) FROM statement UNION ALL SELECT max(updated_at) FROM reaction) AS t"
     if data.backend == "sqlite":
         with sqlite3.connect(data.url.removeprefix("sqlite:///")) as conn:
-            value = dt.datetime.fromisoformat(conn.execute(sql).fetchone()[0])
+            value = dt.datetime.fromisoformat(first_value(conn.execute(sql).fetchone()))
     else:
         with psycopg.connect(data.url) as conn:
-            value = conn.execute(sql).fetchone()[0]
+            value = first_value(conn.execute(sql).fetchone())
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.isoformat()
@@ -238,7 +245,7 @@ def disk_usage(data: DataSet) -> dict[str, Any]:
     """The database's size on disk, and each index of the item tables (and any GIN/GiST/FTS index) in bytes."""
     if data.backend == "postgresql":
         with psycopg.connect(data.url) as conn:
-            total = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+            total = first_value(conn.execute("SELECT pg_database_size(current_database())").fetchone())
             rows = conn.execute(
                 """
                 SELECT t.relname, i.relname, am.amname, pg_relation_size(i.oid)
@@ -270,8 +277,8 @@ def disk_usage(data: DataSet) -> dict[str, Any]:
         and ((kind == "index" and table in ITEM_TABLES) or "fts" in name.lower() or "virtual" in str(_).lower())
     ]
     indexes.sort(key=lambda i: (i["table"], i["index"]))
-    tables = {name: sizes[name] for kind, name, _, _ in objects if kind == "table" and name in ITEM_TABLES}
-    return {"database_bytes": total, "tables": tables, "indexes": indexes, "method": "dbstat"}
+    table_sizes = {name: sizes[name] for kind, name, _, _ in objects if kind == "table" and name in ITEM_TABLES}
+    return {"database_bytes": total, "tables": table_sizes, "indexes": indexes, "method": "dbstat"}
 
 
 def free_port() -> int:
@@ -380,7 +387,7 @@ def walk(server: Server, variables: dict[str, Any], case: Case) -> None:
     after = None
     for page in range(DEEP_PAGES):
         _, answer, failure = server.post(WALK, {"filter": variables, "after": after})
-        if failure:
+        if failure or answer is None:  # no answer comes without a failure
             case.skipped = f"paging: {failure} at page {page + 1}"
             return
         info = answer["data"]["timeline"]["pageInfo"]
@@ -411,7 +418,7 @@ def measure(
     # Warm-up: one untimed request per case (it also reads totalCount).
     for server, case, variables in plan:
         _, answer, failure = server.post(query, {"filter": variables, "after": case.cursor})
-        if failure is None:
+        if failure is None and answer is not None:
             timeline = answer["data"]["timeline"]
             case.total, case.exact = timeline["totalCount"], timeline.get("totalCountIsExact")
     started = time.perf_counter()
@@ -421,7 +428,7 @@ def measure(
             case.samples.append(elapsed)
             if failure:
                 case.errors.append(failure)
-            elif case.total is None:
+            elif case.total is None and answer is not None:
                 timeline = answer["data"]["timeline"]
                 case.total, case.exact = timeline["totalCount"], timeline.get("totalCountIsExact")
         if round_ == 0:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from graphql import GraphQLEnumType, GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
 
-from graphql import GraphQLEnumType, GraphQLInterfaceType, GraphQLObjectType
-
+from api.settings import Settings
 from api.vocabulary import EVENT_KINDS, REACTION_KINDS
+from schema.pagination import DEFAULT_PAGE
+
+PAGE_LIMIT: int = Settings.model_fields["max_page_size"].default
+"""The page-size limit the descriptions state: the setting's default (``REALIGN_MAX_PAGE_SIZE``), so the committed
+SDL is the same whatever the environment that exports it."""
 
 ARGUMENTS = {
-    "first": "Page forward: at most this many items (1–100; 20 when neither `first` nor `last` is given).",
+    "first": f"Page forward: at most this many items (1–{PAGE_LIMIT}; {DEFAULT_PAGE} when neither `first` nor `last` "
+    "is given).",
     "after": "Page forward from the item with this cursor (an `endCursor` or an edge's `cursor`).",
-    "last": "Page backward: at most this many items (1–100).",
+    "last": f"Page backward: at most this many items (1–{PAGE_LIMIT}).",
     "before": "Page backward from the item with this cursor (a `startCursor` or an edge's `cursor`).",
     "filter": "Only the items that match (see the input's fields); omitted, everything.",
     "order": "ASC (default): oldest first; DESC: newest first.",
     "id": "The global id (give `id` or `slug`, not both).",
-    "ids": "Global ids, at most 100.",
+    "ids": f"Global ids, at most {PAGE_LIMIT}.",
     "slug": "The slug (give `id` or `slug`, not both).",
     "version": "The version you read; the write fails with CONFLICT if the record changed since.",
     "input": "The record's fields; on update only the fields given change (`null` clears one).",
@@ -53,7 +58,7 @@ def _words(value: str) -> str:
     return value.replace("_", " ").lower()
 
 
-def _enum_value(enum_name: str, value_name: str, value: Any) -> str:
+def _enum_value(enum_name: str, value_name: str, value: object) -> str:
     raw = str(getattr(value, "value", value))
     if enum_name == "EventKind":
         quad, score = EVENT_KINDS[raw]
@@ -64,7 +69,7 @@ def _enum_value(enum_name: str, value_name: str, value: Any) -> str:
     return f"{_words(value_name).capitalize()}."
 
 
-def document(schema: Any) -> None:
+def document(schema: GraphQLSchema) -> None:
     """Give every argument and enum value without a description one (arguments by name, values by vocabulary)."""
     for name, gtype in schema.type_map.items():
         if name.startswith("__"):

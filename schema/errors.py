@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 
 class PublicError(Exception):
-    """An error meant for the client: its message is shown and ``code`` goes into ``extensions``."""
+    """An error meant for the client: its message is shown and ``code`` goes into ``extensions``, with the
+    ``field`` it concerns and any ``extra`` (JSON values) beside."""
 
     code = "INTERNAL"
 
-    def __init__(self, message: str, *, field: str | None = None, **extra: Any) -> None:
+    def __init__(self, message: str, *, field: str | None = None, **extra: object) -> None:
         super().__init__(message)
-        self.extensions: dict[str, Any] = {"code": self.code, **extra}
+        self.extensions: dict[str, object] = {"code": self.code, **extra}
         if field is not None:
             self.extensions["field"] = field
 
-
-def _of(code: str, message: str, *, field: str | None = None, **extra: Any) -> PublicError:
-    error = PublicError(message, field=field, **extra)
-    error.code = code
-    error.extensions["code"] = code
-    return error
-
-
-PublicError.of = staticmethod(_of)  # type: ignore[attr-defined]
+    @staticmethod
+    def of(code: str, message: str, *, field: str | None = None, **extra: object) -> PublicError:
+        """An error whose code is known only at run time (a write service's, ``api.services.mutations``)."""
+        error = PublicError(message, field=field, **extra)
+        error.code = code
+        error.extensions["code"] = code
+        return error
 
 
 class BadUserInput(PublicError):

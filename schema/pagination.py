@@ -6,18 +6,21 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import orjson
 import strawberry
-from sqlalchemy import Integer, bindparam, func, literal, select
+from sqlalchemy import Integer, Select, SelectBase, bindparam, func, literal, select
 
 from schema.errors import BadUserInput
 
 T = TypeVar("T")
 DEFAULT_PAGE = 20
+
+SortKey = tuple[dt.date | int | str, ...]
+"""Where an item sits in its list's order (its date, day order and id; an actor's name and id): what a cursor holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +29,7 @@ class Page:
 
     size: int
     backward: bool
-    cursor: tuple[Any, ...] | None
+    cursor: SortKey | None
 
 
 def page_args(
@@ -62,19 +65,19 @@ def page_args(
     return Page(size=size, backward=backward, cursor=cursor)
 
 
-def encode_cursor(key: tuple[Any, ...]) -> str:
+def encode_cursor(key: SortKey) -> str:
     """An opaque cursor for a sort key."""
     return base64.urlsafe_b64encode(orjson.dumps(key)).decode().rstrip("=")  # dates as ISO text
 
 
-def decode_cursor(cursor: str, *, key: str, field: str) -> tuple[Any, ...]:
+def decode_cursor(cursor: str, *, key: str, field: str) -> SortKey:
     """The sort key inside a cursor; ``key`` spells its types (d: date, i: int, s: text)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(values, list):
             raise ValueError
-        out: list[Any] = []
+        out: list[dt.date | int | str] = []
         for kind, value in zip(key, values, strict=True):  # strict: a key of another length is a ValueError too
             if kind == "d" and isinstance(value, str):
                 out.append(dt.date.fromisoformat(value))
@@ -144,7 +147,7 @@ class Connection(Generic[T]):
         return self.bounded(await self.counted())[1]
 
 
-def bounded_count(rows: Any) -> Any:
+def bounded_count(rows: SelectBase) -> Select[int]:
     """``count(*)`` of a select's rows, stopping after ``count_limit`` of them (bound by name): the database
     stops reading once it knows the count passes the exact-count limit."""
     limited = (
@@ -154,18 +157,18 @@ def bounded_count(rows: Any) -> Any:
 
 
 def build_connection(
-    rows: list[tuple[tuple[Any, ...], Any]],
+    rows: Sequence[tuple[SortKey, T]],
     page: Page,
     count: Callable[[], Awaitable[int]] | int | None,
     count_limit: int | None = None,
-) -> Connection[Any]:
+) -> Connection[T]:
     """A connection from up to ``size + 1`` (key, node) pairs fetched in the page's direction; ``count_limit``
     when ``count`` is bounded (see ``bounded_count``)."""
     more = len(rows) > page.size
-    rows = rows[: page.size]
+    kept = list(rows[: page.size])
     if page.backward:
-        rows.reverse()
-    edges = [Edge(cursor=encode_cursor(key), node=node) for key, node in rows]
+        kept.reverse()
+    edges = [Edge(cursor=encode_cursor(key), node=node) for key, node in kept]
     info = PageInfo(
         has_next_page=more if not page.backward else page.cursor is not None,
         has_previous_page=more if page.backward else page.cursor is not None,

@@ -93,6 +93,31 @@ def test_body_size_limit(story_url):
     assert answer.headers["x-request-id"]
 
 
+def test_body_size_limit_without_a_declared_length(story_url):
+    """Given a 2 000-byte body limit, when a bigger body streams in without Content-Length (chunked), then it is
+    stopped as it passes the limit: HTTP 413 with the code and the request id, as for a declared length."""
+
+    async def go() -> httpx.Response:
+        app = create_app(Settings(database_url=story_url, max_body_bytes=2000))
+
+        async def chunks():
+            yield b'{"query": "{ actors { totalCount } }", "padding": "'
+            for _ in range(10):
+                yield b"x" * 500
+            yield b'"}'
+
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            answer = await client.post("/graphql", content=chunks(), headers={"content-type": "application/json"})
+        await app.state.engine.dispose()
+        return answer
+
+    answer = asyncio.run(go())
+    assert answer.status_code == 413
+    error = only_error(answer)
+    assert error["extensions"] == {"code": "PAYLOAD_TOO_LARGE", "requestId": answer.headers["x-request-id"]}
+
+
 def test_batching_is_off_by_default_and_limited_when_on(story_url):
     """Given batching off, when an array comes, then 400; given at most 2, when 3 come, then 400; 2 work."""
     one = {"query": "{ actors { totalCount } }"}

@@ -2,7 +2,7 @@
 
 from api.models.access import ApiToken, AuditEntry
 from api.models.actors import Actor, Affiliation
-from api.models.base import Record, utcnow
+from api.models.base import Record, table_of, utcnow
 from api.models.events import Event, EventParticipant, EventTag
 from api.models.reactions import Reaction, ReactionTag
 from api.models.relationships import RelationshipChange
@@ -28,5 +28,6 @@ __all__ = [
     "StatementAbout",
     "StatementTag",
     "Tombstone",
+    "table_of",
     "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, Table, inspect
 from sqlmodel import Field, SQLModel
 
 from api.dates import When, is_long, is_short
@@ -26,8 +26,12 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _stamp() -> Column:
-    return Column(DateTime(timezone=True), nullable=False, default=utcnow)
+def table_of(model: type[SQLModel]) -> Table:
+    """The table a model class maps to, typed (SQLModel's ``__table__`` is not declared to type checkers)."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} does not map to a table")
+    return table
 
 
 class Record(SQLModel):

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from collections.abc import Mapping
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, String, TypeDecorator, select
 
 from api.services.records import TABLES
 
@@ -38,7 +38,7 @@ def slugify(text: str) -> str:
     return NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
 
 
-def _text(data: dict[str, Any], key: str) -> str | None:
+def _text(data: Mapping[str, object], key: str) -> str | None:
     value = data.get(key)
     return value if isinstance(value, str) and value.strip() else None
 
@@ -47,7 +47,7 @@ def _first_words(text: str, count: int) -> str:
     return "-".join(slugify(text).split("-")[:count])
 
 
-def base_slug(kind: str, data: dict[str, Any]) -> str | None:
+def base_slug(kind: str, data: Mapping[str, object]) -> str | None:
     """The slug a record's own fields suggest, before making it unique; None when those fields are missing
     (their own "is required" says what to add)."""
     parts: list[str | None]
@@ -86,7 +86,10 @@ def unique_slug(conn: Connection, kind: str, base: str) -> str:
     sees the table. A concurrent writer may still take it first: the unique constraint then refuses the insert
     and the caller retries."""
     column = TABLES[kind].c.slug
-    length = column.type.length
+    text_type = column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type  # SQLModel's
+    if not isinstance(text_type, String) or text_type.length is None:
+        raise TypeError(f"{kind}.slug is not a text column of bounded length")
+    length = text_type.length
     stem = _cut(base, length)
     # Every candidate starts with the shortest stem a suffix could leave, so one query finds all taken ones.
     shortest = _cut(base, length - 8)
@@ -102,7 +105,7 @@ def unique_slug(conn: Connection, kind: str, base: str) -> str:
         number += 1
 
 
-def derive(conn: Connection, kind: str, data: dict[str, Any]) -> str | None:
+def derive(conn: Connection, kind: str, data: Mapping[str, object]) -> str | None:
     """A free slug for a record given without one; None when the fields it is made from are missing."""
     base = base_slug(kind, data)
     return None if base is None else unique_slug(conn, kind, base)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Select, insert, select, update
 
-from api.models import ApiToken, utcnow
+from api.models import ApiToken, table_of, utcnow
 from api.models.access import ROLES
 
-TOKENS = ApiToken.__table__  # type: ignore[attr-defined]
+TOKENS = table_of(ApiToken)
 PREFIX = "rlg_"
 RANK = {"anonymous": 0, "reader": 1, "editor": 2, "admin": 3}
 
@@ -59,13 +59,24 @@ def revoke(conn: Connection, *, name: str) -> bool:
     return done.rowcount == 1
 
 
-def listing(conn: Connection) -> list[Any]:
-    """Every token's name, role, creation and revocation time (never the token)."""
-    return list(conn.execute(select(TOKENS.c.name, TOKENS.c.role, TOKENS.c.created_at, TOKENS.c.revoked_at)))
+@dataclass(frozen=True)
+class Listed:
+    """A token as ``realign token list`` shows it: never the token itself, which is not stored."""
+
+    name: str
+    role: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
 
 
-def lookup_statement(token: str) -> Any:
-    """The SELECT that finds a live token's principal."""
+def listing(conn: Connection) -> list[Listed]:
+    """Every token's name, role, creation and revocation time."""
+    rows = conn.execute(select(TOKENS.c.name, TOKENS.c.role, TOKENS.c.created_at, TOKENS.c.revoked_at))
+    return [Listed(*row) for row in rows]
+
+
+def lookup_statement(token: str) -> Select[int, str, str]:
+    """The SELECT that finds a live token's principal: its id, name and role."""
     return select(TOKENS.c.id, TOKENS.c.name, TOKENS.c.role).where(
         TOKENS.c.token_hash == digest(token), TOKENS.c.revoked_at.is_(None)
     )

@@ -14,12 +14,9 @@ def exported_events(folder) -> dict[str, dict]:
     return {record["slug"]: record for record in map(json.loads, lines) if record}
 
 
-# BUG (PostgreSQL): api.dates.ONGOING_END is 9999-12-31 == datetime.date.max, which asyncpg (the API's driver) stores as
-# the date `infinity`; psycopg (the CLI's driver) cannot load `infinity` into a Python date and every CLI read of such a
-# row dies with `psycopg.DataError: date too large (after year 10K): 'infinity'` and a traceback (`realign export`,
-# `realign seed`, `realign import`). Suggested fix: keep both drivers on the same value — e.g. an asyncpg
-# `set_type_codec('date', ...)` that does not map date.max to infinity, or a psycopg loader that maps infinity to
-# date.max (and the FriendlyGroup turning DataError into a one-line error).
+# PostgreSQL: api.dates.ONGOING_END is 9999-12-30, not datetime.date.max, which asyncpg (the API's driver) would store
+# as the date `infinity` and psycopg (the CLI's driver) cannot read back (`realign export`, `seed` and `import` once
+# died on it with a traceback). Rows the API writes must stay readable by the CLI.
 def test_export_after_writing_ongoing_events(api, tmp_path):
     """Given ongoing events written via the API, when `realign export` runs, then it exports them, no traceback."""
     api.ok(EVENT_UPDATE, {"slug": "russia-invades-ukraine-2022", "version": 1, "input": {"title": "The war goes on"}})

@@ -163,11 +163,9 @@ def test_parallel_update_and_delete_one_wins(pg_api):
         assert row.version == 2
 
 
-# BUG: api/services/records.py `_write_chunk` picks new ids as `max(id) + 1` inside each transaction (on SQLite even
-# before the transaction takes the write lock), so overlapping creates pick the same id; all but one or a few fail with
-# CONFLICT "the write collided with another one" (a primary-key violation). Suggested fix: let the database assign ids
-# (INSERT without `id` … RETURNING id, or `nextval` on PostgreSQL) instead of max(id) + 1 — or take a table lock
-# (PostgreSQL) / BEGIN IMMEDIATE (SQLite) before reading max(id).
+# Overlapping creates each get ids of their own (`_new_ids` in api/services/records.py: the table's sequence on
+# PostgreSQL, the largest id + 1 under SQLite's write lock, taken by BEGIN IMMEDIATE); ids taken as max(id) + 1 before
+# the lock once made all but a few of them fail with CONFLICT.
 def test_parallel_creates_of_different_records_all_succeed(api):
     """Given 8 editors creating different events at once, when the requests overlap, then all 8 are created."""
     bodies = api.gather(

@@ -268,9 +268,8 @@ def test_update_by_global_id(api, case):
     assert updated == {"id": created["id"], "version": 2}
 
 
-# BUG: `Source` and `Affiliation` do not implement `Versioned` (no `version` / `updatedAt`; schema/types/nodes.py), so a
-# client cannot follow the optimistic-concurrency contract of sourceUpdate / affiliationUpdate / ...Delete, which
-# require the `version` it read. Suggested fix: make both implement `Versioned` like the other record types.
+# `Source` and `Affiliation` implement `Versioned` like every other record type, so a client can follow the
+# optimistic-concurrency contract of sourceUpdate / affiliationUpdate / ...Delete, which require the `version` it read.
 @pytest.mark.parametrize(
     ("document", "case"),
     [(SOURCE_VERSION, CASES[0]), (AFFILIATION_VERSION, CASES[2])],

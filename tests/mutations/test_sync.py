@@ -121,10 +121,8 @@ def test_deleted_since_lists_only_later_deletions(api):
     assert api.ok(DELETED_SINCE, {"since": now().isoformat()}, role=None)["deletedSince"]["totalCount"] == 0
 
 
-# BUG: api/services/mutations.py `delete_record` clears SOFT references (statement.venue, reaction.statement) with a
-# bare UPDATE: no version bump, no updated_at, no audit entry — a syncing client never learns that the statement lost
-# its venue. Suggested fix: treat each surviving referrer as an update (bump version and updated_at, write an `update`
-# audit entry with before/after).
+# A record that survives a cascade but loses a soft reference (statement.venue, reaction.statement) is updated like any
+# other: version and updated_at move and the audit trail shows it (`delete_record`), so a syncing client learns of it.
 def test_statement_whose_venue_a_cascade_removed_is_reported_as_changed(api):
     """Given a statement at an event, when the event is cascade-deleted, then the statement is in updatedSince."""
     statement = api.ok(STATEMENT_READ, {"slug": "saar-kyiv-remarks-2025-07"}, role=None)["statement"]
@@ -139,9 +137,8 @@ def test_statement_whose_venue_a_cascade_removed_is_reported_as_changed(api):
     assert after["version"] == statement["version"] + 1
 
 
-# BUG: participations (and citations, for a deleted source) go by ON DELETE CASCADE without touching the parent record's
-# version or updated_at, so a syncing client keeps showing the deleted actor among the participants. Suggested fix: in
-# `delete_record`, bump version/updated_at (and audit) of each record whose links are removed.
+# A record whose links a cascade removes (participations, `about`, citations) is updated too: version and updated_at
+# move and the audit trail shows it (`delete_record`), so a syncing client stops showing the deleted actor.
 def test_event_that_lost_a_participant_to_a_cascade_is_reported_as_changed(api):
     """Given an actor in one event, when the actor is cascade-deleted, then the event is in updatedSince."""
     event = "us-treasury-sanctions-dark-fleet-2025"

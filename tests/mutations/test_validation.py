@@ -229,10 +229,8 @@ mutation ($slug: String!, $version: Int!, $input: ReactionInput!) {
 """
 
 
-# BUG: only a reaction answering itself is refused (seeds/format.py `_reaction`); A → B → A is accepted, after which the
-# thread reads loop (A.reactions.reactions… alternate forever) and a cascade delete recurses until RecursionError (see
-# test_delete_references). Suggested fix: on create/update of a reaction that targets a reaction, walk the target's
-# chain of target_reaction_id and refuse if it reaches the reaction being written.
+# A reaction may not answer, through a chain of reactions, its own answer (`cycle_through` in api/services/mutations.py
+# walks the target's chain): A → B → A would make thread reads alternate forever (it was once accepted).
 def test_update_refuses_a_reaction_that_would_answer_its_own_answer(api):
     """Given reaction B answering A, when A is updated to answer B, then BAD_USER_INPUT names `target`, no write."""
     api.ok(REACTION_CREATE, {"input": reaction_input("reaction-a", {"event": "gaza-war"})})
