@@ -1,0 +1,215 @@
+"""The kinds of record Realign keeps, one entry each, and the collections of them the rest of the code iterates.
+
+A record kind is named two ways: by its key (``relationship_change``: its table, the seed format's and the audit
+trail's name for it) and by its GraphQL type name (``RelationshipChange``). Its entry says everything the
+services and the schema need to treat it generically: its table, its tags, how citations cite it, the records
+it refers to and the link rows that are part of it, its seed file, and its place on the timeline.
+
+Adding a kind means one entry here (in load order), its tables (``api.models``, ``api.tables``), its GraphQL type
+and builder (``schema``), its seed reader (``seeds.format``), its export writer (``api.services.export``) and its
+mutation input (``schema.mutations``); ``tests/test_kinds.py`` fails loudly while any of them is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import Table
+
+from api import tables
+
+# The kinds a timeline holds, in the order they sort when date and order within the day tie. A reaction's target
+# and a relationship change's cause are each one of them, in a column ``<field>_<kind>_id`` per kind.
+TIMELINE = ("event", "statement", "reaction")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A column of a record's own table that holds the id of another record."""
+
+    column: str
+    target: str  # the key of the kind referred to
+    field: str  # the seed-file (and GraphQL input) field that names the record referred to
+    optional: bool = False  # may be empty: deleting what it names (with cascade) empties it, keeping the referrer
+    one_of: bool = False  # one of the alternatives of ``field``: a target or cause, one of the timeline's kinds
+
+
+@dataclass(frozen=True)
+class Link:
+    """A table whose rows are part of a parent record, each pointing at another record."""
+
+    table: Table
+    parent: str  # the column holding the parent record's id
+    column: str  # the column holding the id of the record pointed at
+    target: str  # the key of the kind pointed at
+    how: str  # what the record pointed at is to the parent: ``participant``, ``about``, ``cites``
+
+
+@dataclass(frozen=True)
+class Tags:
+    """The table of a kind's tags: one row per (record, tag)."""
+
+    table: Table
+    parent: str  # the column holding the tagged record's id
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of record: its names, its table and what hangs off it."""
+
+    key: str
+    type_name: str
+    table: Table
+    file: str  # its seed file (read by `realign seed` and `import`, written by `export`)
+    tags: Tags | None = None
+    citation_column: str | None = None  # its column in the citation table; None for sources, which are cited
+    references: tuple[Reference, ...] = ()
+    links: tuple[Link, ...] = ()  # link rows that are part of it (citations aside: see ``citation``)
+
+    @property
+    def label(self) -> str:
+        """The kind in words, for messages: ``relationship change``."""
+        return self.key.replace("_", " ")
+
+    @property
+    def rank(self) -> int | None:
+        """Where it sorts on the timeline among items of the same date and order; None if not a timeline item."""
+        return TIMELINE.index(self.key) if self.key in TIMELINE else None
+
+    @property
+    def is_item(self) -> bool:
+        """Whether the timeline (and the dated item lists and filters) holds it."""
+        return self.key in TIMELINE
+
+    @property
+    def searched(self) -> bool:
+        """Whether its table has a ``search_text`` column, with a text index on it (see ``api.search``)."""
+        return "search_text" in self.table.c
+
+    @property
+    def citation(self) -> Link | None:
+        """Its citations as link rows (sources cited); None for sources."""
+        if self.citation_column is None:
+            return None
+        return Link(tables.CITATION, self.citation_column, "source_id", "source", "cites")
+
+    @property
+    def self_reference(self) -> Reference | None:
+        """A reference to a record of its own kind (a reaction answering a reaction): those are written first."""
+        return next((ref for ref in self.references if ref.target == self.key), None)
+
+    def reference(self, column: str) -> Reference:
+        """The reference held in ``column``."""
+        return next(ref for ref in self.references if ref.column == column)
+
+
+def _one_of(field: str) -> tuple[Reference, ...]:
+    """The references of a field that names one timeline item (``{"event": slug}``): a column per kind."""
+    return tuple(Reference(f"{field}_{key}_id", key, field, one_of=True) for key in TIMELINE)
+
+
+SOURCE = RecordKind("source", "Source", tables.SOURCE, "sources.jsonl")
+ACTOR = RecordKind("actor", "Actor", tables.ACTOR, "actors.jsonl", citation_column="actor_id")
+AFFILIATION = RecordKind(
+    "affiliation",
+    "Affiliation",
+    tables.AFFILIATION,
+    "affiliations.jsonl",
+    citation_column="affiliation_id",
+    references=(Reference("member_id", "actor", "member"), Reference("organisation_id", "actor", "organisation")),
+)
+EVENT = RecordKind(
+    "event",
+    "Event",
+    tables.EVENT,
+    "events.jsonl",
+    tags=Tags(tables.EVENT_TAG, "event_id"),
+    citation_column="event_id",
+    links=(Link(tables.EVENT_PARTICIPANT, "event_id", "actor_id", "actor", "participant"),),
+)
+STATEMENT = RecordKind(
+    "statement",
+    "Statement",
+    tables.STATEMENT,
+    "statements.jsonl",
+    tags=Tags(tables.STATEMENT_TAG, "statement_id"),
+    citation_column="statement_id",
+    references=(
+        Reference("speaker_id", "actor", "speaker"),
+        Reference("venue_event_id", "event", "venue", optional=True),
+    ),
+    links=(Link(tables.STATEMENT_ABOUT, "statement_id", "actor_id", "actor", "about"),),
+)
+REACTION = RecordKind(
+    "reaction",
+    "Reaction",
+    tables.REACTION,
+    "reactions.jsonl",
+    tags=Tags(tables.REACTION_TAG, "reaction_id"),
+    citation_column="reaction_id",
+    references=(
+        Reference("reactor_id", "actor", "reactor"),
+        *_one_of("target"),
+        Reference("statement_id", "statement", "statement", optional=True),
+    ),
+)
+RELATIONSHIP_CHANGE = RecordKind(
+    "relationship_change",
+    "RelationshipChange",
+    tables.RELATIONSHIP_CHANGE,
+    "relationship_changes.jsonl",
+    citation_column="relationship_change_id",
+    references=(
+        Reference("from_actor_id", "actor", "from"),
+        Reference("to_actor_id", "actor", "to"),
+        *_one_of("cause"),
+    ),
+)
+
+# In load order: a record refers only to records of its own or an earlier kind.
+KINDS = (SOURCE, ACTOR, AFFILIATION, EVENT, STATEMENT, REACTION, RELATIONSHIP_CHANGE)
+KEYS = tuple(kind.key for kind in KINDS)
+BY_KEY = {kind.key: kind for kind in KINDS}
+BY_TYPE_NAME = {kind.type_name: kind for kind in KINDS}
+# The timeline's kinds, in rank order.
+ITEMS = tuple(BY_KEY[key] for key in TIMELINE)
+# The seed files in load order, each with the key of the kind it holds.
+FILES = tuple((kind.file, kind.key) for kind in KINDS)
+BY_FILE = {kind.file: kind for kind in KINDS}
+# Every reference between records and every link row, with the kind of the record holding it (links: the
+# parent's), in load order; citations last.
+REFERENCES = tuple((kind, ref) for kind in KINDS for ref in kind.references)
+LINKS = (
+    *((kind, link) for kind in KINDS for link in kind.links),
+    *((kind, link) for kind in KINDS if (link := kind.citation) is not None),
+)
+
+V = TypeVar("V")
+
+
+class PerKind(dict[str, V]):
+    """One thing per record kind (its seed reader, its export writer, its GraphQL builder...), keyed by the kind's
+    key or, with ``by_type_name``, its GraphQL type name. Each is put in where it is defined, by decorating it with
+    ``things.of(kind)``, so no module lists the kinds again; ``missing`` names the kinds still without one."""
+
+    def __init__(self, *, by_type_name: bool = False) -> None:
+        super().__init__()
+        self._name: Callable[[RecordKind], str] = (lambda kind: kind.type_name) if by_type_name else (lambda k: k.key)
+
+    def of(self, kind: RecordKind) -> Callable[[V], V]:
+        """A decorator: what it decorates is ``kind``'s."""
+        name = self._name(kind)
+
+        def put(value: V) -> V:
+            if name in self:
+                raise ValueError(f"{name!r} has one already")
+            self[name] = value
+            return value
+
+        return put
+
+    def missing(self) -> list[str]:
+        """The kinds (as this table names them) that have none."""
+        return [self._name(kind) for kind in KINDS if self._name(kind) not in self]
