@@ -135,6 +135,7 @@ def seed(
 ) -> None:
     """Load the seed story (or synthetic data) idempotently: upsert by slug, all or nothing."""
     from api.db import make_engine
+    from api.kinds import KEYS
     from api.services import synthetic as synthetic_service
     from seeds import loader
     from seeds import synthetic as synth
@@ -182,7 +183,7 @@ def seed(
         raise click.ClickException(f"{len(result.errors)} problem(s); nothing was written")
     counts = result.counts
     assert counts is not None
-    for kind in synthetic_service.KINDS:
+    for kind in KEYS:
         if counts.total(kind):
             click.echo(
                 f"{kind + 's':22} {counts.total(kind):>7}  (new {counts.inserted[kind]}, "
@@ -251,9 +252,10 @@ def _progress(length: int, label: str, threshold: int = PROGRESS_RECORDS):  # ty
 def export_command(settings: Settings, folder: Path, force: bool) -> None:
     """Write the whole database to FOLDER as seed files (the format of `realign seed --path` and `realign import`)."""
     from api.db import make_engine
+    from api.kinds import FILES
     from api.services import export
 
-    existing = [name for name, _ in export.FILES if (folder / name).exists()]
+    existing = [name for name, _ in FILES if (folder / name).exists()]
     if existing and not force:
         raise click.ClickException(f"{folder} already holds {', '.join(existing)}; use --force to overwrite them")
     engine = make_engine(settings.database_url)
@@ -285,6 +287,7 @@ def import_command(settings: Settings, paths: tuple[Path, ...], skip_invalid: bo
     written (unless --skip-invalid). The import upserts by slug in one transaction and is audited.
     """
     from api.db import make_engine
+    from api.kinds import KEYS
     from api.services import export
     from seeds import loader
 
@@ -320,7 +323,7 @@ def import_command(settings: Settings, paths: tuple[Path, ...], skip_invalid: bo
             click.echo(line, err=True)
     counts = result.counts
     assert counts is not None
-    for kind in export.KINDS:
+    for kind in KEYS:
         if counts.total(kind):
             click.echo(
                 f"{kind + 's':22} {counts.total(kind):>7}  (new {counts.inserted[kind]}, "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 from sqlalchemy import Table
@@ -100,9 +101,10 @@ class RecordKind:
         """A reference to a record of its own kind (a reaction answering a reaction): those are written first."""
         return next((ref for ref in self.references if ref.target == self.key), None)
 
-    def reference(self, column: str) -> Reference:
-        """The reference held in ``column``."""
-        return next(ref for ref in self.references if ref.column == column)
+    @cached_property
+    def by_column(self) -> dict[str, Reference]:
+        """Its references by the column holding each (looked up for every reference of every record imported)."""
+        return {ref.column: ref for ref in self.references}
 
 
 def _one_of(field: str) -> tuple[Reference, ...]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from api.services.records import TABLES
+from api.kinds import BY_KEY
 
 QUOTE_WORDS = 5
 APOSTROPHES = re.compile(r"['’ʼ‘`´]")
@@ -85,7 +85,7 @@ def unique_slug(conn: Connection, kind: str, base: str) -> str:
     """``base`` cut to the slug column's length, or with the first free ``-N`` (N ≥ 2), as this transaction
     sees the table. A concurrent writer may still take it first: the unique constraint then refuses the insert
     and the caller retries."""
-    column = TABLES[kind].c.slug
+    column = BY_KEY[kind].table.c.slug
     length = column.type.length
     stem = _cut(base, length)
     # Every candidate starts with the shortest stem a suffix could leave, so one query finds all taken ones.
