@@ -155,11 +155,11 @@ class AuditQuery:
 async def _by_id_page(
     info: Info, type_name: str, updated_since: dt.datetime | None, first: int | None, after: str | None
 ) -> Connection[Any]:
-    from schema.loaders import BUILDERS, TABLE_OF
+    from schema.loaders import BUILDERS
     from schema.queries import _walk
 
     context = info.context
-    table = TABLE_OF[type_name]
+    table = BY_TYPE_NAME[type_name].table
     page = page_args(first, after, None, None, max_size=context.settings.max_page_size, key="i")
     where = [table.c.updated_at >= utc(updated_since)] if updated_since is not None else []
     statement = select(table).where(*where)

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from api.models import ApiToken, utcnow
+from api.models import utcnow
 from api.models.access import ROLES
+from api.tables import API_TOKEN
 
-TOKENS = ApiToken.__table__  # type: ignore[attr-defined]
 PREFIX = "rlg_"
 RANK = {"anonymous": 0, "reader": 1, "editor": 2, "admin": 3}
 
@@ -44,28 +44,30 @@ def create(conn: Connection, *, name: str, role: str) -> str:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not name.strip():
         raise ValueError("a token needs a name")
-    if conn.execute(select(TOKENS.c.id).where(TOKENS.c.name == name)).first():
+    if conn.execute(select(API_TOKEN.c.id).where(API_TOKEN.c.name == name)).first():
         raise ValueError(f"a token named {name!r} already exists")
     token = PREFIX + secrets.token_urlsafe(32)
-    conn.execute(insert(TOKENS).values(name=name, role=role, token_hash=digest(token), created_at=utcnow()))
+    conn.execute(insert(API_TOKEN).values(name=name, role=role, token_hash=digest(token), created_at=utcnow()))
     return token
 
 
 def revoke(conn: Connection, *, name: str) -> bool:
     """Revoke the token with this name; False if there is no such live token."""
     done = conn.execute(
-        update(TOKENS).where(TOKENS.c.name == name, TOKENS.c.revoked_at.is_(None)).values(revoked_at=utcnow())
+        update(API_TOKEN).where(API_TOKEN.c.name == name, API_TOKEN.c.revoked_at.is_(None)).values(revoked_at=utcnow())
     )
     return done.rowcount == 1
 
 
 def listing(conn: Connection) -> list[Any]:
     """Every token's name, role, creation and revocation time (never the token)."""
-    return list(conn.execute(select(TOKENS.c.name, TOKENS.c.role, TOKENS.c.created_at, TOKENS.c.revoked_at)))
+    return list(
+        conn.execute(select(API_TOKEN.c.name, API_TOKEN.c.role, API_TOKEN.c.created_at, API_TOKEN.c.revoked_at))
+    )
 
 
 def lookup_statement(token: str) -> Any:
     """The SELECT that finds a live token's principal."""
-    return select(TOKENS.c.id, TOKENS.c.name, TOKENS.c.role).where(
-        TOKENS.c.token_hash == digest(token), TOKENS.c.revoked_at.is_(None)
+    return select(API_TOKEN.c.id, API_TOKEN.c.name, API_TOKEN.c.role).where(
+        API_TOKEN.c.token_hash == digest(token), API_TOKEN.c.revoked_at.is_(None)
     )
