@@ -135,7 +135,6 @@ def seed(
 ) -> None:
     """Load the seed story (or synthetic data) idempotently: upsert by slug, all or nothing."""
     from api.db import make_engine
-    from api.kinds import KEYS
     from api.services import synthetic as synthetic_service
     from seeds import loader
     from seeds import synthetic as synth
@@ -183,12 +182,8 @@ def seed(
         raise click.ClickException(f"{len(result.errors)} problem(s); nothing was written")
     counts = result.counts
     assert counts is not None
-    for kind in KEYS:
-        if counts.total(kind):
-            click.echo(
-                f"{kind + 's':22} {counts.total(kind):>7}  (new {counts.inserted[kind]}, "
-                f"updated {counts.updated[kind]}, unchanged {counts.unchanged[kind]})"
-            )
+    for line in counts.lines():
+        click.echo(line)
     click.echo(f"loaded in {time.perf_counter() - started:.1f}s")
     if not synthetic and census.total_synthetic:
         # Allowed (the story loads idempotently, and synthetic records stay recognisable), but worth saying.
@@ -287,7 +282,6 @@ def import_command(settings: Settings, paths: tuple[Path, ...], skip_invalid: bo
     written (unless --skip-invalid). The import upserts by slug in one transaction and is audited.
     """
     from api.db import make_engine
-    from api.kinds import KEYS
     from api.services import export
     from seeds import loader
 
@@ -323,12 +317,8 @@ def import_command(settings: Settings, paths: tuple[Path, ...], skip_invalid: bo
             click.echo(line, err=True)
     counts = result.counts
     assert counts is not None
-    for kind in KEYS:
-        if counts.total(kind):
-            click.echo(
-                f"{kind + 's':22} {counts.total(kind):>7}  (new {counts.inserted[kind]}, "
-                f"updated {counts.updated[kind]}, unchanged {counts.unchanged[kind]})"
-            )
+    for line in counts.lines():
+        click.echo(line)
     if result.skipped:
         click.echo(f"skipped {result.skipped_records} invalid or dependent record(s)")
     click.echo(f"imported in {time.perf_counter() - started:.1f}s")

@@ -33,7 +33,6 @@ class Reference:
     column: str
     target: str  # the key of the kind referred to
     field: str  # the seed-file (and GraphQL input) field that names the record referred to
-    optional: bool = False  # may be empty: deleting what it names (with cascade) empties it, keeping the referrer
     one_of: bool = False  # one of the alternatives of ``field``: a target or cause, one of the timeline's kinds
 
 
@@ -58,14 +57,17 @@ class Tags:
 
 @dataclass(frozen=True)
 class RecordKind:
-    """One kind of record: its names, its table and what hangs off it."""
+    """One kind of record: its names, its table and what hangs off it.
+
+    Rows that are part of a record (its tags, its citations, an event's participants) name it in a column
+    ``<key>_id``, and its seed file is ``<key>s.jsonl``: those follow from the key.
+    """
 
     key: str
     type_name: str
     table: Table
-    file: str  # its seed file (read by `realign seed` and `import`, written by `export`)
-    tags: Tags | None = None
-    citation_column: str | None = None  # its column in the citation table; None for sources, which are cited
+    tag_table: Table | None = None
+    cites: bool = True  # whether it cites sources (every kind but the sources themselves)
     references: tuple[Reference, ...] = ()
     links: tuple[Link, ...] = ()  # link rows that are part of it (citations aside: see ``citation``)
 
@@ -73,6 +75,36 @@ class RecordKind:
     def label(self) -> str:
         """The kind in words, for messages: ``relationship change``."""
         return self.key.replace("_", " ")
+
+    @property
+    def plural(self) -> str:
+        """Its key in the plural, as reports and file names have it: ``relationship_changes``."""
+        return f"{self.key}s"
+
+    @property
+    def file(self) -> str:
+        """Its seed file, read by `realign seed` and `realign import`, written by `realign export`."""
+        return f"{self.plural}.jsonl"
+
+    @property
+    def parent_column(self) -> str:
+        """The column naming a record of this kind in the rows that are part of it."""
+        return f"{self.key}_id"
+
+    @property
+    def tags(self) -> Tags | None:
+        """Its tag table, if it can be tagged."""
+        return Tags(self.tag_table, self.parent_column) if self.tag_table is not None else None
+
+    @property
+    def citation_column(self) -> str | None:
+        """Its column in the citation table; None for sources, which cite nothing."""
+        return self.parent_column if self.cites else None
+
+    @property
+    def citation(self) -> Link | None:
+        """Its citations as link rows (to the sources cited); None for sources."""
+        return Link(tables.CITATION, self.parent_column, "source_id", "source", "cites") if self.cites else None
 
     @property
     def rank(self) -> int | None:
@@ -90,16 +122,14 @@ class RecordKind:
         return "search_text" in self.table.c
 
     @property
-    def citation(self) -> Link | None:
-        """Its citations as link rows (sources cited); None for sources."""
-        if self.citation_column is None:
-            return None
-        return Link(tables.CITATION, self.citation_column, "source_id", "source", "cites")
-
-    @property
     def self_reference(self) -> Reference | None:
         """A reference to a record of its own kind (a reaction answering a reaction): those are written first."""
         return next((ref for ref in self.references if ref.target == self.key), None)
+
+    def is_optional(self, ref: Reference) -> bool:
+        """Whether a reference may be left empty (its column is nullable, and it is not one of a target's or cause's
+        alternatives): a cascade delete of the record it names empties it and keeps the referrer."""
+        return bool(self.table.c[ref.column].nullable) and not ref.one_of
 
     @cached_property
     def by_column(self) -> dict[str, Reference]:
@@ -112,57 +142,42 @@ def _one_of(field: str) -> tuple[Reference, ...]:
     return tuple(Reference(f"{field}_{key}_id", key, field, one_of=True) for key in TIMELINE)
 
 
-SOURCE = RecordKind("source", "Source", tables.SOURCE, "sources.jsonl")
-ACTOR = RecordKind("actor", "Actor", tables.ACTOR, "actors.jsonl", citation_column="actor_id")
+# An event's participants and the actors a statement is about.
+PARTICIPANTS = Link(tables.EVENT_PARTICIPANT, "event_id", "actor_id", "actor", "participant")
+ABOUT = Link(tables.STATEMENT_ABOUT, "statement_id", "actor_id", "actor", "about")
+
+SOURCE = RecordKind("source", "Source", tables.SOURCE, cites=False)
+ACTOR = RecordKind("actor", "Actor", tables.ACTOR)
 AFFILIATION = RecordKind(
     "affiliation",
     "Affiliation",
     tables.AFFILIATION,
-    "affiliations.jsonl",
-    citation_column="affiliation_id",
     references=(Reference("member_id", "actor", "member"), Reference("organisation_id", "actor", "organisation")),
 )
-EVENT = RecordKind(
-    "event",
-    "Event",
-    tables.EVENT,
-    "events.jsonl",
-    tags=Tags(tables.EVENT_TAG, "event_id"),
-    citation_column="event_id",
-    links=(Link(tables.EVENT_PARTICIPANT, "event_id", "actor_id", "actor", "participant"),),
-)
+EVENT = RecordKind("event", "Event", tables.EVENT, tag_table=tables.EVENT_TAG, links=(PARTICIPANTS,))
 STATEMENT = RecordKind(
     "statement",
     "Statement",
     tables.STATEMENT,
-    "statements.jsonl",
-    tags=Tags(tables.STATEMENT_TAG, "statement_id"),
-    citation_column="statement_id",
-    references=(
-        Reference("speaker_id", "actor", "speaker"),
-        Reference("venue_event_id", "event", "venue", optional=True),
-    ),
-    links=(Link(tables.STATEMENT_ABOUT, "statement_id", "actor_id", "actor", "about"),),
+    tag_table=tables.STATEMENT_TAG,
+    references=(Reference("speaker_id", "actor", "speaker"), Reference("venue_event_id", "event", "venue")),
+    links=(ABOUT,),
 )
 REACTION = RecordKind(
     "reaction",
     "Reaction",
     tables.REACTION,
-    "reactions.jsonl",
-    tags=Tags(tables.REACTION_TAG, "reaction_id"),
-    citation_column="reaction_id",
+    tag_table=tables.REACTION_TAG,
     references=(
         Reference("reactor_id", "actor", "reactor"),
         *_one_of("target"),
-        Reference("statement_id", "statement", "statement", optional=True),
+        Reference("statement_id", "statement", "statement"),
     ),
 )
 RELATIONSHIP_CHANGE = RecordKind(
     "relationship_change",
     "RelationshipChange",
     tables.RELATIONSHIP_CHANGE,
-    "relationship_changes.jsonl",
-    citation_column="relationship_change_id",
     references=(
         Reference("from_actor_id", "actor", "from"),
         Reference("to_actor_id", "actor", "to"),

@@ -250,8 +250,9 @@ class _Reader:
 
     def ref(self, record: Parsed, column: str) -> str | None:
         """The slug of the record the reference in ``column`` names (checked against the database later)."""
-        reference = BY_KEY[record.kind].by_column[column]
-        slug = self.text(reference.field, required=not reference.optional)
+        kind = BY_KEY[record.kind]
+        reference = kind.by_column[column]
+        slug = self.text(reference.field, required=not kind.is_optional(reference))
         if slug is not None:
             record.refs[column] = (reference.target, slug)
         return slug

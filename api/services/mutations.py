@@ -204,7 +204,7 @@ def references(conn: Connection, kind: str, ident: int) -> list[tuple[str, int, 
 
 # How a reference is undone when deleting with cascade: a link row goes (the parent record stays, updated), an
 # optional column is emptied (SOFT: (referring kind, field) -> column), and any other referrer is deleted too.
-SOFT = {(kind.key, ref.field): kind.table.c[ref.column] for kind, ref in REFERENCES if ref.optional}
+SOFT = {(kind.key, ref.field): kind.table.c[ref.column] for kind, ref in REFERENCES if kind.is_optional(ref)}
 LINKED = {link.how for _, link in LINKS}
 
 

@@ -34,6 +34,16 @@ class Counts:
         """Records of a type that the files hold."""
         return self.inserted[kind] + self.updated[kind] + self.unchanged[kind]
 
+    def lines(self) -> list[str]:
+        """The counts as a report, a line per type the files hold, in load order:
+        ``events     12  (new 3, updated 1, unchanged 8)``."""
+        return [
+            f"{kind.plural:22} {self.total(kind.key):>7}  (new {self.inserted[kind.key]}, "
+            f"updated {self.updated[kind.key]}, unchanged {self.unchanged[kind.key]})"
+            for kind in KINDS
+            if self.total(kind.key)
+        ]
+
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
