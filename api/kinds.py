@@ -7,7 +7,8 @@ it refers to and the link rows that are part of it, its seed file, and its place
 
 Adding a kind means one entry here (in load order), its tables (``api.models``, ``api.tables``), its GraphQL type
 and builder (``schema``), its seed reader (``seeds.format``), its export writer (``api.services.export``) and its
-mutation input (``schema.mutations``); ``tests/test_kinds.py`` fails loudly while any of them is missing.
+mutation input (``schema.mutations``); a timeline kind also takes its place in ``TIMELINE`` and in the schema's
+item unions and ``TimelineItemType``. ``tests/test_kinds.py`` fails loudly while any of them is missing.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ class RecordKind:
     """One kind of record: its names, its table and what hangs off it.
 
     Rows that are part of a record (its tags, its citations, an event's participants) name it in a column
-    ``<key>_id``, and its seed file is ``<key>s.jsonl``: those follow from the key.
+    ``<key>_id``, and its seed file is ``<key>s.jsonl``: those follow from the key. (What imports ask of it for
+    every row is cached: a frozen dataclass keeps ``cached_property`` values beside its fields.)
     """
 
     key: str
@@ -86,22 +88,22 @@ class RecordKind:
         """Its seed file, read by `realign seed` and `realign import`, written by `realign export`."""
         return f"{self.plural}.jsonl"
 
-    @property
+    @cached_property
     def parent_column(self) -> str:
         """The column naming a record of this kind in the rows that are part of it."""
         return f"{self.key}_id"
 
-    @property
+    @cached_property
     def tags(self) -> Tags | None:
         """Its tag table, if it can be tagged."""
         return Tags(self.tag_table, self.parent_column) if self.tag_table is not None else None
 
-    @property
+    @cached_property
     def citation_column(self) -> str | None:
         """Its column in the citation table; None for sources, which cite nothing."""
         return self.parent_column if self.cites else None
 
-    @property
+    @cached_property
     def citation(self) -> Link | None:
         """Its citations as link rows (to the sources cited); None for sources."""
         return Link(tables.CITATION, self.parent_column, "source_id", "source", "cites") if self.cites else None
