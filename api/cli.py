@@ -192,12 +192,8 @@ def seed(
         raise click.ClickException(f"{len(result.errors)} problem(s); nothing was written")
     counts = result.counts
     assert counts is not None
-    for kind in synthetic_service.KINDS:
-        if counts.total(kind):
-            click.echo(
-                f"{kind + 's':22} {counts.total(kind):>7}  (new {counts.inserted[kind]}, "
-                f"updated {counts.updated[kind]}, unchanged {counts.unchanged[kind]})"
-            )
+    for line in counts.lines():
+        click.echo(line)
     click.echo(f"loaded in {time.perf_counter() - started:.1f}s")
     if not synthetic and census.total_synthetic:
         # Allowed (the story loads idempotently, and synthetic records stay recognisable), but worth saying.
@@ -275,8 +271,8 @@ def _progress(length: int, label: str, threshold: int = PROGRESS_RECORDS) -> Pro
 def export_command(settings: Settings, folder: Path, force: bool) -> None:
     """Write the whole database to FOLDER as seed files (the format of `realign seed --path` and `realign import`)."""
     from api.db import make_engine
+    from api.kinds import FILES
     from api.services import export
-    from seeds.format import FILES
 
     existing = [name for name, _ in FILES if (folder / name).exists()]
     if existing and not force:
@@ -345,12 +341,8 @@ def import_command(settings: Settings, paths: tuple[Path, ...], skip_invalid: bo
             click.echo(line, err=True)
     counts = result.counts
     assert counts is not None
-    for kind in export.KINDS:
-        if counts.total(kind):
-            click.echo(
-                f"{kind + 's':22} {counts.total(kind):>7}  (new {counts.inserted[kind]}, "
-                f"updated {counts.updated[kind]}, unchanged {counts.unchanged[kind]})"
-            )
+    for line in counts.lines():
+        click.echo(line)
     if result.skipped:
         click.echo(f"skipped {result.skipped_records} invalid or dependent record(s)")
     click.echo(f"imported in {time.perf_counter() - started:.1f}s")

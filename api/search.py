@@ -41,8 +41,10 @@ from sqlalchemy import (
     table,
 )
 
-# Tables whose ``search_text`` is indexed for full-text search (the migration creates one index each).
-SEARCHED = ("actor", "event", "statement", "reaction")
+from api.kinds import KINDS
+
+# Tables whose ``search_text`` is indexed for full-text search (the migrations create one index each).
+SEARCHED = tuple(kind.table.name for kind in KINDS if kind.searched)
 APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4\u2032"
 # ASCII: letters and digits stay, apostrophes become ', everything else a space (str.translate runs in C).
 _ASCII = {c: " " for c in range(128) if not chr(c).isalnum()} | {ord(a): "'" for a in APOSTROPHES if a.isascii()}

@@ -10,19 +10,15 @@ from sqlalchemy import select, tuple_
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from api.models import AuditEntry as AuditRow
-from api.models import Tombstone as TombstoneRow
+from api.kinds import BY_KEY, BY_TYPE_NAME
+from api.tables import AUDIT_ENTRY as AUDIT
+from api.tables import TOMBSTONE as TOMB
 from schema import ids
 from schema.errors import BadUserInput
 from schema.filters import utc
 from schema.loaders import aware
 from schema.pagination import Connection, bounded_count, build_connection, page_args
 from schema.types.nodes import Affiliation, RelationshipChange, Source
-
-AUDIT = AuditRow.__table__  # type: ignore[attr-defined]
-TOMB = TombstoneRow.__table__  # type: ignore[attr-defined]
-TYPE_NAME = ids.TYPE_NAME
-KIND_OF = {v: k for k, v in TYPE_NAME.items()}
 
 
 @strawberry.type(description="One write: who made it (token), what changed (before and after), and when.")
@@ -55,7 +51,8 @@ class AuditFilter:
 
 
 def _entry(row: Any) -> AuditEntry:
-    type_name = TYPE_NAME.get(row.record_type)
+    kind = BY_KEY.get(row.record_type)  # None for an import or the removal of synthetic data
+    type_name = kind.type_name if kind else None
     return AuditEntry(
         at=aware(row.at),
         made_by=row.token_name,
@@ -93,11 +90,11 @@ class AuditQuery:
         if filter is not None:
             if filter.record is not None:
                 type_name, ident = ids.decode(filter.record, field="filter.record")
-                where += [AUDIT.c.record_type == KIND_OF[type_name], AUDIT.c.record_id == ident]
+                where += [AUDIT.c.record_type == BY_TYPE_NAME[type_name].key, AUDIT.c.record_id == ident]
             if filter.record_type is not None:
-                if filter.record_type not in KIND_OF:
+                if filter.record_type not in BY_TYPE_NAME:
                     raise BadUserInput(f"{filter.record_type!r} is not a record type", field="filter.recordType")
-                where.append(AUDIT.c.record_type == KIND_OF[filter.record_type])
+                where.append(AUDIT.c.record_type == BY_TYPE_NAME[filter.record_type].key)
             if filter.made_by is not None:
                 where.append(AUDIT.c.token_name == filter.made_by)
             if filter.since is not None:
@@ -137,8 +134,8 @@ class AuditQuery:
             (
                 (row.id,),
                 DeletedItem(
-                    type=TYPE_NAME[row.record_type],
-                    id=strawberry.ID(ids.encode(TYPE_NAME[row.record_type], row.record_id)),
+                    type=BY_KEY[row.record_type].type_name,
+                    id=strawberry.ID(ids.encode(BY_KEY[row.record_type].type_name, row.record_id)),
                     slug=row.slug,
                     deleted_at=aware(row.deleted_at),
                 ),
@@ -158,11 +155,11 @@ class AuditQuery:
 async def _by_id_page(
     info: Info, type_name: str, updated_since: dt.datetime | None, first: int | None, after: str | None
 ) -> Connection[Any]:
-    from schema.loaders import BUILDERS, TABLE_OF
+    from schema.loaders import BUILDERS
     from schema.queries import _walk
 
     context = info.context
-    table = TABLE_OF[type_name]
+    table = BY_TYPE_NAME[type_name].table
     page = page_args(first, after, None, None, max_size=context.settings.max_page_size, key="i")
     where = [table.c.updated_at >= utc(updated_since)] if updated_since is not None else []
     statement = select(table).where(*where)

@@ -12,12 +12,20 @@ import strawberry
 from sqlalchemy import ARRAY, Date, Integer, bindparam, case, false, func, literal, or_, select, union, union_all
 
 from api.dates import LONG_SPAN, SHORT_SPAN, DateError, parse_moment
+from api.kinds import BY_KEY, ITEMS, Tags
 from api.search import matching_ids, query_string, query_words, row_matches, word_pattern
+from api.tables import ACTOR as A
+from api.tables import AFFILIATION as AF
+from api.tables import EVENT as E
+from api.tables import EVENT_PARTICIPANT as EP
+from api.tables import REACTION as R
+from api.tables import STATEMENT as S
+from api.tables import STATEMENT_ABOUT as SA
 from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS, WIDENING_AFFILIATIONS
 from schema import ids
 from schema.context import among
 from schema.errors import BadUserInput, NotFound, article
-from schema.loaders import AF, EP, ITEM_TABLES, SA, TAGS, A, E, R, S, rows_by_id
+from schema.loaders import rows_by_id
 from schema.types.enums import ActorKind, ActorMatch, TimelineItemType
 
 INCLUDE_AFFILIATED = (
@@ -224,10 +232,10 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
         out.kinds = [kind.lower() for kind in given.kinds]
     if given.tags is not None:
         out.tags = [t.lower() for t in given.tags]
-        for kind in ITEM_TABLES:  # each item type on its own: one may have no tags at all
-            tagged, fk = TAGS[kind.title()]
+        for item in ITEMS:  # each item type on its own: one may have no tags at all
+            tagged, fk = _tags(item.key).table, _tags(item.key).parent
             matches = select(tagged.c[fk]).where(tagged.c.tag.in_(out.tags))
-            out.tags_common[kind] = await _is_common(context, matches)
+            out.tags_common[item.key] = await _is_common(context, matches)
     out.country = check_country(given.country, "filter.country")
     if out.country is not None:
         out.country_is_common = await _is_common(context, _country_involvements(out.country))
@@ -247,13 +255,13 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
             if not out.search_is_common:
                 common = context.settings.common_value
                 texts = union_all(
-                    *(select(literal(kind).label("kind"), *matching_ids(t, "search", dialect).subquery().c)
-                      for kind, t in ITEM_TABLES.items())
+                    *(select(literal(item.key).label("kind"), *matching_ids(item.table, "search", dialect).subquery().c)
+                      for item in ITEMS)
                 )  # fmt: skip
                 rows = await context.rows(select(texts.subquery()).limit(common), {"search": out.search})
                 out.search_is_common = len(rows) >= common
                 if not out.search_is_common:
-                    out.search_ids = {kind: [i for k, i in rows if k == kind] for kind in ITEM_TABLES}
+                    out.search_ids = {item.key: [i for k, i in rows if k == item.key] for item in ITEMS}
             # The actors the words name, looked up first: usually a handful, bound as a list the planner can
             # count (a subquery it would have to guess, and a wrong guess reads every participation).
             named = select(_with_parts(matching_ids(A, "search", dialect)).subquery()).limit(NAMED_ACTORS + 1)
@@ -263,7 +271,7 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
         out.item_types = {t.value for t in given.item_types}
     out.updated_since = utc(given.updated_since)
     if out.updated_since is not None:
-        changed = union_all(*(select(t.c.id).where(t.c.updated_at >= out.updated_since) for t in ITEM_TABLES.values()))
+        changed = union_all(*(select(i.table.c.id).where(i.table.c.updated_at >= out.updated_since) for i in ITEMS))
         out.updated_is_common = await _is_common(context, select(changed.subquery()))
     return out
 
@@ -278,6 +286,13 @@ class Actors:
     def accept(self, statement: Any, column: Any, dated: Any, link: Any = None) -> Any:
         """An undated set of actors (bound ids, a country's actors): the dates play no part."""
         return statement.where(self.condition(column))
+
+
+def _tags(kind: str) -> Tags:
+    """The tag table of an item kind (the `tags` filter applies to every item kind, so each has one)."""
+    tags = BY_KEY[kind].tags
+    assert tags is not None, f"{kind} has no tags"
+    return tags
 
 
 def involves(kind: str, table: Any, actors: Actors) -> Any:
@@ -577,7 +592,7 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         else:  # none of the kinds is this type's: nothing to read (an empty list would read every row)
             out.append(false())
     if f.tags is not None:
-        tags, fk = TAGS[kind.title()]
+        tags, fk = _tags(kind).table, _tags(kind).parent
         tagged = select(tags.c[fk]).where(among(tags.c.tag, "tags", dialect))
         if f.tags_common.get(kind):  # tested per item on its (item, tag) key while walking the dates
             out.append(_some(tagged.where(tags.c[fk] == table.c.id)))

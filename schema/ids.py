@@ -5,20 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 
+from api.kinds import BY_TYPE_NAME
 from schema.errors import BadUserInput, article
 
 MAX_ID = 2**31 - 1
-# Record kinds (as the database and the audit trail name them) and their GraphQL type names.
-TYPE_NAME = {
-    "source": "Source",
-    "actor": "Actor",
-    "affiliation": "Affiliation",
-    "event": "Event",
-    "statement": "Statement",
-    "reaction": "Reaction",
-    "relationship_change": "RelationshipChange",
-}
-TYPES = tuple(TYPE_NAME.values())
 
 
 def encode(type_name: str, ident: int) -> str:
@@ -34,7 +24,7 @@ def decode(global_id: str, *, field: str = "id") -> tuple[str, int]:
         number = int(ident)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise BadUserInput(f"{global_id!r} is not a valid id", field=field) from None
-    if type_name not in TYPES or not 1 <= number <= MAX_ID:
+    if type_name not in BY_TYPE_NAME or not 1 <= number <= MAX_ID:
         raise BadUserInput(f"{global_id!r} is not a valid id", field=field)
     return type_name, number
 

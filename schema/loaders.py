@@ -15,37 +15,15 @@ from graphql import FieldNode
 from sqlalchemy import Select, Table, bindparam, distinct, func, null, select, tuple_
 
 from api.dates import parse_when
-from api.models import (
-    Actor as ActorRow,
-)
-from api.models import (
-    Affiliation as AffiliationRow,
-)
-from api.models import (
-    Citation as CitationRow,
-)
-from api.models import (
-    Event as EventRow,
-)
-from api.models import (
-    EventParticipant,
-    EventTag,
-    ReactionTag,
-    StatementAbout,
-    StatementTag,
-)
-from api.models import (
-    Reaction as ReactionRow,
-)
-from api.models import (
-    RelationshipChange as ChangeRow,
-)
-from api.models import (
-    Source as SourceRow,
-)
-from api.models import (
-    Statement as StatementRow,
-)
+from api.kinds import BY_KEY, BY_TYPE_NAME, KINDS, TIMELINE
+from api.tables import ACTOR as A
+from api.tables import AFFILIATION as AF
+from api.tables import CITATION as CIT
+from api.tables import EVENT as E
+from api.tables import EVENT_PARTICIPANT as EP
+from api.tables import REACTION as R
+from api.tables import STATEMENT as S
+from api.tables import STATEMENT_ABOUT as SA
 from api.vocabulary import REACTION_KINDS
 from schema import ids
 from schema.context import row_type
@@ -65,42 +43,6 @@ from schema.types.nodes import (
     Source,
     Statement,
 )
-
-A: Table = ActorRow.__table__  # type: ignore[assignment]
-AF: Table = AffiliationRow.__table__  # type: ignore[assignment]
-E: Table = EventRow.__table__  # type: ignore[assignment]
-S: Table = StatementRow.__table__  # type: ignore[assignment]
-R: Table = ReactionRow.__table__  # type: ignore[assignment]
-RC: Table = ChangeRow.__table__  # type: ignore[assignment]
-SRC: Table = SourceRow.__table__  # type: ignore[assignment]
-CIT: Table = CitationRow.__table__  # type: ignore[assignment]
-EP: Table = EventParticipant.__table__  # type: ignore[assignment]
-SA: Table = StatementAbout.__table__  # type: ignore[assignment]
-TAGS: dict[str, tuple[Table, str]] = {
-    "Event": (EventTag.__table__, "event_id"),  # type: ignore[dict-item]
-    "Statement": (StatementTag.__table__, "statement_id"),  # type: ignore[dict-item]
-    "Reaction": (ReactionTag.__table__, "reaction_id"),  # type: ignore[dict-item]
-}
-TABLE_OF = {
-    "Actor": A,
-    "Affiliation": AF,
-    "Event": E,
-    "Statement": S,
-    "Reaction": R,
-    "RelationshipChange": RC,
-    "Source": SRC,
-}
-CITATION_FK = {
-    "Actor": "actor_id",
-    "Affiliation": "affiliation_id",
-    "Event": "event_id",
-    "Statement": "statement_id",
-    "Reaction": "reaction_id",
-    "RelationshipChange": "relationship_change_id",
-}
-ITEM_TABLES = {"event": E, "statement": S, "reaction": R}
-REF_TYPE = {"event": "Event", "statement": "Statement", "reaction": "Reaction"}
-
 
 # --- rows to objects -------------------------------------------------------------------------------------
 
@@ -262,10 +204,10 @@ def statement(row: Any) -> Statement:
 
 
 def _ref(row: Any, prefix: str) -> tuple[str, int]:
-    for kind in ("event", "statement", "reaction"):
+    for kind in TIMELINE:
         value = getattr(row, f"{prefix}_{kind}_id")
         if value is not None:
-            return REF_TYPE[kind], value
+            return BY_KEY[kind].type_name, value
     raise AssertionError(f"row {row.id} has no {prefix}")
 
 
@@ -323,7 +265,7 @@ async def rows_by_id(walk: Walk | Any, type_name: str, wanted: set[int]) -> dict
     """Rows of one type by id, in one statement."""
     if not wanted:
         return {}
-    table = TABLE_OF[type_name]
+    table = BY_TYPE_NAME[type_name].table
     context = walk.context if isinstance(walk, Walk) else walk
     rows = await context.by_ids(("by_id", type_name), lambda match: select(table).where(match(table.c.id)), wanted)
     return {row.id: row for row in rows}
@@ -408,7 +350,7 @@ class Joins:
         """The statement with the selected to-one targets joined on; ``fk_source`` holds the foreign keys."""
         for field_name, unread in self.fields:
             target, fk = JOINABLE[(self.type_name, field_name)]
-            joined = TABLE_OF[target].alias(f"j_{field_name}")
+            joined = BY_TYPE_NAME[target].table.alias(f"j_{field_name}")
             columns = (null() if c.name in unread else c for c in joined.c)
             statement = statement.add_columns(
                 *(c.label(f"j_{field_name}__{name}") for c, name in zip(columns, _COLUMNS[target], strict=True))
@@ -426,7 +368,7 @@ class Joins:
                 obj._pre[key] = build(row_type_._make(part)) if part[0] is not None else None
 
 
-_COLUMNS = {name: tuple(c.name for c in table.c) for name, table in TABLE_OF.items()}
+_COLUMNS = {kind.type_name: tuple(c.name for c in kind.table.c) for kind in KINDS}
 # JSON columns by type, with the GraphQL field that shows each (the builders read a NULL one as empty).
 JSON_FIELDS = {
     "Actor": {"sectors": "sectors", "aliases": "aliases", "external_ids": "externalIds"},
@@ -467,8 +409,8 @@ async def change_cause(
 # --- to-many lists ---------------------------------------------------------------------------------------
 
 
-def _citations(type_name: str) -> None:
-    fk = CIT.c[CITATION_FK[type_name]]
+def _citations(type_name: str, column: str) -> None:
+    fk = CIT.c[column]
 
     @relation(type_name, "citations")
     async def fetch(
@@ -495,12 +437,12 @@ def _citations(type_name: str) -> None:
     del fetch
 
 
-for _type in CITATION_FK:
-    _citations(_type)
+for _kind in KINDS:
+    if _kind.citation_column is not None:
+        _citations(_kind.type_name, _kind.citation_column)
 
 
-def _tags(type_name: str) -> None:
-    table, column = TAGS[type_name]
+def _tags(type_name: str, table: Table, column: str) -> None:
 
     @relation(type_name, "tags")
     async def fetch(
@@ -525,8 +467,9 @@ def _tags(type_name: str) -> None:
     del fetch
 
 
-for _type in TAGS:
-    _tags(_type)
+for _kind in KINDS:
+    if _kind.tags is not None:
+        _tags(_kind.type_name, _kind.tags.table, _kind.tags.parent)
 
 
 @relation("Event", "participants")
@@ -630,7 +573,7 @@ def _nested_connection(
 ) -> None:
     """Register a per-parent page of ``target`` rows, by date, related through ``parent_column``."""
     build = BUILDERS[target]
-    table = TABLE_OF[target]
+    table = BY_TYPE_NAME[target].table
 
     @relation(type_name, field_name)
     async def fetch(

@@ -19,11 +19,14 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api import kinds
+from api.kinds import BY_KEY, KINDS, REFERENCES, TIMELINE, PerKind
 from api.services import mutations as service
 from schema import ids
 from schema.errors import article
 from schema.loaders import BUILDERS, rows_by_id
 from schema.prefetch import Walk, camel
+from schema.types import nodes
 from schema.types.enums import (
     ActorKind,
     AffiliationKind,
@@ -34,7 +37,6 @@ from schema.types.enums import (
     ReactionKind,
     Stance,
 )
-from schema.types.nodes import Actor, Affiliation, Event, Reaction, RelationshipChange, Source, Statement
 from seeds.format import Problem
 
 UNSET: Any = strawberry.UNSET
@@ -84,6 +86,11 @@ def _slug_field(made: str) -> Any:
     return _f("Stable key: lowercase letters, digits and hyphens, at most 120." + SLUG_RULE.format(made=made))
 
 
+# The input type of each record kind, by key.
+INPUTS: PerKind[type] = PerKind()
+
+
+@INPUTS.of(kinds.SOURCE)
 @strawberry.input(description="A source's fields (required on create: title).")
 class SourceInput:
     slug: str | None = _slug_field("the title")
@@ -95,6 +102,7 @@ class SourceInput:
     published: str | None = _f("When it was published. " + DATE)
 
 
+@INPUTS.of(kinds.ACTOR)
 @strawberry.input(description="An actor's fields (required on create: name, kind).")
 class ActorInput:
     slug: str | None = _slug_field("the name")
@@ -109,6 +117,7 @@ class ActorInput:
     sources: list[CitationInput] | None = _f("Citations.")
 
 
+@INPUTS.of(kinds.AFFILIATION)
 @strawberry.input(description="An affiliation's fields (required on create: member, organisation, kind).")
 class AffiliationInput:
     slug: str | None = _slug_field("the member and the organisation (`gideon-saar-knesset`)")
@@ -121,6 +130,7 @@ class AffiliationInput:
     sources: list[CitationInput] | None = _f("Citations.")
 
 
+@INPUTS.of(kinds.EVENT)
 @strawberry.input(description="An event's fields (required on create: title, kind, date).")
 class EventInput:
     slug: str | None = _slug_field("the title")
@@ -141,6 +151,7 @@ class EventInput:
     sources: list[CitationInput] | None = _f("Citations.")
 
 
+@INPUTS.of(kinds.STATEMENT)
 @strawberry.input(description="A statement's fields (required on create: speaker, channel, quote, date).")
 class StatementInput:
     slug: str | None = _slug_field(
@@ -163,6 +174,7 @@ class StatementInput:
     sources: list[CitationInput] | None = _f("Citations.")
 
 
+@INPUTS.of(kinds.REACTION)
 @strawberry.input(description="A reaction's fields (required on create: reactor, kind, target, date).")
 class ReactionInput:
     slug: str | None = _slug_field("the reactor, the kind and what it answers (`taiwan-thanks-gaza-war`)")
@@ -179,6 +191,7 @@ class ReactionInput:
     sources: list[CitationInput] | None = _f("Citations.")
 
 
+@INPUTS.of(kinds.RELATIONSHIP_CHANGE)
 @strawberry.input(
     description="A relationship change's fields (required on create: from, to, delta, cause, date, explanation)."
 )
@@ -207,17 +220,8 @@ class DeletePayload:
     deleted: list[DeletedRecord] = strawberry.field(description="Every record removed, the one asked for last.")
 
 
-TYPE_NAME = ids.TYPE_NAME
-REF_FIELDS = {
-    "member": "actor",
-    "organisation": "actor",
-    "speaker": "actor",
-    "venue": "event",
-    "reactor": "actor",
-    "statement": "statement",
-    "from": "actor",
-    "to": "actor",
-}
+# Input fields naming one record (a slug or an id), with the key of its kind; targets and causes are `ItemRefInput`.
+REF_FIELDS = {ref.field: ref.target for _, ref in REFERENCES if not ref.one_of}
 
 
 @dataclass
@@ -279,13 +283,13 @@ async def _slug(info: Info, given: Given, kind: str, value: str, field: str, ind
     if decoded is None:
         return value
     type_name, ident = decoded
-    if type_name != TYPE_NAME[kind]:
-        message = f"{value!r} is the id of {article(type_name)}, not of {article(TYPE_NAME[kind])}"
+    if type_name != BY_KEY[kind].type_name:
+        message = f"{value!r} is the id of {article(type_name)}, not of {article(BY_KEY[kind].type_name)}"
         given.problems.append(Problem(field, message, index))
         return value
     rows = await rows_by_id(info.context, type_name, {ident})
     if not rows:
-        given.problems.append(Problem(field, f"no {TYPE_NAME[kind]} with id {value!r}", index))
+        given.problems.append(Problem(field, f"no {BY_KEY[kind].type_name} with id {value!r}", index))
         return value
     return rows[ident].slug
 
@@ -331,13 +335,13 @@ async def _convert(info: Info, out: Given, key: str, value: Any) -> Any:
         place = {"name": value.name, "country": value.country, "lat": value.latitude, "lon": value.longitude}
         return {k: v for k, v in place.items() if v is not None}
     if key in ("target", "cause"):
-        given = {k: getattr(value, k) for k in ("event", "statement", "reaction") if getattr(value, k) is not None}
+        given = {k: getattr(value, k) for k in TIMELINE if getattr(value, k) is not None}
         return {k: await _slug(info, out, k, v, key) for k, v in given.items()}
     return value
 
 
 async def _result(info: Info, kind: str, ident: int) -> Any:
-    type_name = TYPE_NAME[kind]
+    type_name = BY_KEY[kind].type_name
     rows = await rows_by_id(info.context, type_name, {ident})
     obj = BUILDERS[type_name](rows[ident])
     raw = info._raw_info
@@ -368,7 +372,7 @@ async def create(info: Info, kind: str, given: Any) -> Any:
 
 async def update(info: Info, kind: str, id: Any, slug: Any, version: int, given: Any) -> Any:
     who = await info.context.require("editor")
-    ident, key = ids.id_or_slug(TYPE_NAME[kind], id, slug)
+    ident, key = ids.id_or_slug(BY_KEY[kind].type_name, id, slug)
     read = await to_data(info, kind, given)
 
     def work(conn: Any) -> int:
@@ -386,7 +390,7 @@ async def update(info: Info, kind: str, id: Any, slug: Any, version: int, given:
 
 async def remove(info: Info, kind: str, id: Any, slug: Any, version: int, cascade: bool) -> DeletePayload:
     who = await info.context.require("admin")
-    ident, key = ids.id_or_slug(TYPE_NAME[kind], id, slug)
+    ident, key = ids.id_or_slug(BY_KEY[kind].type_name, id, slug)
 
     def work(conn: Any) -> list[tuple[str, int, str]]:
         row = service.find(conn, kind, ident=ident, slug=key)
@@ -395,7 +399,7 @@ async def remove(info: Info, kind: str, id: Any, slug: Any, version: int, cascad
     deleted = await info.context.write(work)
     return DeletePayload(
         deleted=[
-            DeletedRecord(type=TYPE_NAME[k], id=strawberry.ID(ids.encode(TYPE_NAME[k], i)), slug=s)
+            DeletedRecord(type=BY_KEY[k].type_name, id=strawberry.ID(ids.encode(BY_KEY[k].type_name, i)), slug=s)
             for k, i, s in deleted
         ]
     )
@@ -451,21 +455,13 @@ def _resolvers(kind: str, output: Any, input_type: Any) -> tuple[Any, Any, Any]:
 
 def _mutations() -> type:
     """Build `<type>Create`, `<type>Update` and `<type>Delete` for every record type."""
-    specs = [
-        ("source", Source, SourceInput),
-        ("actor", Actor, ActorInput),
-        ("affiliation", Affiliation, AffiliationInput),
-        ("event", Event, EventInput),
-        ("statement", Statement, StatementInput),
-        ("reaction", Reaction, ReactionInput),
-        ("relationship_change", RelationshipChange, RelationshipChangeInput),
-    ]
     namespace: dict[str, Any] = {}
-    for kind, output, input_type in specs:
-        name = kind.split("_")[0] + "".join(p.title() for p in kind.split("_")[1:])
-        label = article(kind.replace("_", " "))
+    for kind in KINDS:
+        name = kind.type_name[0].lower() + kind.type_name[1:]
+        label = article(kind.label)
+        output = getattr(nodes, kind.type_name)  # Strawberry names an object type after its class
 
-        create_, update_, delete_ = _resolvers(kind, output, input_type)
+        create_, update_, delete_ = _resolvers(kind.key, output, INPUTS[kind.key])
         namespace[f"{name}_create"] = strawberry.mutation(
             resolver=create_, description=f"Create {label} (editor role). Returns it as stored."
         )

@@ -9,7 +9,10 @@ import strawberry
 from sqlalchemy import Integer, and_, bindparam, false, func, literal, or_, select, tuple_, union, union_all
 from strawberry.types import Info
 
+from api.kinds import BY_KEY, BY_TYPE_NAME, ITEMS, TIMELINE
 from api.search import matching_ids, query_string, query_words
+from api.tables import ACTOR as A
+from api.tables import RELATIONSHIP_CHANGE as RC
 from schema import ids
 from schema.errors import BadUserInput, NotFound
 from schema.filters import (
@@ -31,10 +34,7 @@ from schema.filters import (
 from schema.loaders import (
     BUILDERS,
     DATED_KEY,
-    ITEM_TABLES,
-    RC,
     ROW_TYPES,
-    A,
     actor,
     change,
     rows_by_id,
@@ -53,8 +53,6 @@ from schema.types.nodes import (
 )
 
 PAGE = "Page with `first`/`after` (forward) or `last`/`before` (backward); 1–100 per page, 20 by default."
-TYPE_OF_KIND = {"event": "Event", "statement": "Statement", "reaction": "Reaction"}
-RANKS = {"event": 0, "statement": 1, "reaction": 2}
 
 
 async def _walk(info: Info, values: list[Any]) -> None:
@@ -70,7 +68,7 @@ def _named(gtype: Any) -> Any:
 
 async def _one(info: Info, type_name: str, id: strawberry.ID | None, slug: str | None) -> Any:
     ident, slug = ids.id_or_slug(type_name, id, slug)
-    table = ITEM_TABLES.get(type_name.lower(), A)
+    table = BY_TYPE_NAME[type_name].table
     if ident is not None:
         rows = list((await rows_by_id(info.context, type_name, {ident})).values())
     else:
@@ -149,7 +147,7 @@ async def _dated_list(
     context = info.context
     page = page_args(first, after, last, before, max_size=context.settings.max_page_size)
     resolved = await resolve(context, filter)
-    table = ITEM_TABLES[kind]
+    table = BY_KEY[kind].table
     descending = order == SortOrder.DESC
     shape = (kind, filter_shape(resolved))
     values = filter_values(resolved)
@@ -171,7 +169,7 @@ async def _dated_list(
     rows = await context.prepared(
         ("list", shape, _page_shape(page, descending)), statement, **values, **_page_values(page)
     )
-    build = BUILDERS[TYPE_OF_KIND[kind]]
+    build = BUILDERS[BY_KEY[kind].type_name]
 
     limit = context.settings.exact_count_limit
 
@@ -331,15 +329,15 @@ class ReadQuery:
         page = page_args(first, after, last, before, max_size=context.settings.max_page_size, key="diii")
         resolved = await resolve(context, filter)
         descending = order == SortOrder.DESC
-        kinds = [k for k in RANKS if may_match(k, resolved)] or ["event"]
+        kinds = [item.key for item in ITEMS if may_match(item.key, resolved)] or [TIMELINE[0]]
         shape = (tuple(kinds), filter_shape(resolved))
         values = filter_values(resolved)
 
         def selects(dialect: str, with_cursor: bool) -> list[Any]:
             out = []
             for kind in kinds:
-                rank = RANKS[kind]
-                table = ITEM_TABLES[kind]
+                rank = BY_KEY[kind].rank
+                table = BY_KEY[kind].table
                 where = conditions(kind, table, resolved, dialect)
                 key = tuple_(table.c.date_start, table.c.day_order, literal(rank), table.c.id)
                 cursor = _after(key, page, descending) if with_cursor else []
@@ -356,9 +354,11 @@ class ReadQuery:
             items = _ordered_union(selects(dialect, True), sort, reverse).subquery("items")
             statement = select(items)
             for kind in kinds:
-                table = ITEM_TABLES[kind].alias(f"t_{kind}")
+                table = BY_KEY[kind].table.alias(f"t_{kind}")
                 statement = statement.add_columns(*(c.label(f"{kind}__{c.name}") for c in table.c))
-                statement = statement.outerjoin(table, and_(items.c.rank == RANKS[kind], table.c.id == items.c.id))
+                statement = statement.outerjoin(
+                    table, and_(items.c.rank == BY_KEY[kind].rank, table.c.id == items.c.id)
+                )
             return statement.order_by(*(items.c[n].desc() if reverse else items.c[n] for n in sort))
 
         rows = await context.prepared(
@@ -370,8 +370,9 @@ class ReadQuery:
         # Per rank: where its row starts, where it ends, its row type and builder (each item type in turn).
         parts, start = {}, len(sort)
         for kind in kinds:
-            end = start + len(ITEM_TABLES[kind].c)
-            parts[RANKS[kind]] = (start, end, ROW_TYPES[TYPE_OF_KIND[kind]], BUILDERS[TYPE_OF_KIND[kind]])
+            item = BY_KEY[kind]
+            end = start + len(item.table.c)
+            parts[item.rank] = (start, end, ROW_TYPES[item.type_name], BUILDERS[item.type_name])
             start = end
         pairs = []
         for r in rows:

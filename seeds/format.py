@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from api import kinds
 from api.dates import DateError, When, is_long, is_short, parse_when
+from api.kinds import BY_KEY, FILES, TIMELINE, PerKind
 from api.search import search_text
 from api.vocabulary import (
     ACTOR_KINDS,
@@ -25,17 +28,6 @@ from api.vocabulary import (
     STANCES,
 )
 
-# Files in load order: a record may only refer to records of its own or earlier files.
-FILES = (
-    ("sources.jsonl", "source"),
-    ("actors.jsonl", "actor"),
-    ("affiliations.jsonl", "affiliation"),
-    ("events.jsonl", "event"),
-    ("statements.jsonl", "statement"),
-    ("reactions.jsonl", "reaction"),
-    ("relationship_changes.jsonl", "relationship_change"),
-)
-KIND_OF_FILE = dict(FILES)
 DATED_KEYS = {"date", "date_label", "day_order"}
 ALLOWED_KEYS: dict[str, set[str]] = {
     "source": {"slug", "title", "publisher", "author", "url", "language", "published"},
@@ -92,7 +84,6 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Every record of the synthetic data set (seeds/synthetic.py) has a slug starting so, and no other record may:
 # that is how `realign seed --remove-synthetic` tells synthetic records from the curated story without a column.
 SYNTHETIC_PREFIX = "syn-"
-TARGET_KINDS = ("event", "statement", "reaction")
 
 
 @dataclass(frozen=True)
@@ -233,7 +224,7 @@ class _Reader:
             self.fail(name, 'must name exactly one of event, statement or reaction, e.g. {"event": "slug"}')
             return None
         ((kind, slug),) = value.items()
-        if kind not in TARGET_KINDS:
+        if kind not in TIMELINE:
             self.fail(name, f"{kind!r} is not one of: event, statement, reaction")
             return None
         if not isinstance(slug, str) or not SLUG.match(slug):
@@ -257,11 +248,13 @@ class _Reader:
                 tags.append(tag)
         return list(dict.fromkeys(tags))
 
-    def ref(self, record: Parsed, column: str, kind: str, name: str, *, required: bool = True) -> str | None:
-        """A reference by slug to another record (checked against the database later)."""
-        slug = self.text(name, required=required)
+    def ref(self, record: Parsed, column: str) -> str | None:
+        """The slug of the record the reference in ``column`` names (checked against the database later)."""
+        kind = BY_KEY[record.kind]
+        reference = kind.by_column[column]
+        slug = self.text(reference.field, required=not kind.is_optional(reference))
         if slug is not None:
-            record.refs[column] = (kind, slug)
+            record.refs[column] = (reference.target, slug)
         return slug
 
 
@@ -301,6 +294,11 @@ def _search(*parts: Any) -> str:
     return search_text(*parts)  # normalised for full-text search: see api.search
 
 
+# The reader of each record kind: fills a record's values, references and child lists from a seed line.
+READERS: PerKind[Callable[[_Reader, Parsed], None]] = PerKind()
+
+
+@READERS.of(kinds.SOURCE)
 def _source(r: _Reader, p: Parsed) -> None:
     published = r.when("published", required=False)
     p.values.update(
@@ -316,6 +314,7 @@ def _source(r: _Reader, p: Parsed) -> None:
     )
 
 
+@READERS.of(kinds.ACTOR)
 def _actor(r: _Reader, p: Parsed) -> None:
     name = r.text("name", max_length=200)
     aliases = r.text_list("aliases")
@@ -338,12 +337,13 @@ def _actor(r: _Reader, p: Parsed) -> None:
     )
 
 
+@READERS.of(kinds.AFFILIATION)
 def _affiliation(r: _Reader, p: Parsed) -> None:
     start, end = r.when("start", required=False), r.when("end", required=False)
     if start and end and end.latest < start.earliest:
         r.fail("end", "is before the start")
-    member = r.ref(p, "member_id", "actor", "member")
-    organisation = r.ref(p, "organisation_id", "actor", "organisation")
+    member = r.ref(p, "member_id")
+    organisation = r.ref(p, "organisation_id")
     if member is not None and member == organisation:
         r.fail("organisation", "must differ from the member")
     p.values.update(
@@ -406,6 +406,7 @@ def _participants(r: _Reader, p: Parsed) -> None:
                 p.participants.append((role, slug))
 
 
+@READERS.of(kinds.EVENT)
 def _event(r: _Reader, p: Parsed) -> None:
     kind = r.choice("kind", EVENT_KINDS)
     quad, default_score = EVENT_KINDS.get(kind or "", (None, 0))
@@ -434,12 +435,13 @@ def _event(r: _Reader, p: Parsed) -> None:
     _dated(p.values, when, r)
 
 
+@READERS.of(kinds.STATEMENT)
 def _statement(r: _Reader, p: Parsed) -> None:
     when = r.when("date")
     quote, summary = r.text("quote"), r.text("summary", required=False)
     translation = r.text("translation", required=False)
-    r.ref(p, "speaker_id", "actor", "speaker")
-    r.ref(p, "venue_event_id", "event", "venue", required=False)
+    r.ref(p, "speaker_id")
+    r.ref(p, "venue_event_id")
     p.about = r.slug_list("about")
     p.tags = r.tags()
     p.values.update(
@@ -455,6 +457,7 @@ def _statement(r: _Reader, p: Parsed) -> None:
     _dated(p.values, when, r)
 
 
+@READERS.of(kinds.REACTION)
 def _reaction(r: _Reader, p: Parsed) -> None:
     kind = r.choice("kind", REACTION_KINDS)
     score = r.score("score")
@@ -464,8 +467,8 @@ def _reaction(r: _Reader, p: Parsed) -> None:
         r.fail("target", "a reaction cannot answer itself")
     elif target is not None:
         p.refs[f"target_{target[0]}_id"] = target
-    r.ref(p, "reactor_id", "actor", "reactor")
-    r.ref(p, "statement_id", "statement", "statement", required=False)
+    r.ref(p, "reactor_id")
+    r.ref(p, "statement_id")
     summary = r.text("summary", required=False)
     p.tags = r.tags()
     p.values.update(
@@ -481,13 +484,14 @@ def _reaction(r: _Reader, p: Parsed) -> None:
     _dated(p.values, when, r)
 
 
+@READERS.of(kinds.RELATIONSHIP_CHANGE)
 def _relationship_change(r: _Reader, p: Parsed) -> None:
     when = r.when("date")
     delta = r.score("delta", required=True, nonzero=True)
     if delta is not None and delta != int(delta):
         r.fail("delta", "must be a whole number")
-    source = r.ref(p, "from_actor_id", "actor", "from")
-    target = r.ref(p, "to_actor_id", "actor", "to")
+    source = r.ref(p, "from_actor_id")
+    target = r.ref(p, "to_actor_id")
     if source is not None and source == target:
         r.fail("to", "must differ from 'from'")
     cause = r.one_of("cause")
@@ -501,17 +505,6 @@ def _relationship_change(r: _Reader, p: Parsed) -> None:
         cause_reaction_id=None,
     )
     _dated(p.values, when, r)
-
-
-READERS = {
-    "source": _source,
-    "actor": _actor,
-    "affiliation": _affiliation,
-    "event": _event,
-    "statement": _statement,
-    "reaction": _reaction,
-    "relationship_change": _relationship_change,
-}
 
 
 def is_synthetic(slug: str) -> bool:

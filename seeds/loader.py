@@ -10,8 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
+from api.kinds import BY_FILE, FILES
 from api.services import records as record_service
-from seeds.format import FILES, KIND_OF_FILE, Parsed, read_dir_all, read_record
+from seeds.format import Parsed, read_dir_all, read_record
 
 STORY = Path(__file__).resolve().parent / "story"
 
@@ -50,12 +51,12 @@ def seed_files(path: Path) -> list[tuple[Path, str]]:
         if not found:
             raise ValueError(f"{path}: no seed files (expected {', '.join(n for n, _ in FILES)})")
         return found
-    kind = KIND_OF_FILE.get(path.name)
+    kind = BY_FILE.get(path.name)
     if kind is None:
         raise ValueError(f"{path}: the file name must say its record type: one of {', '.join(n for n, _ in FILES)}")
     if not path.is_file():
         raise ValueError(f"{path}: no such file")
-    return [(path, kind)]
+    return [(path, kind.key)]
 
 
 def read_paths(paths: Sequence[Path], *, progress: Callable[[int], None] | None = None) -> ReadResult:

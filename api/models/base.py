@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import DateTime, MetaData, Table, inspect
 from sqlmodel import Field, SQLModel
@@ -67,6 +68,11 @@ class Dated(Record):
         self.date_long = is_long(when)
         self.date_short = is_short(when)
         self.date_label = label or when.label
+
+
+def exactly_one(columns: Iterable[str]) -> str:
+    """A CHECK that exactly one of ``columns`` holds a value (a reaction's target, a citation's record...)."""
+    return "(" + " + ".join(f"CASE WHEN {name} IS NULL THEN 0 ELSE 1 END" for name in columns) + ") = 1"
 
 
 DATED_CHECKS = (

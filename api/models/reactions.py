@@ -5,14 +5,10 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
-from api.models.base import DATED_CHECKS, Dated
+from api.models.base import DATED_CHECKS, Dated, exactly_one
 from api.vocabulary import REACTION_KINDS, sql_in
 
-EXACTLY_ONE_TARGET = (
-    "(CASE WHEN target_event_id IS NULL THEN 0 ELSE 1 END"
-    " + CASE WHEN target_statement_id IS NULL THEN 0 ELSE 1 END"
-    " + CASE WHEN target_reaction_id IS NULL THEN 0 ELSE 1 END) = 1"
-)
+EXACTLY_ONE_TARGET = exactly_one(("target_event_id", "target_statement_id", "target_reaction_id"))
 
 
 class Reaction(Dated, table=True):

@@ -5,13 +5,9 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field
 
-from api.models.base import DATED_CHECKS, Dated
+from api.models.base import DATED_CHECKS, Dated, exactly_one
 
-EXACTLY_ONE_CAUSE = (
-    "(CASE WHEN cause_event_id IS NULL THEN 0 ELSE 1 END"
-    " + CASE WHEN cause_statement_id IS NULL THEN 0 ELSE 1 END"
-    " + CASE WHEN cause_reaction_id IS NULL THEN 0 ELSE 1 END) = 1"
-)
+EXACTLY_ONE_CAUSE = exactly_one(("cause_event_id", "cause_statement_id", "cause_reaction_id"))
 
 
 class RelationshipChange(Dated, table=True):

@@ -5,12 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import CheckConstraint
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
-from api.models.base import Record
-
-CITED = ("actor", "affiliation", "event", "statement", "reaction", "relationship_change")
-EXACTLY_ONE_CITED = "(" + " + ".join(f"CASE WHEN {name}_id IS NULL THEN 0 ELSE 1 END" for name in CITED) + ") = 1"
+from api.models.base import Record, exactly_one
 
 
 class Source(Record, table=True):
@@ -33,10 +30,10 @@ class Source(Record, table=True):
 
 
 class Citation(Record, table=True):
-    """A record citing a source, optionally with the passage that supports it."""
+    """A record citing a source, optionally with the passage that supports it (in exactly one of the record
+    columns: every foreign key but the source's, one per kind of record that cites sources)."""
 
     __tablename__ = "citation"
-    __table_args__ = (CheckConstraint(EXACTLY_ONE_CITED, name="exactly_one_record"),)
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="source.id", index=True)
@@ -50,3 +47,9 @@ class Citation(Record, table=True):
     relationship_change_id: int | None = Field(
         default=None, foreign_key="relationship_change.id", ondelete="CASCADE", index=True
     )
+
+
+# Added once the columns exist, so that the check is made from them and a new record column joins it by itself.
+_CITATION = SQLModel.metadata.tables["citation"]
+_CITING = [column.name for column in _CITATION.c if column.foreign_keys and column.name != "source_id"]
+_CITATION.append_constraint(CheckConstraint(exactly_one(_CITING), name="exactly_one_record"))

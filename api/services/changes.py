@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, text
 
-from api.models import AuditEntry, utcnow
+from api.models import utcnow
+from api.tables import AUDIT_ENTRY
 
-AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
 CHANNEL = "realign_changes"
 
 
@@ -33,7 +33,7 @@ def record(
     """Audit one write and announce it, in the caller's transaction."""
     now = utcnow()
     conn.execute(
-        insert(AUDIT).values(
+        insert(AUDIT_ENTRY).values(
             at=now,
             token_id=who.token_id,
             token_name=who.name,

@@ -18,18 +18,17 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Table, func, insert, null, select
+from sqlalchemy import ColumnElement, Connection, Engine, func, insert, null, select
 
+from api import kinds
 from api.dates import DateError, parse_when
-from api.models import AuditEntry, utcnow
-from api.services.records import ABOUT, CITATIONS, PARTICIPANTS, TABLES, TAG_TABLES, Counts
+from api.kinds import BY_KEY, FILES, KEYS, TIMELINE, PerKind, Reference
+from api.models import utcnow
+from api.services.records import Counts
+from api.tables import ACTOR, AUDIT_ENTRY, CITATION, EVENT_PARTICIPANT, SOURCE, STATEMENT_ABOUT
 from api.vocabulary import EVENT_KINDS, REACTION_KINDS
-from seeds.format import FILES  # seed files in load order
 
-KINDS = tuple(kind for _, kind in FILES)
 CHUNK = 5000
-TARGETS = ("event", "statement", "reaction")
-AUDIT: Table = AuditEntry.__table__  # type: ignore[assignment]
 
 Row = Any  # a SQLAlchemy Row with attribute access
 
@@ -42,7 +41,7 @@ def record_dicts(conn: Connection, kind: str, ids: list[int] | None = None) -> l
 
     A reaction answering another reaction comes after it. Ids that do not exist are left out.
     """
-    if kind not in TABLES:
+    if kind not in BY_KEY:
         raise ValueError(f"unknown record type {kind!r}")
     out: list[dict[str, Any]] = []
     for chunk in _chunks(_ordered_ids(conn, kind, ids)):
@@ -57,16 +56,17 @@ def _chunks(items: list[int], size: int = CHUNK) -> Iterator[list[int]]:
 
 def _ordered_ids(conn: Connection, kind: str, ids: list[int] | None) -> list[int]:
     """The ids to export in output order: by id, answered reactions before the reactions answering them."""
-    table = TABLES[kind]
+    table = BY_KEY[kind].table
+    own = BY_KEY[kind].self_reference
     wanted = None if ids is None else sorted({int(i) for i in ids})
-    columns = [table.c.id] + ([table.c.target_reaction_id] if kind == "reaction" else [])
+    columns = [table.c.id] + ([table.c[own.column]] if own is not None else [])
     rows: list[Row] = []
     if wanted is None:
         rows = list(conn.execute(select(*columns).order_by(table.c.id)))
     else:
         for part in _chunks(wanted):
             rows.extend(conn.execute(select(*columns).where(table.c.id.in_(part)).order_by(table.c.id)))
-    if kind != "reaction":
+    if own is None:
         return [row[0] for row in rows]
     return _answered_first([(row[0], row[1]) for row in rows])
 
@@ -98,62 +98,46 @@ def _id_filter(column: ColumnElement[Any], chunk: list[int]) -> ColumnElement[bo
 
 def _dicts(conn: Connection, kind: str, chunk: list[int]) -> list[dict[str, Any]]:
     """Seed dicts for one chunk of ids, in the chunk's order."""
-    table = TABLES[kind]
+    table = BY_KEY[kind].table
     query, _ = _main_query(kind)
     rows = {row.id: row for row in conn.execute(query.where(_id_filter(table.c.id, chunk)))}
     children = _children(conn, kind, chunk)
-    build = BUILDERS[kind]
+    build = WRITERS[kind]
     return [build(rows[i], children.get(i, {})) for i in chunk if i in rows]
 
 
 @cache
 def _main_query(kind: str) -> tuple[Any, tuple[str, ...]]:
     """The SELECT of a record type's columns with the slugs of the records it refers to joined in."""
-    table = TABLES[kind]
-    refs = REFERENCES.get(kind, {})
+    table = BY_KEY[kind].table
+    refs = BY_KEY[kind].references
     columns: list[Any] = [c for c in table.c if c.name not in ("created_at", "updated_at", "version", "search_text")]
     joined = table
-    for column, (ref_kind, label) in refs.items():
-        other = TABLES[ref_kind].alias(f"ref_{label}")
-        joined = joined.outerjoin(other, other.c.id == table.c[column])
-        columns.append(other.c.slug.label(f"ref_{label}"))
-    return select(*columns).select_from(joined), tuple(refs)
+    for ref in refs:
+        other = BY_KEY[ref.target].table.alias(f"ref_{_label(ref)}")
+        joined = joined.outerjoin(other, other.c.id == table.c[ref.column])
+        columns.append(other.c.slug.label(f"ref_{_label(ref)}"))
+    return select(*columns).select_from(joined), tuple(ref.column for ref in refs)
 
 
-# column -> (referenced record type, label of the joined slug)
-REFERENCES: dict[str, dict[str, tuple[str, str]]] = {
-    "affiliation": {"member_id": ("actor", "member"), "organisation_id": ("actor", "organisation")},
-    "statement": {"speaker_id": ("actor", "speaker"), "venue_event_id": ("event", "venue")},
-    "reaction": {
-        "reactor_id": ("actor", "reactor"),
-        "target_event_id": ("event", "target_event"),
-        "target_statement_id": ("statement", "target_statement"),
-        "target_reaction_id": ("reaction", "target_reaction"),
-        "statement_id": ("statement", "statement"),
-    },
-    "relationship_change": {
-        "from_actor_id": ("actor", "from"),
-        "to_actor_id": ("actor", "to"),
-        "cause_event_id": ("event", "cause_event"),
-        "cause_statement_id": ("statement", "cause_statement"),
-        "cause_reaction_id": ("reaction", "cause_reaction"),
-    },
-}
+def _label(ref: Reference) -> str:
+    """The name of a referred record's slug in the row (``ref_<label>``): its field, and for a target or cause the
+    kind as well (``target_event``)."""
+    return f"{ref.field}_{ref.target}" if ref.one_of else ref.field
 
 
 def _children(conn: Connection, kind: str, chunk: list[int]) -> dict[int, dict[str, list[Any]]]:
     """Citations, participants, tags and about of a chunk's records, by record id, each list in file order."""
     out: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    if kind == "source":
+    citation_column = BY_KEY[kind].citation_column
+    if citation_column is None:  # a source: no citations, nor any other child rows
         return out
-    sources = TABLES["source"]
-    actors = TABLES["actor"]
-    fk = CITATIONS.c[f"{kind}_id"]
+    fk = CITATION.c[citation_column]
     rows = conn.execute(
-        select(fk, sources.c.slug, CITATIONS.c.passage)
-        .join(sources, sources.c.id == CITATIONS.c.source_id)
+        select(fk, SOURCE.c.slug, CITATION.c.passage)
+        .join(SOURCE, SOURCE.c.id == CITATION.c.source_id)
         .where(_id_filter(fk, chunk))
-        .order_by(fk, CITATIONS.c.position, CITATIONS.c.id)
+        .order_by(fk, CITATION.c.position, CITATION.c.id)
     )
     for parent, slug, passage in rows:
         citation = {"source": slug}
@@ -161,23 +145,26 @@ def _children(conn: Connection, kind: str, chunk: list[int]) -> dict[int, dict[s
             citation["passage"] = passage
         out[parent]["sources"].append(citation)
     if kind == "event":
+        participants = EVENT_PARTICIPANT
         rows = conn.execute(
-            select(PARTICIPANTS.c.event_id, PARTICIPANTS.c.role, actors.c.slug)
-            .join(actors, actors.c.id == PARTICIPANTS.c.actor_id)
-            .where(_id_filter(PARTICIPANTS.c.event_id, chunk))
-            .order_by(PARTICIPANTS.c.event_id, PARTICIPANTS.c.position, PARTICIPANTS.c.id)
+            select(participants.c.event_id, participants.c.role, ACTOR.c.slug)
+            .join(ACTOR, ACTOR.c.id == participants.c.actor_id)
+            .where(_id_filter(participants.c.event_id, chunk))
+            .order_by(participants.c.event_id, participants.c.position, participants.c.id)
         )
         for parent, role, slug in rows:
             out[parent]["participants"].append((role, slug))
-    if kind in TAG_TABLES:
-        tags, column = TAG_TABLES[kind]
+    tagged = BY_KEY[kind].tags
+    if tagged is not None:
+        tags, column = tagged.table, tagged.parent
         for parent, tag in conn.execute(select(tags.c[column], tags.c.tag).where(_id_filter(tags.c[column], chunk))):
             out[parent]["tags"].append(tag)
     if kind == "statement":
+        about = STATEMENT_ABOUT
         rows = conn.execute(
-            select(ABOUT.c.statement_id, actors.c.slug)
-            .join(actors, actors.c.id == ABOUT.c.actor_id)
-            .where(_id_filter(ABOUT.c.statement_id, chunk))
+            select(about.c.statement_id, ACTOR.c.slug)
+            .join(ACTOR, ACTOR.c.id == about.c.actor_id)
+            .where(_id_filter(about.c.statement_id, chunk))
         )
         for parent, slug in rows:
             out[parent]["about"].append(slug)
@@ -223,7 +210,7 @@ def _dated(d: dict[str, Any], row: Row) -> None:
 
 
 def _target(row: Row, prefix: str) -> dict[str, str]:
-    for kind in TARGETS:
+    for kind in TIMELINE:
         slug = getattr(row, f"ref_{prefix}_{kind}")
         if slug is not None:
             return {kind: slug}
@@ -234,6 +221,11 @@ def _citations(d: dict[str, Any], children: dict[str, list[Any]]) -> None:
     _put(d, "sources", list(children.get("sources", [])))
 
 
+# The writer of each record kind: a row (with its references' slugs) and its child rows to a seed-file dict.
+WRITERS: PerKind[Callable[[Row, dict[str, list[Any]]], dict[str, Any]]] = PerKind()
+
+
+@WRITERS.of(kinds.SOURCE)
 def _source(row: Row, children: dict[str, list[Any]]) -> dict[str, Any]:
     d: dict[str, Any] = {"slug": row.slug, "title": row.title}
     _put(d, "publisher", row.publisher)
@@ -244,6 +236,7 @@ def _source(row: Row, children: dict[str, list[Any]]) -> dict[str, Any]:
     return d
 
 
+@WRITERS.of(kinds.ACTOR)
 def _actor(row: Row, children: dict[str, list[Any]]) -> dict[str, Any]:
     d: dict[str, Any] = {"slug": row.slug, "name": row.name, "kind": row.kind}
     _put(d, "country", row.country)
@@ -256,6 +249,7 @@ def _actor(row: Row, children: dict[str, list[Any]]) -> dict[str, Any]:
     return d
 
 
+@WRITERS.of(kinds.AFFILIATION)
 def _affiliation(row: Row, children: dict[str, list[Any]]) -> dict[str, Any]:
     d: dict[str, Any] = {"slug": row.slug, "member": row.ref_member, "organisation": row.ref_organisation}
     d["kind"] = row.kind
@@ -266,6 +260,7 @@ def _affiliation(row: Row, children: dict[str, list[Any]]) -> dict[str, Any]:
     return d
 
 
+@WRITERS.of(kinds.EVENT)
 def _event(row: Row, children: dict[str, list[Any]]) -> dict[str, Any]:
     d: dict[str, Any] = {"slug": row.slug, "title": row.title}
     _put(d, "summary", row.summary)
@@ -293,6 +288,7 @@ def _event(row: Row, children: dict[str, list[Any]]) -> dict[str, Any]:
     return d
 
 
+@WRITERS.of(kinds.STATEMENT)
 def _statement(row: Row, children: dict[str, list[Any]]) -> dict[str, Any]:
     d: dict[str, Any] = {"slug": row.slug, "speaker": row.ref_speaker}
     _dated(d, row)
@@ -309,6 +305,7 @@ def _statement(row: Row, children: dict[str, list[Any]]) -> dict[str, Any]:
     return d
 
 
+@WRITERS.of(kinds.REACTION)
 def _reaction(row: Row, children: dict[str, list[Any]]) -> dict[str, Any]:
     d: dict[str, Any] = {"slug": row.slug, "reactor": row.ref_reactor, "kind": row.kind}
     d["target"] = _target(row, "target")
@@ -323,6 +320,7 @@ def _reaction(row: Row, children: dict[str, list[Any]]) -> dict[str, Any]:
     return d
 
 
+@WRITERS.of(kinds.RELATIONSHIP_CHANGE)
 def _relationship_change(row: Row, children: dict[str, list[Any]]) -> dict[str, Any]:
     d: dict[str, Any] = {"slug": row.slug, "from": row.ref_from, "to": row.ref_to}
     _dated(d, row)
@@ -331,17 +329,6 @@ def _relationship_change(row: Row, children: dict[str, list[Any]]) -> dict[str, 
     d["explanation"] = row.explanation
     _citations(d, children)
     return d
-
-
-BUILDERS: dict[str, Callable[[Row, dict[str, list[Any]]], dict[str, Any]]] = {
-    "source": _source,
-    "actor": _actor,
-    "affiliation": _affiliation,
-    "event": _event,
-    "statement": _statement,
-    "reaction": _reaction,
-    "relationship_change": _relationship_change,
-}
 
 
 # --- whole database ---------------------------------------------------------------------------------------
@@ -366,7 +353,7 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
 
 def totals(conn: Connection) -> dict[str, int]:
     """How many records of each type the database holds."""
-    return {kind: conn.execute(select(func.count()).select_from(TABLES[kind])).scalar_one() for kind in KINDS}
+    return {kind: conn.execute(select(func.count()).select_from(BY_KEY[kind].table)).scalar_one() for kind in KEYS}
 
 
 def export_dir(conn: Connection, folder: Path, progress: Callable[[int], None] | None = None) -> dict[str, int]:
@@ -406,14 +393,14 @@ def count_summary(counts: Counts) -> dict[str, dict[str, int]]:
     """Per record type, how many records an import inserted, updated and left unchanged."""
     return {
         kind: {"new": counts.inserted[kind], "updated": counts.updated[kind], "unchanged": counts.unchanged[kind]}
-        for kind in KINDS
+        for kind in KEYS
     }
 
 
 def record_import(conn: Connection, paths: Iterable[str], counts: Counts, *, token_name: str = "cli") -> None:
     """Write the audit entry of one import (inside the import's transaction)."""
     conn.execute(
-        insert(AUDIT).values(
+        insert(AUDIT_ENTRY).values(
             at=utcnow(),
             token_id=None,
             token_name=token_name,

@@ -8,30 +8,12 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from api.models import (
-    Affiliation,
-    Citation,
-    EventParticipant,
-    Reaction,
-    RelationshipChange,
-    Statement,
-    StatementAbout,
-    Tombstone,
-    utcnow,
-)
+from api.kinds import BY_KEY, LINKS, REFERENCES
+from api.models import utcnow
 from api.services import changes, slugs
 from api.services import records as record_service
+from api.tables import CITATION, REACTION, TOMBSTONE
 from seeds.format import RESERVED, Parsed, Problem, is_synthetic, read_record
-
-TABLES = record_service.TABLES
-AFF = Affiliation.__table__  # type: ignore[attr-defined]
-STM = Statement.__table__  # type: ignore[attr-defined]
-REA = Reaction.__table__  # type: ignore[attr-defined]
-RCH = RelationshipChange.__table__  # type: ignore[attr-defined]
-PART = EventParticipant.__table__  # type: ignore[attr-defined]
-ABOUT = StatementAbout.__table__  # type: ignore[attr-defined]
-CIT = Citation.__table__  # type: ignore[attr-defined]
-TOMB = Tombstone.__table__  # type: ignore[attr-defined]
 
 
 class WriteError(Exception):
@@ -99,12 +81,12 @@ def record_dicts(conn: Connection, kind: str, ids: list[int]) -> list[dict[str, 
 
 def find(conn: Connection, kind: str, *, ident: int | None = None, slug: str | None = None) -> Any:
     """The row of a record by id or slug; NOT_FOUND if none."""
-    table = TABLES[kind]
+    table = BY_KEY[kind].table
     condition = table.c.id == ident if ident is not None else table.c.slug == slug
     row = conn.execute(select(table.c.id, table.c.slug, table.c.version).where(condition)).first()
     if row is None:
         what = f"id {ident}" if ident is not None else f"slug {slug!r}"
-        raise WriteError("NOT_FOUND", f"no {kind.replace('_', ' ')} with {what}", "id" if ident else "slug")
+        raise WriteError("NOT_FOUND", f"no {BY_KEY[kind].label} with {what}", "id" if ident else "slug")
     return row
 
 
@@ -118,7 +100,7 @@ def _validate(conn: Connection, kind: str, data: dict[str, Any], problems: Probl
 
 def _check_version(conn: Connection, kind: str, row: Any, expected: int) -> None:
     """Compare-and-set the version: the row lock (PostgreSQL) or the write lock (SQLite) makes it atomic."""
-    table = TABLES[kind]
+    table = BY_KEY[kind].table
     done = conn.execute(
         update(table)
         .where(table.c.id == row.id, table.c.version == expected)
@@ -128,8 +110,7 @@ def _check_version(conn: Connection, kind: str, row: Any, expected: int) -> None
         current = conn.execute(select(table.c.version).where(table.c.id == row.id)).scalar()
         raise WriteError(
             "CONFLICT",
-            f"this {kind.replace('_', ' ')} is at version {current}, not {expected}: "
-            "reload it and apply your change again",
+            f"this {BY_KEY[kind].label} is at version {current}, not {expected}: reload it and apply your change again",
             "version",
             {"currentVersion": current},
         )
@@ -139,7 +120,7 @@ def create(conn: Connection, *, kind: str, data: dict[str, Any], who: Any, probl
     """Create one record from seed-format data; its slug must be new, and is made up when not given (see
     ``api.services.slugs``). ``problems`` found before (ids naming nothing) refuse the write along with the rest."""
     found = Problems(problems)
-    table = TABLES[kind]
+    table = BY_KEY[kind].table
     slug = data.get("slug")
     underivable = False
     if slug is None:
@@ -189,7 +170,7 @@ def update_record(
     parsed = _validate(conn, kind, data, found)
     found.check()
     record_service.write(conn, [parsed])
-    table = TABLES[kind]
+    table = BY_KEY[kind].table
     conn.execute(update(table).where(table.c.id == row.id).values(version=version + 1))
     after = record_dicts(conn, kind, [row.id])[0]
     changes.record(
@@ -199,53 +180,32 @@ def update_record(
 
 
 def references(conn: Connection, kind: str, ident: int) -> list[tuple[str, int, str, str]]:
-    """What refers to a record: (kind, id, slug, how) for records, and link rows as their parent record."""
+    """What refers to a record: (kind, id, slug, how) for records, and link rows as their parent record: first
+    the records whose own columns name it, then the records whose link rows do, each in load order."""
     found: list[tuple[str, int, str, str]] = []
-
-    def add(table: Any, other: str, column: Any, how: str) -> None:
-        for rid, slug in conn.execute(select(table.c.id, table.c.slug).where(column == ident)):
-            found.append((other, rid, slug, how))
-
-    def add_link(link: Any, column: Any, parent_kind: str, parent_column: Any, how: str) -> None:
-        parent = TABLES[parent_kind]
-        rows = conn.execute(
-            select(parent.c.id, parent.c.slug)
-            .join(link, parent_column == parent.c.id)
-            .where(column == ident)
-            .distinct()
-        )
-        for rid, slug in rows:
-            found.append((parent_kind, rid, slug, how))
-
-    if kind == "actor":
-        add(AFF, "affiliation", AFF.c.member_id, "member")
-        add(AFF, "affiliation", AFF.c.organisation_id, "organisation")
-        add(STM, "statement", STM.c.speaker_id, "speaker")
-        add(REA, "reaction", REA.c.reactor_id, "reactor")
-        add(RCH, "relationship_change", RCH.c.from_actor_id, "from")
-        add(RCH, "relationship_change", RCH.c.to_actor_id, "to")
-        add_link(PART, PART.c.actor_id, "event", PART.c.event_id, "participant")
-        add_link(ABOUT, ABOUT.c.actor_id, "statement", ABOUT.c.statement_id, "about")
-    elif kind == "event":
-        add(STM, "statement", STM.c.venue_event_id, "venue")
-        add(REA, "reaction", REA.c.target_event_id, "target")
-        add(RCH, "relationship_change", RCH.c.cause_event_id, "cause")
-    elif kind == "statement":
-        add(REA, "reaction", REA.c.target_statement_id, "target")
-        add(REA, "reaction", REA.c.statement_id, "statement")
-        add(RCH, "relationship_change", RCH.c.cause_statement_id, "cause")
-    elif kind == "reaction":
-        add(REA, "reaction", REA.c.target_reaction_id, "target")
-        add(RCH, "relationship_change", RCH.c.cause_reaction_id, "cause")
-    elif kind == "source":
-        for cited in ("actor", "affiliation", "event", "statement", "reaction", "relationship_change"):
-            add_link(CIT, CIT.c.source_id, cited, CIT.c[f"{cited}_id"], "cites")
+    for other, ref in REFERENCES:
+        if ref.target == kind:
+            table = other.table
+            for rid, slug in conn.execute(select(table.c.id, table.c.slug).where(table.c[ref.column] == ident)):
+                found.append((other.key, rid, slug, ref.field))
+    for parent_kind, link in LINKS:
+        if link.target == kind:
+            parent = parent_kind.table
+            rows = conn.execute(
+                select(parent.c.id, parent.c.slug)
+                .join(link.table, link.table.c[link.parent] == parent.c.id)
+                .where(link.table.c[link.column] == ident)
+                .distinct()
+            )
+            for rid, slug in rows:
+                found.append((parent_kind.key, rid, slug, link.how))
     return found
 
 
-# How a reference is undone when deleting with cascade: "delete" the referrer, "null" the column, "unlink".
-SOFT = {("statement", "venue"): STM.c.venue_event_id, ("reaction", "statement"): REA.c.statement_id}
-LINKS = {"participant", "about", "cites"}
+# How a reference is undone when deleting with cascade: a link row goes (the parent record stays, updated), an
+# optional column is emptied (SOFT: (referring kind, field) -> column), and any other referrer is deleted too.
+SOFT = {(kind.key, ref.field): kind.table.c[ref.column] for kind, ref in REFERENCES if kind.is_optional(ref)}
+LINKED = {link.how for _, link in LINKS}
 
 
 def delete_record(
@@ -283,33 +243,34 @@ def delete_record(
     for other, rid, slug, how in refs:
         if (other, rid) in doomed:
             continue
-        if how in LINKS or (other, how) in SOFT:
+        if how in LINKED or (other, how) in SOFT:
             if (other, rid) not in touched:
                 touched[(other, rid)] = (slug, record_dicts(conn, other, [rid])[0])
             column = SOFT.get((other, how))
             if column is not None:
                 conn.execute(update(column.table).where(column.table.c.id == rid).values({column.name: None}))
             continue
+        other_table = BY_KEY[other].table
         still = conn.execute(
-            select(TABLES[other].c.id, TABLES[other].c.slug, TABLES[other].c.version).where(TABLES[other].c.id == rid)
+            select(other_table.c.id, other_table.c.slug, other_table.c.version).where(other_table.c.id == rid)
         ).first()
         if still is not None and (other, rid) not in doomed:
             deleted += delete_record(
                 conn, kind=other, row=still, version=still.version, cascade=True, who=who, doomed=doomed
             )
     before = record_dicts(conn, kind, [row.id])[0]
-    table = TABLES[kind]
+    table = BY_KEY[kind].table
     if kind == "source":
-        conn.execute(delete(CIT).where(CIT.c.source_id == row.id))
+        conn.execute(delete(CITATION).where(CITATION.c.source_id == row.id))
     conn.execute(delete(table).where(table.c.id == row.id))
-    conn.execute(insert(TOMB).values(record_type=kind, record_id=row.id, slug=row.slug, deleted_at=utcnow()))
+    conn.execute(insert(TOMBSTONE).values(record_type=kind, record_id=row.id, slug=row.slug, deleted_at=utcnow()))
     changes.record(
         conn, who=who, action="delete", kind=kind, record_id=row.id, slug=row.slug, before=before, after=None
     )
     for (other, rid), (slug, earlier) in touched.items():
         if (other, rid) in doomed:
             continue
-        other_table = TABLES[other]
+        other_table = BY_KEY[other].table
         conn.execute(
             update(other_table)
             .where(other_table.c.id == rid)
@@ -324,7 +285,7 @@ def delete_record(
 
 def cycle_through(conn: Connection, *, slug: str, target_reaction: str | None) -> str | None:
     """Why a reaction may not answer ``target_reaction``: it would (through a chain of reactions) answer itself."""
-    target = REA.alias("target")
+    target = REACTION.alias("target")
     current, seen = target_reaction, set()
     while current is not None and current not in seen:
         if current == slug:
@@ -332,7 +293,7 @@ def cycle_through(conn: Connection, *, slug: str, target_reaction: str | None) -
         seen.add(current)
         current = conn.execute(
             select(target.c.slug)
-            .select_from(REA.join(target, REA.c.target_reaction_id == target.c.id))
-            .where(REA.c.slug == current)
+            .select_from(REACTION.join(target, REACTION.c.target_reaction_id == target.c.id))
+            .where(REACTION.c.slug == current)
         ).scalar()
     return None

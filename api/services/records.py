@@ -14,41 +14,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
 
-from api.models import (
-    Actor,
-    Affiliation,
-    Citation,
-    Event,
-    EventParticipant,
-    EventTag,
-    Reaction,
-    ReactionTag,
-    RelationshipChange,
-    Source,
-    Statement,
-    StatementAbout,
-    StatementTag,
-    utcnow,
-)
+from api.kinds import BY_KEY, KINDS
+from api.models import utcnow
+from api.tables import CITATION, EVENT_PARTICIPANT, STATEMENT_ABOUT
 from seeds.format import Parsed, Problem
 
-TABLES: dict[str, Table] = {
-    "source": Source.__table__,  # type: ignore[dict-item]
-    "actor": Actor.__table__,  # type: ignore[dict-item]
-    "affiliation": Affiliation.__table__,  # type: ignore[dict-item]
-    "event": Event.__table__,  # type: ignore[dict-item]
-    "statement": Statement.__table__,  # type: ignore[dict-item]
-    "reaction": Reaction.__table__,  # type: ignore[dict-item]
-    "relationship_change": RelationshipChange.__table__,  # type: ignore[dict-item]
-}
-TAG_TABLES: dict[str, tuple[Table, str]] = {
-    "event": (EventTag.__table__, "event_id"),  # type: ignore[dict-item]
-    "statement": (StatementTag.__table__, "statement_id"),  # type: ignore[dict-item]
-    "reaction": (ReactionTag.__table__, "reaction_id"),  # type: ignore[dict-item]
-}
-PARTICIPANTS: Table = EventParticipant.__table__  # type: ignore[assignment]
-ABOUT: Table = StatementAbout.__table__  # type: ignore[assignment]
-CITATIONS: Table = Citation.__table__  # type: ignore[assignment]
 CHUNK = 500
 
 
@@ -64,6 +34,16 @@ class Counts:
         """Records of a type that the files hold."""
         return self.inserted[kind] + self.updated[kind] + self.unchanged[kind]
 
+    def lines(self) -> list[str]:
+        """The counts as a report, a line per type the files hold, in load order:
+        ``events     12  (new 3, updated 1, unchanged 8)``."""
+        return [
+            f"{kind.plural:22} {self.total(kind.key):>7}  (new {self.inserted[kind.key]}, "
+            f"updated {self.updated[kind.key]}, unchanged {self.unchanged[kind.key]})"
+            for kind in KINDS
+            if self.total(kind.key)
+        ]
+
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
@@ -72,7 +52,7 @@ def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
 
 def existing_ids(conn: Connection, kind: str, slugs: Iterable[str]) -> dict[str, int]:
     """The ids of the records of a type that already exist, by slug."""
-    table = TABLES[kind]
+    table = BY_KEY[kind].table
     found: dict[str, int] = {}
     for chunk in _chunks(sorted(set(slugs))):
         for slug, ident in conn.execute(select(table.c.slug, table.c.id).where(table.c.slug.in_(chunk))):
@@ -110,24 +90,12 @@ def reference_problems(
     return found
 
 
-REF_FIELD = {
-    "member_id": "member",
-    "organisation_id": "organisation",
-    "speaker_id": "speaker",
-    "venue_event_id": "venue",
-    "reactor_id": "reactor",
-    "statement_id": "statement",
-    "from_actor_id": "from",
-    "to_actor_id": "to",
-}
-
-
 def reference_items(record: Parsed) -> list[tuple[str, str, str, int | None]]:
     """Every reference of a record: (kind, slug, the seed field naming it, the position in that field's list)."""
     items: list[tuple[str, str, str, int | None]] = []
+    references = BY_KEY[record.kind].by_column
     for column, (kind, slug) in record.refs.items():
-        name = REF_FIELD.get(column, "target" if column.startswith("target_") else "cause")
-        items.append((kind, slug, name, None))
+        items.append((kind, slug, references[column].field, None))
     within: dict[str, int] = defaultdict(int)
     for role, slug in record.participants:
         items.append(("actor", slug, f"participants.{role}", within[role]))
@@ -154,8 +122,9 @@ def duplicate_slugs(records: list[Parsed]) -> list[str]:
     return errors
 
 
-def _order_reactions(records: list[Parsed]) -> list[Parsed]:
-    """Reactions that answer reactions come after what they answer."""
+def _answered_first(records: list[Parsed], column: str) -> list[Parsed]:
+    """Records that refer to a record of their own kind (in ``column``: a reaction answering a reaction) come
+    after it."""
     by_slug = {r.slug: r for r in records}
     done: set[str] = set()
     ordered: list[Parsed] = []
@@ -163,7 +132,7 @@ def _order_reactions(records: list[Parsed]) -> list[Parsed]:
     def visit(record: Parsed, trail: set[str]) -> None:
         if record.slug in done:
             return
-        target = record.refs.get("target_reaction_id")
+        target = record.refs.get(column)
         if target and target[1] in by_slug and target[1] not in trail:
             visit(by_slug[target[1]], trail | {record.slug})
         done.add(record.slug)
@@ -181,12 +150,12 @@ def write(conn: Connection, records: list[Parsed], *, progress: Callable[[int], 
     by_kind: dict[str, list[Parsed]] = defaultdict(list)
     for record in records:
         by_kind[record.kind].append(record)
-    for kind in TABLES:
-        batch = by_kind.get(kind, [])
-        if kind == "reaction":
-            batch = _order_reactions(batch)
+    for kind in KINDS:
+        batch = by_kind.get(kind.key, [])
+        if kind.self_reference is not None:
+            batch = _answered_first(batch, kind.self_reference.column)
         if batch:
-            _write_kind(conn, kind, batch, ids, counts, progress)
+            _write_kind(conn, kind.key, batch, ids, counts, progress)
     return counts
 
 
@@ -204,13 +173,14 @@ def _write_kind(
     counts: Counts,
     progress: Callable[[int], None] | None,
 ) -> None:
-    table = TABLES[kind]
+    table = BY_KEY[kind].table
     # Self-references (a reaction answering a reaction) need their target written first: split in waves.
     waves: list[list[Parsed]] = [batch]
-    if kind == "reaction":
+    own = BY_KEY[kind].self_reference
+    if own is not None:
         waves, current = [], []
         for record in batch:
-            target = record.refs.get("target_reaction_id")
+            target = record.refs.get(own.column)
             if target and target[1] in {r.slug for r in current}:
                 waves.append(current)
                 current = []
@@ -309,7 +279,7 @@ def _children(kind: str, record: Parsed, ids: dict[str, dict[str, int]]) -> dict
         out["participants"] = sorted(
             (ids["actor"][slug], role, i) for i, (role, slug) in enumerate(record.participants)
         )
-    if kind in TAG_TABLES:
+    if BY_KEY[kind].tags is not None:
         out["tags"] = sorted((t,) for t in set(record.tags))
     if kind == "statement":
         out["about"] = sorted({(ids["actor"][s],) for s in record.about})
@@ -318,28 +288,33 @@ def _children(kind: str, record: Parsed, ids: dict[str, dict[str, int]]) -> dict
 
 def _current_children(conn: Connection, kind: str, parent_ids: list[int]) -> dict[int, dict[str, list[tuple]]]:
     current: dict[int, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
-    fk = CITATIONS.c[f"{kind}_id"]
+    fk = CITATION.c[_citation_column(kind)]
     rows = conn.execute(
-        select(fk, CITATIONS.c.source_id, CITATIONS.c.passage, CITATIONS.c.position)
+        select(fk, CITATION.c.source_id, CITATION.c.passage, CITATION.c.position)
         .where(fk.in_(parent_ids))
-        .order_by(fk, CITATIONS.c.position)
+        .order_by(fk, CITATION.c.position)
     )
     for parent, *rest in rows:
         current[parent]["citations"].append(tuple(rest))
     if kind == "event":
         rows = conn.execute(
             select(
-                PARTICIPANTS.c.event_id, PARTICIPANTS.c.actor_id, PARTICIPANTS.c.role, PARTICIPANTS.c.position
-            ).where(PARTICIPANTS.c.event_id.in_(parent_ids))
+                EVENT_PARTICIPANT.c.event_id,
+                EVENT_PARTICIPANT.c.actor_id,
+                EVENT_PARTICIPANT.c.role,
+                EVENT_PARTICIPANT.c.position,
+            ).where(EVENT_PARTICIPANT.c.event_id.in_(parent_ids))
         )
         for parent, *rest in rows:
             current[parent]["participants"].append(tuple(rest))
-    if kind in TAG_TABLES:
-        tags, column = TAG_TABLES[kind]
+    tagged = BY_KEY[kind].tags
+    if tagged is not None:
+        tags, column = tagged.table, tagged.parent
         for parent, tag in conn.execute(select(tags.c[column], tags.c.tag).where(tags.c[column].in_(parent_ids))):
             current[parent]["tags"].append((tag,))
     if kind == "statement":
-        rows = conn.execute(select(ABOUT.c.statement_id, ABOUT.c.actor_id).where(ABOUT.c.statement_id.in_(parent_ids)))
+        about = STATEMENT_ABOUT
+        rows = conn.execute(select(about.c.statement_id, about.c.actor_id).where(about.c.statement_id.in_(parent_ids)))
         for parent, actor in rows:
             current[parent]["about"].append((actor,))
     for entry in current.values():
@@ -385,20 +360,27 @@ def _write_children(
 
 def _child_tables(kind: str) -> dict[str, tuple[Table, str]]:
     out = {
-        "citations": (CITATIONS, f"{kind}_id"),
-        "participants": (PARTICIPANTS, "event_id"),
-        "about": (ABOUT, "statement_id"),
+        "citations": (CITATION, _citation_column(kind)),
+        "participants": (EVENT_PARTICIPANT, "event_id"),
+        "about": (STATEMENT_ABOUT, "statement_id"),
     }
-    if kind in TAG_TABLES:
-        out["tags"] = TAG_TABLES[kind]
+    tagged = BY_KEY[kind].tags
+    if tagged is not None:
+        out["tags"] = (tagged.table, tagged.parent)
     return out
+
+
+def _citation_column(kind: str) -> str:
+    column = BY_KEY[kind].citation_column
+    assert column is not None, f"a {kind} cites no sources"
+    return column
 
 
 def _child_row(kind: str, name: str, parent: int, item: tuple[Any, ...]) -> dict[str, Any]:
     if name == "citations":
         now = utcnow()
         return {
-            f"{kind}_id": parent,
+            _citation_column(kind): parent,
             "source_id": item[0],
             "passage": item[1],
             "position": item[2],
@@ -409,5 +391,7 @@ def _child_row(kind: str, name: str, parent: int, item: tuple[Any, ...]) -> dict
     if name == "participants":
         return {"event_id": parent, "actor_id": item[0], "role": item[1], "position": item[2]}
     if name == "tags":
-        return {TAG_TABLES[kind][1]: parent, "tag": item[0]}
+        tagged = BY_KEY[kind].tags
+        assert tagged is not None, f"a {kind} has no tags"
+        return {tagged.parent: parent, "tag": item[0]}
     return {"statement_id": parent, "actor_id": item[0]}

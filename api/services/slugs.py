@@ -22,7 +22,7 @@ from collections.abc import Mapping
 
 from sqlalchemy import Connection, String, TypeDecorator, select
 
-from api.services.records import TABLES
+from api.kinds import BY_KEY
 
 QUOTE_WORDS = 5
 APOSTROPHES = re.compile(r"['’ʼ‘`´]")
@@ -85,7 +85,7 @@ def unique_slug(conn: Connection, kind: str, base: str) -> str:
     """``base`` cut to the slug column's length, or with the first free ``-N`` (N ≥ 2), as this transaction
     sees the table. A concurrent writer may still take it first: the unique constraint then refuses the insert
     and the caller retries."""
-    column = TABLES[kind].c.slug
+    column = BY_KEY[kind].table.c.slug
     text_type = column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type  # SQLModel's
     if not isinstance(text_type, String) or text_type.length is None:
         raise TypeError(f"{kind}.slug is not a text column of bounded length")

@@ -14,41 +14,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, DateTime, Table, delete, func, insert, literal, select
 
-from api.models import Tombstone, utcnow
-from api.models.sources import CITED
+from api.kinds import BY_KEY, KINDS, LINKS, REFERENCES
+from api.models import utcnow
 from api.services import changes
-from api.services.records import ABOUT, CITATIONS, PARTICIPANTS, TABLES, TAG_TABLES
-from seeds.format import FILES, SYNTHETIC_PREFIX
+from api.tables import TOMBSTONE
+from seeds.format import SYNTHETIC_PREFIX
 
-KINDS = tuple(kind for _, kind in FILES)
-TOMB: Table = Tombstone.__table__  # type: ignore[assignment]
 # The removal is the operator's, from the command line (as imports are audited as `cli`).
 CLI = types.SimpleNamespace(token_id=None, name="cli")
-
-# Columns of a record pointing at another record: (referring kind, column, referred kind).
-DIRECT = (
-    ("affiliation", "member_id", "actor"),
-    ("affiliation", "organisation_id", "actor"),
-    ("statement", "speaker_id", "actor"),
-    ("statement", "venue_event_id", "event"),
-    ("reaction", "reactor_id", "actor"),
-    ("reaction", "target_event_id", "event"),
-    ("reaction", "target_statement_id", "statement"),
-    ("reaction", "target_reaction_id", "reaction"),
-    ("reaction", "statement_id", "statement"),
-    ("relationship_change", "from_actor_id", "actor"),
-    ("relationship_change", "to_actor_id", "actor"),
-    ("relationship_change", "cause_event_id", "event"),
-    ("relationship_change", "cause_statement_id", "statement"),
-    ("relationship_change", "cause_reaction_id", "reaction"),
-)
-# Link rows, part of a parent record, pointing at another record: (table, parent column, parent kind, column,
-# referred kind).
-LINKS = (
-    (PARTICIPANTS, "event_id", "event", "actor_id", "actor"),
-    (ABOUT, "statement_id", "statement", "actor_id", "actor"),
-    *((CITATIONS, f"{kind}_id", kind, "source_id", "source") for kind in CITED),
-)
 
 
 def synthetic(table: Table) -> ColumnElement[bool]:
@@ -78,9 +51,9 @@ def census(conn: Connection) -> Census:
     """Count curated and synthetic records, kind by kind."""
     curated, made_up = {}, {}
     for kind in KINDS:
-        table = TABLES[kind]
+        table = kind.table
         total, syn = conn.execute(select(func.count(), func.count().filter(synthetic(table))).select_from(table)).one()
-        curated[kind], made_up[kind] = total - syn, syn
+        curated[kind.key], made_up[kind.key] = total - syn, syn
     return Census(curated, made_up)
 
 
@@ -100,21 +73,25 @@ class SyntheticInUse(Exception):
 def curated_references(conn: Connection, limit: int = 10) -> tuple[int, list[str]]:
     """How many references go from a curated record to a synthetic one, and up to ``limit`` of them in words."""
     count, examples = 0, []
-    for kind, column, target_kind in DIRECT:
-        table, target = TABLES[kind], TABLES[target_kind].alias("target")
-        joined = table.join(target, table.c[column] == target.c.id)
+    for kind, ref in REFERENCES:
+        table, target_kind = kind.table, BY_KEY[ref.target]
+        target = target_kind.table.alias("target")
+        joined = table.join(target, table.c[ref.column] == target.c.id)
         where = (~synthetic(table), synthetic(target))
         found = _references(conn, joined, (table.c.slug, target.c.slug), where, limit)
         count += found[0]
-        how = column.removesuffix("_id")
-        examples += [f"{_label(kind)} {a!r} ({how}) → {_label(target_kind)} {b!r}" for a, b in found[1]]
-    for link, parent_column, parent_kind, column, target_kind in LINKS:
-        parent, target = TABLES[parent_kind], TABLES[target_kind]
-        joined = link.join(parent, link.c[parent_column] == parent.c.id).join(target, link.c[column] == target.c.id)
+        how = ref.column.removesuffix("_id")
+        examples += [f"{kind.label} {a!r} ({how}) → {target_kind.label} {b!r}" for a, b in found[1]]
+    for parent_kind, link in LINKS:
+        parent, target_kind = parent_kind.table, BY_KEY[link.target]
+        target = target_kind.table
+        joined = link.table.join(parent, link.table.c[link.parent] == parent.c.id).join(
+            target, link.table.c[link.column] == target.c.id
+        )
         where = (~synthetic(parent), synthetic(target))
         found = _references(conn, joined, (parent.c.slug, target.c.slug), where, limit)
         count += found[0]
-        examples += [f"{_label(parent_kind)} {a!r} → {_label(target_kind)} {b!r}" for a, b in found[1]]
+        examples += [f"{parent_kind.label} {a!r} → {target_kind.label} {b!r}" for a, b in found[1]]
     return count, examples[:limit]
 
 
@@ -127,10 +104,6 @@ def _references(
     if not count:
         return 0, []
     return count, list(conn.execute(select(*slugs).select_from(joined).where(*where).limit(limit)))
-
-
-def _label(kind: str) -> str:
-    return kind.replace("_", " ")
 
 
 def remove(conn: Connection) -> dict[str, int]:
@@ -147,20 +120,19 @@ def remove(conn: Connection) -> dict[str, int]:
     now = literal(utcnow(), DateTime(timezone=True))
     # Referring kinds before the kinds they refer to (the reverse of the load order), children before parents.
     for kind in reversed(KINDS):
-        table = TABLES[kind]
+        table = kind.table
         ids = select(table.c.id).where(synthetic(table))
         conn.execute(
-            insert(TOMB).from_select(
+            insert(TOMBSTONE).from_select(
                 ["record_type", "record_id", "slug", "deleted_at"],
-                select(literal(kind), table.c.id, table.c.slug, now).where(synthetic(table)),
+                select(literal(kind.key), table.c.id, table.c.slug, now).where(synthetic(table)),
             )
         )
-        if kind in TAG_TABLES:
-            tags, column = TAG_TABLES[kind]
-            conn.execute(delete(tags).where(tags.c[column].in_(ids)))
-        for link, parent_column, parent_kind, *_ in LINKS:
-            if parent_kind == kind:
-                conn.execute(delete(link).where(link.c[parent_column].in_(ids)))
+        if kind.tags is not None:
+            conn.execute(delete(kind.tags.table).where(kind.tags.table.c[kind.tags.parent].in_(ids)))
+        for parent_kind, link in LINKS:
+            if parent_kind is kind:
+                conn.execute(delete(link.table).where(link.table.c[link.parent].in_(ids)))
         conn.execute(delete(table).where(synthetic(table)))
     changes.record(
         conn,

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Select, insert, select, update
 
-from api.models import ApiToken, table_of, utcnow
+from api.models import utcnow
 from api.models.access import ROLES
+from api.tables import API_TOKEN
 
-TOKENS = table_of(ApiToken)
 PREFIX = "rlg_"
 RANK = {"anonymous": 0, "reader": 1, "editor": 2, "admin": 3}
 
@@ -44,17 +44,17 @@ def create(conn: Connection, *, name: str, role: str) -> str:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not name.strip():
         raise ValueError("a token needs a name")
-    if conn.execute(select(TOKENS.c.id).where(TOKENS.c.name == name)).first():
+    if conn.execute(select(API_TOKEN.c.id).where(API_TOKEN.c.name == name)).first():
         raise ValueError(f"a token named {name!r} already exists")
     token = PREFIX + secrets.token_urlsafe(32)
-    conn.execute(insert(TOKENS).values(name=name, role=role, token_hash=digest(token), created_at=utcnow()))
+    conn.execute(insert(API_TOKEN).values(name=name, role=role, token_hash=digest(token), created_at=utcnow()))
     return token
 
 
 def revoke(conn: Connection, *, name: str) -> bool:
     """Revoke the token with this name; False if there is no such live token."""
     done = conn.execute(
-        update(TOKENS).where(TOKENS.c.name == name, TOKENS.c.revoked_at.is_(None)).values(revoked_at=utcnow())
+        update(API_TOKEN).where(API_TOKEN.c.name == name, API_TOKEN.c.revoked_at.is_(None)).values(revoked_at=utcnow())
     )
     return done.rowcount == 1
 
@@ -71,12 +71,12 @@ class Listed:
 
 def listing(conn: Connection) -> list[Listed]:
     """Every token's name, role, creation and revocation time."""
-    rows = conn.execute(select(TOKENS.c.name, TOKENS.c.role, TOKENS.c.created_at, TOKENS.c.revoked_at))
+    rows = conn.execute(select(API_TOKEN.c.name, API_TOKEN.c.role, API_TOKEN.c.created_at, API_TOKEN.c.revoked_at))
     return [Listed(*row) for row in rows]
 
 
 def lookup_statement(token: str) -> Select[int, str, str]:
     """The SELECT that finds a live token's principal: its id, name and role."""
-    return select(TOKENS.c.id, TOKENS.c.name, TOKENS.c.role).where(
-        TOKENS.c.token_hash == digest(token), TOKENS.c.revoked_at.is_(None)
+    return select(API_TOKEN.c.id, API_TOKEN.c.name, API_TOKEN.c.role).where(
+        API_TOKEN.c.token_hash == digest(token), API_TOKEN.c.revoked_at.is_(None)
     )

@@ -11,10 +11,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, Table, insert
+from sqlalchemy import Engine, insert
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
 
-from api.models import Actor, Citation, Event, EventParticipant, Reaction, RelationshipChange, Source, Statement
+import api.models  # noqa: F401 - registers every table on the metadata
 
 NOW = dt.datetime(2025, 8, 6, 12, 0, tzinfo=dt.UTC)
 DAY = dt.date(2025, 8, 5)
@@ -29,16 +30,7 @@ WHEN = {
     "date_label": "5 August 2025",
     "day_order": 0,
 }
-TABLES: dict[str, Table] = {
-    "actor": Actor.__table__,  # type: ignore[dict-item]
-    "source": Source.__table__,  # type: ignore[dict-item]
-    "event": Event.__table__,  # type: ignore[dict-item]
-    "event_participant": EventParticipant.__table__,  # type: ignore[dict-item]
-    "statement": Statement.__table__,  # type: ignore[dict-item]
-    "reaction": Reaction.__table__,  # type: ignore[dict-item]
-    "relationship_change": RelationshipChange.__table__,  # type: ignore[dict-item]
-    "citation": Citation.__table__,  # type: ignore[dict-item]
-}
+TABLES = SQLModel.metadata.tables  # by name
 
 
 def row(table: str, slug: str | None = None, **values: Any) -> dict[str, Any]:

@@ -55,8 +55,9 @@ def _ties(kind: str, record: dict) -> tuple[list[tuple[str, str]], list[tuple[st
     answers."""
     key = (kind, record["slug"])
     answering = [k for k, other in RECORDS.items() if key in _direct_ties(k[0], other)]
-    todo = _direct_ties(kind, record) + [tie for k in answering if k[0] == "reaction" and kind == "statement"
-                                         for tie in _direct_ties(*k[:1], RECORDS[k])]
+    todo = _direct_ties(kind, record) + [
+        tie for k in answering if k[0] == "reaction" and kind == "statement" for tie in _direct_ties(*k[:1], RECORDS[k])
+    ]
     answered: list[tuple[str, str]] = []
     while todo:
         tie = todo.pop()
@@ -179,13 +180,25 @@ def test_dates_claim_no_more_than_the_text(key):
 
 def test_the_rule_bites():
     """An invented day is flagged; the article's own weekday and written-out days pass."""
-    invented = {"slug": "x", "date": "2024-12-08", "sources": [{"source": "ny-sun-coalition-of-the-beleaguered", "passage": "Now that Mr. Assad is out"}]}
+    invented = {
+        "slug": "x",
+        "date": "2024-12-08",
+        "sources": [{"source": "ny-sun-coalition-of-the-beleaguered", "passage": "Now that Mr. Assad is out"}],
+    }
     assert list(_problems("event", invented)) == ["date '2024-12-08': the evidence gives no day for 2024-12-08"]
     month = {**invented, "date": "2025-06"}
     assert list(_problems("event", month)) == ["date '2025-06': the evidence names no June"]
-    tuesday = {**invented, "date": "2025-08-05", "sources": [{"source": "ny-sun-coalition-of-the-beleaguered", "passage": "the Tuesday session"}]}
+    tuesday = {
+        **invented,
+        "date": "2025-08-05",
+        "sources": [{"source": "ny-sun-coalition-of-the-beleaguered", "passage": "the Tuesday session"}],
+    }
     assert list(_problems("event", tuesday)) == []
     wrong_tuesday = {**tuesday, "date": "2025-07-29"}
     assert list(_problems("event", wrong_tuesday)) != []
-    written = {**invented, "date": "2023-10-07", "sources": [{"source": "ny-sun-coalition-of-the-beleaguered", "passage": "on October 7, 2023"}]}
+    written = {
+        **invented,
+        "date": "2023-10-07",
+        "sources": [{"source": "ny-sun-coalition-of-the-beleaguered", "passage": "on October 7, 2023"}],
+    }
     assert list(_problems("event", written)) == []

@@ -5,9 +5,8 @@ from __future__ import annotations
 from sqlmodel import SQLModel
 
 import api.models  # noqa: F401 - registers every table on the metadata
+from api.kinds import KINDS, LINKS, REFERENCES
 from api.services import records as record_service
-from api.services import synthetic as service
-from api.services.records import TABLES, TAG_TABLES
 from seeds import synthetic
 from seeds.format import SYNTHETIC_PREFIX
 
@@ -28,11 +27,11 @@ def test_every_synthetic_slug_and_reference_carries_the_prefix():
 def test_the_removal_knows_every_foreign_key_between_records():
     """Given the tables, when every foreign key to a record table is listed, then the removal's lists hold it, so a
     curated record pointing at a synthetic one is always found before anything is deleted."""
-    records = {table.name for table in TABLES.values()}
-    known = {(kind, column) for kind, column, _ in service.DIRECT}
-    known |= {(link.name, column) for link, _, _, column, _ in service.LINKS}
-    known |= {(link.name, parent) for link, parent, *_ in service.LINKS}
-    known |= {(tags.name, column) for tags, column in TAG_TABLES.values()}
+    records = {kind.table.name for kind in KINDS}
+    known = {(kind.key, ref.column) for kind, ref in REFERENCES}
+    known |= {(link.table.name, link.column) for _, link in LINKS}
+    known |= {(link.table.name, link.parent) for _, link in LINKS}
+    known |= {(kind.tags.table.name, kind.tags.parent) for kind in KINDS if kind.tags is not None}
 
     found = {
         (table.name, key.parent.name)
