@@ -159,7 +159,6 @@ async def _by_id_page(
     info: Info, type_name: str, updated_since: dt.datetime | None, first: int | None, after: str | None
 ) -> Connection[Any]:
     from schema.loaders import BUILDERS, TABLE_OF
-    from schema.queries import _walk
 
     context = info.context
     table = TABLE_OF[type_name]
@@ -177,7 +176,6 @@ async def _by_id_page(
         return (await context.rows(statement, {"count_limit": limit + 1}))[0][0]
 
     connection = build_connection([((row.id,), BUILDERS[type_name](row)) for row in rows], page, count, limit)
-    await _walk(info, [connection])
     return connection
 
 
