@@ -29,7 +29,7 @@ from graphql import (
 from strawberry.types.base import StrawberryObjectDefinition
 
 from schema.internals import FALL_BACK, CompletionHook
-from schema.prefetch import REGISTRY, camel
+from schema.prefetch import REGISTRY, Failed, camel
 from schema.selection import subfields, variable_values
 
 log = logging.getLogger("realign.fastpath")
@@ -124,7 +124,7 @@ class FastExecutionContext(CompletionHook):
                 value = getattr(obj, attribute)
             elif how == RELATION:
                 value = obj._pre.get(key, _MISSING)
-                if value is _MISSING:
+                if value is _MISSING or value.__class__ is Failed:
                     raise Fallback
             elif how == TYPENAME:
                 out[key] = attribute

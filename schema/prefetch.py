@@ -25,6 +25,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLResolveInfo,
+    VariableNode,
     is_leaf_type,
     value_from_ast,
 )
@@ -64,6 +65,16 @@ class Prefetchable:
         pre: dict[str, Any] = {}
         self.__dict__["_pre"] = pre
         return pre
+
+
+class Failed:
+    """What a relation holds when its batch fetch failed: its field raises the error, at the field's own path
+    (as it would had the object fetched for itself), instead of the root field the walk ran under."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
 
 
 # The resolvers ``relation_field`` declares: ``schema.engine`` finds the relation fields of a schema by them.
@@ -151,8 +162,11 @@ class Walk:
         given = {arg.name.value: arg.value for arg in node.arguments or ()}
         out: dict[str, Any] = {}
         for name, arg in definition.args.items():
-            if name in given:
-                out[name] = value_from_ast(given[name], arg.type, self.variables)
+            value = given.get(name)
+            if isinstance(value, VariableNode) and value.name.value not in self.variables:
+                value = None  # a variable left out counts as an argument left out (its default applies)
+            if value is not None:
+                out[name] = value_from_ast(value, arg.type, self.variables)
             elif arg.default_value is not None:
                 out[name] = arg.default_value
         return out
@@ -176,8 +190,14 @@ class Walk:
                 if (type_name, name) in JOINED and all(key in obj._pre for obj in group):
                     children = [child for obj in group if (child := obj._pre[key]) is not None]  # joined
                 elif fetcher is not None:
-                    args = self.arguments(type_name, name, nodes[0])
-                    children = await fetcher(self, group, key, args, nodes)
+                    try:
+                        args = self.arguments(type_name, name, nodes[0])
+                        children = await fetcher(self, group, key, args, nodes)
+                    except Exception as error:  # noqa: BLE001 - raised again by each parent's field, at its path
+                        failed = Failed(error)
+                        for obj in group:
+                            obj._pre[key] = failed
+                        continue
                 else:
                     field_type = _named(gtype.fields[name].type)
                     if self.dead_end(field_type):
@@ -285,7 +305,10 @@ def relation_resolver(fetcher: Fetcher, *, walk_below: bool) -> Callable[..., An
         pre = obj._pre
         key = info.path.key
         if key in pre:
-            return pre[key]
+            value = pre[key]
+            if value.__class__ is Failed:
+                raise value.error
+            return value
         return _fetch_alone(fetcher, walk_below, obj, info, args)
 
     return resolve
