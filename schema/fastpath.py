@@ -93,7 +93,7 @@ class FastExecutionContext(CompletionHook):
         except Exception:  # noqa: BLE001 - a bug here must not change the answer: the ordinary path decides
             STATS.failures += 1
             log.warning(
-                "fast completion of a %s failed; completing it the ordinary way", return_type.name, exc_info=True
+                "fast completion failed for type %s; completing it the ordinary way", return_type, exc_info=True
             )
         return FALL_BACK
 
