@@ -4,7 +4,7 @@ After a root field has fetched its page, the walk (``walk_root``, run by the eng
 ``schema.engine``) looks at every selected relation field of every object type present, runs that relation's
 fetcher once for all objects of the page (one SQL statement per relation and level, whatever the page size),
 stores each object's share with the object and descends into the children. A relation field then just answers
-what is stored; only an object reached some other way fetches for itself (``resolve_relation``).
+what is stored; only an object reached some other way fetches for itself (``relation_resolver``).
 A fetcher may fill its children's to-one relations too, joined into its own statement (``JOINED``,
 ``schema.loaders.Joins``): the walk then finds them stored and skips their fetch.
 
@@ -84,7 +84,7 @@ _PAGING = {"first": int | None, "after": str | None, "last": int | None, "before
 
 def relation_field(description: str, *, paged: bool = False, name: str | None = None) -> Callable[[Any], Any]:
     """Declare a relation field on a ``Prefetchable`` type from a stub whose return annotation is the field's
-    type (its body is never run): the engine answers it from what was prefetched (``resolve_relation``).
+    type (its body is never run): the engine answers it from what was prefetched (``relation_resolver``).
     ``paged`` gives it the page arguments ``first``/``after``/``last``/``before``."""
 
     def declare(stub: Callable[..., Any]) -> Any:
@@ -132,11 +132,6 @@ _OBJECT_TYPES: dict[type, str | None] = {}
 def is_object(value: Any) -> bool:
     """Whether a value is an instance of a Strawberry object type (not an enum, not a scalar)."""
     return object_type_name(value) is not None
-
-
-def type_name_of(obj: Any) -> str:
-    """The GraphQL type name of a Strawberry object."""
-    return obj.__strawberry_definition__.name
 
 
 class Walk:
