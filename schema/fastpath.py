@@ -26,10 +26,10 @@ from graphql import (
     is_abstract_type,
     is_leaf_type,
 )
-from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types import get_object_definition
 
 from schema.internals import FALL_BACK, CompletionHook
-from schema.prefetch import REGISTRY, Failed, camel
+from schema.prefetch import OBJECT_TYPE_NAMES, REGISTRY, Failed, camel, object_type_name
 from schema.selection import subfields, variable_values
 
 log = logging.getLogger("realign.fastpath")
@@ -58,7 +58,7 @@ def _access(obj: Any, type_name: str, field_name: str) -> tuple[int, str]:
     key = (type_name, field_name)
     found = _ACCESS.get(key)
     if found is None:
-        definition = obj.__strawberry_definition__
+        definition = get_object_definition(obj, strict=True)
         found = (-1, "")
         for item in definition.fields:
             if (item.graphql_name or camel(item.python_name)) != field_name:
@@ -83,7 +83,7 @@ class FastExecutionContext(CompletionHook):
         self._variables: dict[str, Any] = variable_values(self.variable_values)
 
     def fast_completes(self, result: Any) -> bool:
-        return isinstance(getattr(result, "__strawberry_definition__", None), StrawberryObjectDefinition)
+        return object_type_name(result) is not None
 
     def complete_fast(self, return_type: GraphQLObjectType, field_nodes: list[FieldNode], result: Any) -> Any:
         try:
@@ -156,10 +156,10 @@ class FastExecutionContext(CompletionHook):
             return inner(value)
         if kind == LIST:
             return [self._value(inner, nodes, item) for item in value]
-        definition = getattr(value, "__strawberry_definition__", None)
-        if definition is None:
+        name = OBJECT_TYPE_NAMES.get(value.__class__) or object_type_name(value)
+        if name is None:
             raise Fallback
-        gtype = inner if kind == OBJECT else self.schema.get_type(definition.name)
+        gtype = inner if kind == OBJECT else self.schema.get_type(name)
         return self._object(gtype, nodes, value)
 
 

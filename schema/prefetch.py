@@ -29,7 +29,7 @@ from graphql import (
     is_leaf_type,
     value_from_ast,
 )
-from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types import get_object_definition
 
 from schema.selection import subfields, variable_values
 
@@ -118,15 +118,16 @@ def object_type_name(value: Any) -> str | None:
     else None; decided once per Python class."""
     cls = type(value)
     try:
-        return _OBJECT_TYPES[cls]
+        return OBJECT_TYPE_NAMES[cls]
     except KeyError:
-        definition = getattr(cls, "__strawberry_definition__", None)
-        found = definition.name if isinstance(definition, StrawberryObjectDefinition) else None
-        _OBJECT_TYPES[cls] = found
+        definition = get_object_definition(cls)
+        found = definition.name if definition is not None else None
+        OBJECT_TYPE_NAMES[cls] = found
         return found
 
 
-_OBJECT_TYPES: dict[type, str | None] = {}
+# Python class → the GraphQL name of its object type (None: not an object type), as object_type_name decides it.
+OBJECT_TYPE_NAMES: dict[type, str | None] = {}
 
 
 def is_object(value: Any) -> bool:
@@ -265,7 +266,7 @@ def _plain_children(group: list[Any], gtype: GraphQLObjectType, field_name: str)
     """Objects held in a plain attribute (e.g. a relationship's changes), to walk into."""
     names = _PYTHON_NAMES.get(gtype.name)
     if names is None:
-        definition = group[0].__strawberry_definition__
+        definition = get_object_definition(group[0], strict=True)
         names = {
             (f.graphql_name or camel(f.python_name)): f.python_name
             for f in definition.fields
