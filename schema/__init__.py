@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -21,12 +21,13 @@ from strawberry.schema.config import StrawberryConfig
 
 from api.logs import REQUEST_ID
 from api.settings import Settings
+from schema import engine as read_engine
 from schema import loaders  # noqa: F401 - registers the relation fetchers
 from schema.audit import AuditQuery, RecordsQuery
 from schema.context import ReleaseConnection
 from schema.docs import document
 from schema.errors import PublicError
-from schema.fastpath import FastExecutionContext
+from schema.internals import graphql_schema, request_error_kind
 from schema.limits import cost_limit
 from schema.mutations import Mutation
 from schema.queries import ReadQuery
@@ -40,27 +41,25 @@ class Query(ReadQuery, RecordsQuery, AuditQuery):
     pass
 
 
-LIMITS = {"depth": "depth", "alias": "aliases", "token": "tokens", "cost": "nodes"}
+# The code (and, for a limit, which one) of each kind of request error (``request_error_kind``).
+REQUEST_ERRORS = {
+    "tokens": ("BAD_USER_INPUT", "tokens"),
+    "syntax": ("GRAPHQL_PARSE_FAILED", None),
+    "variables": ("BAD_USER_INPUT", None),
+    "depth": ("BAD_USER_INPUT", "depth"),
+    "aliases": ("BAD_USER_INPUT", "aliases"),
+    "validation": ("GRAPHQL_VALIDATION_FAILED", None),
+}
 
 
 def request_error_code(error: GraphQLError) -> None:
     """Give errors raised before execution (syntax, validation, variables, limits) a stable code."""
     if (error.extensions or {}).get("code"):
         return
-    message = error.message.lower()
-    extensions = dict(error.extensions or {})
-    if "tokens" in message and "more than" in message:
-        extensions["code"] = "BAD_USER_INPUT"
-        extensions["limit"] = "tokens"
-    elif isinstance(error, GraphQLSyntaxError):
-        extensions["code"] = "GRAPHQL_PARSE_FAILED"
-    elif message.startswith("variable '$") or "got invalid value" in message:
-        extensions["code"] = "BAD_USER_INPUT"
-    elif "exceeds" in message or "maximum" in message or "allowed:" in message:
-        extensions["code"] = "BAD_USER_INPUT"
-        extensions["limit"] = next((v for k, v in LIMITS.items() if k in message), "query")
-    else:
-        extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+    code, limit = REQUEST_ERRORS[request_error_kind(error)]
+    extensions = {**(error.extensions or {}), "code": code}
+    if limit is not None:
+        extensions["limit"] = limit
     error.extensions = extensions
 
 
@@ -99,8 +98,9 @@ class Schema(strawberry.Schema):
             log.debug("client error: %s", error.message)
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema with the limits and caches the settings ask for."""
+def build_schema(settings: Settings | None = None, *, engine: bool = True) -> strawberry.Schema:
+    """The schema with the limits and caches the settings ask for. ``engine=False`` leaves the read engine out
+    (no prefetch walk, no fast completion: every relation fetches for itself), for comparing answers with it."""
     settings = settings or Settings()
     # The limit rules are built once: a new rule class per request would defeat the validation cache.
     rules = [
@@ -132,13 +132,14 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         types=[Actor, Affiliation, Event, Statement, Reaction, RelationshipChange, Source],
         extensions=extensions,
-        execution_context_class=FastExecutionContext,
+        execution_context_class=read_engine.execution_context_class(engine),
         # Batching is not part of GraphQL over HTTP: off by default (1), on with REALIGN_MAX_BATCH > 1.
         config=StrawberryConfig(
             batching_config={"max_operations": settings.max_batch} if settings.max_batch > 1 else None
         ),
     )
-    document(schema._schema)
+    document(graphql_schema(schema))
+    read_engine.install(schema, engine=engine)
     return schema
 
 

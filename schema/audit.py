@@ -156,7 +156,6 @@ async def _by_id_page(
     info: Info, type_name: str, updated_since: dt.datetime | None, first: int | None, after: str | None
 ) -> Connection[Any]:
     from schema.loaders import BUILDERS
-    from schema.queries import _walk
 
     context = info.context
     table = BY_TYPE_NAME[type_name].table
@@ -174,7 +173,6 @@ async def _by_id_page(
         return (await context.rows(statement, {"count_limit": limit + 1}))[0][0]
 
     connection = build_connection([((row.id,), BUILDERS[type_name](row)) for row in rows], page, count, limit)
-    await _walk(info, [connection])
     return connection
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import ARRAY, Connection, any_, bindparam
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
+from sqlalchemy.types import TupleType
 from strawberry.extensions import SchemaExtension
 
 from api.db import StatementTimedOut, interruptible
@@ -50,6 +51,23 @@ def plain_rows(result: Any) -> list[Any]:
     return [make(row) for row in result.all()]
 
 
+def bind_processors(compiled: Any, dialect: Any) -> dict[str, Any]:
+    """What SQLAlchemy applies to each bound value of a compiled statement before the driver sees it, by
+    parameter name: the processor of the parameter's type as the dialect implements it (a tuple of them for a
+    tuple type). SQLAlchemy computes the same mapping for itself (privately) when it executes a statement."""
+    out: dict[str, Any] = {}
+    for bind, name in compiled.bind_names.items():
+        if bind in compiled.literal_execute_params:  # rendered into the SQL text, never bound
+            continue
+        if isinstance(bind.type, TupleType):
+            processor: Any = tuple(t.dialect_impl(dialect).bind_processor(dialect) for t in bind.type.types)
+        else:
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            out[name] = processor
+    return out
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A statement built once; on PostgreSQL also its SQL, parameter order and parameter converters."""
@@ -75,7 +93,7 @@ class Prepared:
             expanded.statement,
             tuple(expanded.positiontup or ()),
             {name: value for name, value in expanded.parameters.items() if name not in required},
-            {**compiled._bind_processors, **expanded.processors},  # noqa: SLF001 - what SQLAlchemy applies
+            {**bind_processors(compiled, dialect), **expanded.processors},
         )
 
     async def raw(self, driver: Any, params: dict[str, Any]) -> list[Any]:

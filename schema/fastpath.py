@@ -4,37 +4,50 @@ graphql-core completes a value field by field, building a resolve-info object an
 each one (~10 µs a field with Strawberry on top). After ``schema.prefetch`` has loaded a page, every field
 below a root field is a plain attribute or an already-fetched relation, so this execution context
 completes such objects in one tight, synchronous pass over the selection. Whenever anything is not plain
-(a relation not prefetched, a lazy ``totalCount``, a null where the schema forbids it, any exception), it
-gives up on that object and lets graphql-core complete it the ordinary way, errors and all: the fast path
-never changes an answer, it only skips work.
+(a relation not prefetched, a lazy ``totalCount``, a null where the schema forbids it), it gives up on that
+object (``Fallback``) and lets graphql-core complete it the ordinary way, errors and all: the fast path never
+changes an answer, it only skips work. Any other exception inside it is a bug: it is logged (logger
+``realign.fastpath``) and counted (``STATS.failures``), and the object falls back the same way.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
     FieldNode,
-    FragmentSpreadNode,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
-    InlineFragmentNode,
     Undefined,
     is_abstract_type,
     is_leaf_type,
 )
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types import get_object_definition
 
-from schema.prefetch import camel, included
+from schema.internals import FALL_BACK, CompletionHook
+from schema.prefetch import OBJECT_TYPE_NAMES, REGISTRY, Failed, camel, object_type_name
+from schema.selection import subfields, variable_values
+
+log = logging.getLogger("realign.fastpath")
 
 
 class Fallback(Exception):
-    """This object needs the ordinary completion."""
+    """This object needs the ordinary completion (a deliberate fallback, not a failure)."""
 
+
+@dataclass
+class FastPathStats:
+    """How often the fast completion handed an object back since the process started."""
+
+    fallbacks: int = 0  # deliberately: something about the object is not plain
+    failures: int = 0  # because of an unexpected exception (a bug; each one is logged)
+
+
+STATS = FastPathStats()
 
 PLAIN, RELATION, TOTAL = 0, 1, 2
 _ACCESS: dict[tuple[str, str], tuple[int, str]] = {}
@@ -45,7 +58,7 @@ def _access(obj: Any, type_name: str, field_name: str) -> tuple[int, str]:
     key = (type_name, field_name)
     found = _ACCESS.get(key)
     if found is None:
-        definition = obj.__strawberry_definition__
+        definition = get_object_definition(obj, strict=True)
         found = (-1, "")
         for item in definition.fields:
             if (item.graphql_name or camel(item.python_name)) != field_name:
@@ -54,42 +67,35 @@ def _access(obj: Any, type_name: str, field_name: str) -> tuple[int, str]:
                 found = (PLAIN, item.python_name)
             elif item.python_name in ("total_count", "total_count_is_exact"):
                 found = (TOTAL, item.python_name)
-            elif any(f.python_name == "_pre" for f in definition.fields):
+            elif key in REGISTRY:
                 found = (RELATION, item.python_name)
             break
         _ACCESS[key] = found
     return found
 
 
-class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class FastExecutionContext(CompletionHook):
     """Strawberry's execution context with a fast completion for prefetched objects."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plans: dict[tuple[str, int], tuple[list[FieldNode], list[tuple[Any, ...]]]] = {}
-        self._top_nodes: dict[int, tuple[Any, list[FieldNode]]] = {}
-        coerced = getattr(self.variable_values, "coerced", self.variable_values)
-        self._variables: dict[str, Any] = coerced or {}
+        self._variables: dict[str, Any] = variable_values(self.variable_values)
 
-    def complete_object_value(  # type: ignore[override]
-        self,
-        return_type: GraphQLObjectType,
-        field_details_list: Any,
-        info: Any,
-        path: Any,
-        result: Any,
-        position_context: Any,
-    ) -> Any:
-        if isinstance(getattr(result, "__strawberry_definition__", None), StrawberryObjectDefinition):
-            try:
-                nodes = self._top_nodes.get(id(field_details_list))
-                if nodes is None or nodes[0] is not field_details_list:
-                    nodes = (field_details_list, [details.node for details in field_details_list])
-                    self._top_nodes[id(field_details_list)] = nodes
-                return self._object(return_type, nodes[1], result)
-            except Exception:  # noqa: BLE001 - any surprise: the ordinary path decides (and reports errors)
-                pass
-        return super().complete_object_value(return_type, field_details_list, info, path, result, position_context)
+    def fast_completes(self, result: Any) -> bool:
+        return object_type_name(result) is not None
+
+    def complete_fast(self, return_type: GraphQLObjectType, field_nodes: list[FieldNode], result: Any) -> Any:
+        try:
+            return self._object(return_type, field_nodes, result)
+        except Fallback:
+            STATS.fallbacks += 1
+        except Exception:  # noqa: BLE001 - a bug here must not change the answer: the ordinary path decides
+            STATS.failures += 1
+            log.warning(
+                "fast completion failed for type %s; completing it the ordinary way", return_type, exc_info=True
+            )
+        return FALL_BACK
 
     def _plan(self, gtype: GraphQLObjectType, nodes: list[FieldNode], obj: Any) -> list[tuple[Any, ...]]:
         """For one object type and selection: (key, how, attribute, field type, child nodes) per field."""
@@ -98,7 +104,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if cached is not None and cached[0] is nodes:
             return cached[1]
         plan = []
-        for key, key_nodes in self._collect(gtype.name, nodes).items():
+        for key, key_nodes in subfields(self.schema, self.fragment_definitions, self._variables, gtype, nodes).items():
             name = key_nodes[0].name.value
             if name == "__typename":
                 plan.append((key, TYPENAME, gtype.name, None, key_nodes, False, False, None))
@@ -111,39 +117,6 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._plans[cache_key] = (nodes, plan)
         return plan
 
-    def _collect(self, type_name: str, nodes: list[FieldNode]) -> dict[str, list[FieldNode]]:
-        out: dict[str, list[FieldNode]] = defaultdict(list)
-        schema = self.schema
-        concrete = schema.get_type(type_name)
-        variables = self._variables
-        fragments = self.fragment_definitions
-
-        def applies(condition: Any) -> bool:
-            if condition is None:
-                return True
-            wanted = schema.get_type(condition.name.value)
-            return wanted is concrete or (wanted is not None and schema.is_sub_type(wanted, concrete))  # type: ignore[arg-type]
-
-        def collect(selection_set: Any, seen: frozenset[str]) -> None:
-            for selection in selection_set.selections:
-                if not included(selection, variables):
-                    continue
-                if isinstance(selection, FieldNode):
-                    out[selection.alias.value if selection.alias else selection.name.value].append(selection)
-                elif isinstance(selection, InlineFragmentNode):
-                    if applies(selection.type_condition):
-                        collect(selection.selection_set, seen)
-                elif isinstance(selection, FragmentSpreadNode):
-                    name = selection.name.value
-                    fragment = fragments.get(name)
-                    if fragment is not None and name not in seen and applies(fragment.type_condition):
-                        collect(fragment.selection_set, seen | {name})
-
-        for node in nodes:
-            if node.selection_set is not None:
-                collect(node.selection_set, frozenset())
-        return dict(out)
-
     def _object(self, gtype: GraphQLObjectType, nodes: list[FieldNode], obj: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, how, attribute, shape, key_nodes, leaf, non_null, inner in self._plan(gtype, nodes, obj):
@@ -151,7 +124,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 value = getattr(obj, attribute)
             elif how == RELATION:
                 value = obj._pre.get(key, _MISSING)
-                if value is _MISSING:
+                if value is _MISSING or value.__class__ is Failed:
                     raise Fallback
             elif how == TYPENAME:
                 out[key] = attribute
@@ -183,10 +156,10 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return inner(value)
         if kind == LIST:
             return [self._value(inner, nodes, item) for item in value]
-        definition = getattr(value, "__strawberry_definition__", None)
-        if definition is None:
+        name = OBJECT_TYPE_NAMES.get(value.__class__) or object_type_name(value)
+        if name is None:
             raise Fallback
-        gtype = inner if kind == OBJECT else self.schema.get_type(definition.name)
+        gtype = inner if kind == OBJECT else self.schema.get_type(name)
         return self._object(gtype, nodes, value)
 
 

@@ -8,16 +8,16 @@ from typing import Any
 from graphql import (
     ExecutionResult,
     FieldNode,
-    FragmentSpreadNode,
+    FragmentDefinitionNode,
     GraphQLError,
-    InlineFragmentNode,
     OperationDefinitionNode,
+    SelectionSetNode,
     VariableNode,
 )
 from strawberry.extensions import SchemaExtension
 
 from schema.pagination import DEFAULT_PAGE
-from schema.prefetch import included
+from schema.selection import collect
 
 PAGE_ARGUMENTS = ("first", "last")
 
@@ -38,7 +38,7 @@ def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -
     A connection field (one taking `first`/`last`) counts its page size (20 when not given) times the product
     of the page sizes of the connections it is nested in; `nodes(ids:)` counts its ids.
     """
-    fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
         operations = [d for d in operations if d.name is not None and d.name.value == operation_name]
@@ -46,12 +46,11 @@ def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -
         return 0
     total = 0
 
-    def walk(selection_set: Any, multiplier: int, seen: frozenset[str]) -> None:
+    def walk(selection_set: SelectionSetNode | None, multiplier: int) -> None:
         nonlocal total
-        for selection in selection_set.selections:
-            if not included(selection, variables):
-                continue
-            if isinstance(selection, FieldNode):
+        # Every fragment counts, whatever its type condition: the cost is decided before the types are known.
+        for nodes in collect(None, fragments, variables, None, [selection_set]).values():
+            for selection in nodes:
                 size = None
                 for name in PAGE_ARGUMENTS:
                     value = _argument(selection, name, variables)
@@ -71,15 +70,9 @@ def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -
                     inner = multiplier * (len(ids) if isinstance(ids, list) else len(getattr(ids, "values", [])))
                     total += inner
                 if selection.selection_set is not None:
-                    walk(selection.selection_set, inner, seen)
-            elif isinstance(selection, InlineFragmentNode):
-                walk(selection.selection_set, multiplier, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                if name in fragments and name not in seen:
-                    walk(fragments[name].selection_set, multiplier, seen | {name})
+                    walk(selection.selection_set, inner)
 
-    walk(operations[0].selection_set, 1, frozenset())
+    walk(operations[0].selection_set, 1)
     return total
 
 

@@ -1,7 +1,7 @@
 """Rows to objects, and the batch fetchers behind every relation field (one SQL statement per relation).
 
 Builders make a fresh, complete object from a row; fetchers take all parents of one level of a page and
-fill each parent's ``_pre`` with its share.
+store each parent's share in its ``_pre`` (``schema.prefetch.Prefetchable``).
 """
 
 from __future__ import annotations
@@ -117,7 +117,6 @@ def actor(row: Any) -> Actor:
         updated_at=aware(row.updated_at),
         version=row.version,
         db_id=row.id,
-        _pre={},
     )
 
 
@@ -152,7 +151,6 @@ def affiliation(row: Any) -> Affiliation:
         updated_at=aware(row.updated_at),
         version=row.version,
         db_id=row.id,
-        _pre={},
     )
 
 
@@ -178,7 +176,6 @@ def event(row: Any) -> Event:
         updated_at=aware(row.updated_at),
         version=row.version,
         db_id=row.id,
-        _pre={},
     )
 
 
@@ -199,7 +196,6 @@ def statement(row: Any) -> Statement:
         speaker_id=row.speaker_id,
         venue_id=row.venue_event_id,
         db_id=row.id,
-        _pre={},
     )
 
 
@@ -227,7 +223,6 @@ def reaction(row: Any) -> Reaction:
         target_ref=_ref(row, "target"),
         statement_id=row.statement_id,
         db_id=row.id,
-        _pre={},
     )
 
 
@@ -246,7 +241,6 @@ def change(row: Any, score_after: int | None = None) -> RelationshipChange:
         to_id=row.to_actor_id,
         cause_ref=_ref(row, "cause"),
         db_id=row.id,
-        _pre={},
     )
 
 
@@ -427,7 +421,7 @@ def _citations(type_name: str, column: str) -> None:
         )
         grouped: dict[int, list[Citation]] = defaultdict(list)
         for row in rows:
-            grouped[row.parent].append(Citation(passage=row.passage, source_id=row.source_id, _pre={}))
+            grouped[row.parent].append(Citation(passage=row.passage, source_id=row.source_id))
         out = []
         for parent in parents:
             parent._pre[key] = grouped.get(parent.db_id, [])
@@ -489,7 +483,7 @@ async def event_participants(
     )
     grouped: dict[int, list[Participation]] = defaultdict(list)
     for row in rows:
-        participation = Participation(role=_ROLE[row.role], actor_id=row.actor_id, _pre={})
+        participation = Participation(role=_ROLE[row.role], actor_id=row.actor_id)
         joins.fill(participation, row, 3)
         grouped[row.event_id].append(participation)
     out = []

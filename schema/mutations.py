@@ -25,7 +25,7 @@ from api.services import mutations as service
 from schema import ids
 from schema.errors import article
 from schema.loaders import BUILDERS, rows_by_id
-from schema.prefetch import Walk, camel
+from schema.prefetch import camel
 from schema.types import nodes
 from schema.types.enums import (
     ActorKind,
@@ -344,12 +344,6 @@ async def _result(info: Info, kind: str, ident: int) -> Any:
     type_name = BY_KEY[kind].type_name
     rows = await rows_by_id(info.context, type_name, {ident})
     obj = BUILDERS[type_name](rows[ident])
-    raw = info._raw_info
-    await Walk(info.context, raw).descend(
-        [obj],
-        raw.return_type.of_type if hasattr(raw.return_type, "of_type") else raw.return_type,
-        list(raw.field_nodes),
-    )
     return obj
 
 

@@ -1,12 +1,15 @@
 """Selection-driven batch loading: the SQL for a page is planned from the query's selection, not per object.
 
-A root resolver fetches its page, then calls ``walk`` with the field's selection. ``walk`` looks at every
-selected relation field of every object type present, runs that relation's fetcher once for all objects
-of the page (one SQL statement per relation and level, whatever the page size), stores each object's
-share in ``obj._pre[response key]`` and descends into the children. Relation resolvers then just read
-``_pre`` (``prefetched``); only an object reached some other way falls back to fetching for itself.
+After a root field has fetched its page, the walk (``walk_root``, run by the engine for every root field:
+``schema.engine``) looks at every selected relation field of every object type present, runs that relation's
+fetcher once for all objects of the page (one SQL statement per relation and level, whatever the page size),
+stores each object's share with the object and descends into the children. A relation field then just answers
+what is stored; only an object reached some other way fetches for itself (``relation_resolver``).
 A fetcher may fill its children's to-one relations too, joined into its own statement (``JOINED``,
-``schema.loaders.Joins``): the walk then finds them in ``_pre`` and skips their fetch.
+``schema.loaders.Joins``): the walk then finds them stored and skips their fetch.
+
+Types take part by inheriting ``Prefetchable`` and declaring their relation fields with ``relation_field``;
+``schema.loaders`` registers a fetcher for each with ``relation``.
 """
 
 from __future__ import annotations
@@ -15,19 +18,20 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import strawberry
 from graphql import (
     FieldNode,
-    FragmentSpreadNode,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLResolveInfo,
-    InlineFragmentNode,
     VariableNode,
     is_leaf_type,
     value_from_ast,
 )
-from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types import get_object_definition
+
+from schema.selection import subfields, variable_values
 
 Fetcher = Callable[["Walk", list[Any], str, dict[str, Any], list[FieldNode]], Awaitable[list[Any]]]
 REGISTRY: dict[tuple[str, str], Fetcher] = {}
@@ -36,7 +40,11 @@ JOINED: set[tuple[str, str]] = set()
 
 
 def relation(type_name: str, field_name: str) -> Callable[[Fetcher], Fetcher]:
-    """Register the batch fetcher for a relation field."""
+    """Register the batch fetcher for a relation field.
+
+    A fetcher gets the walk, the parents (all of one type), the field's response key, its arguments and its
+    field nodes; it stores each parent's value under the key in ``parent._pre`` and returns the children to
+    walk into (the objects, or the connections, it made)."""
 
     def register(fetcher: Fetcher) -> Fetcher:
         REGISTRY[(type_name, field_name)] = fetcher
@@ -45,23 +53,64 @@ def relation(type_name: str, field_name: str) -> Callable[[Fetcher], Fetcher]:
     return register
 
 
-def _directive_if(node: Any, name: str, variables: dict[str, Any]) -> bool | None:
-    for directive in node.directives or ():
-        if directive.name.value == name:
-            for argument in directive.arguments or ():
-                if argument.name.value == "if":
-                    value = argument.value
-                    if isinstance(value, VariableNode):
-                        return bool(variables.get(value.name.value))
-                    return bool(getattr(value, "value", False))
-    return None
+class Prefetchable:
+    """An object with relation fields: ``_pre`` holds what was fetched for it, by response key (made on first
+    use, so builders need not pass it; reading it later is a plain attribute read)."""
+
+    _pre: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "_pre":
+            raise AttributeError(name)
+        pre: dict[str, Any] = {}
+        self.__dict__["_pre"] = pre
+        return pre
 
 
-def included(node: Any, variables: dict[str, Any]) -> bool:
-    """Whether @skip / @include let a selection through."""
-    if not node.directives:
-        return True
-    return _directive_if(node, "skip", variables) is not True and _directive_if(node, "include", variables) is not False
+class Failed:
+    """What a relation holds when its batch fetch failed: its field raises the error, at the field's own path
+    (as it would had the object fetched for itself), instead of the root field the walk ran under."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+# The resolvers ``relation_field`` declares: ``schema.engine`` finds the relation fields of a schema by them.
+DECLARED: set[Callable[..., Any]] = set()
+_PAGING = {"first": int | None, "after": str | None, "last": int | None, "before": str | None}
+
+
+def relation_field(description: str, *, paged: bool = False, name: str | None = None) -> Callable[[Any], Any]:
+    """Declare a relation field on a ``Prefetchable`` type from a stub whose return annotation is the field's
+    type (its body is never run): the engine answers it from what was prefetched (``relation_resolver``).
+    ``paged`` gives it the page arguments ``first``/``after``/``last``/``before``."""
+
+    def declare(stub: Callable[..., Any]) -> Any:
+        if paged:
+
+            def resolver(self: Any, first: Any = None, after: Any = None, last: Any = None, before: Any = None) -> Any:
+                raise _not_installed(stub)
+
+        else:
+
+            def resolver(self: Any) -> Any:
+                raise _not_installed(stub)
+
+        # Strawberry reads the field's type and arguments from these, in the stub's module (its names).
+        resolver.__module__ = stub.__module__
+        resolver.__name__ = stub.__name__
+        resolver.__qualname__ = stub.__qualname__
+        resolver.__annotations__ = {**(_PAGING if paged else {}), "return": stub.__annotations__["return"]}
+        DECLARED.add(resolver)
+        return strawberry.field(resolver=resolver, description=description, name=name)
+
+    return declare
+
+
+def _not_installed(stub: Callable[..., Any]) -> Exception:
+    return RuntimeError(f"{stub.__qualname__} is a relation field: build the schema with schema.build_schema")
 
 
 def object_type_name(value: Any) -> str | None:
@@ -69,25 +118,21 @@ def object_type_name(value: Any) -> str | None:
     else None; decided once per Python class."""
     cls = type(value)
     try:
-        return _OBJECT_TYPES[cls]
+        return OBJECT_TYPE_NAMES[cls]
     except KeyError:
-        definition = getattr(cls, "__strawberry_definition__", None)
-        found = definition.name if isinstance(definition, StrawberryObjectDefinition) else None
-        _OBJECT_TYPES[cls] = found
+        definition = get_object_definition(cls)
+        found = definition.name if definition is not None else None
+        OBJECT_TYPE_NAMES[cls] = found
         return found
 
 
-_OBJECT_TYPES: dict[type, str | None] = {}
+# Python class → the GraphQL name of its object type (None: not an object type), as object_type_name decides it.
+OBJECT_TYPE_NAMES: dict[type, str | None] = {}
 
 
 def is_object(value: Any) -> bool:
     """Whether a value is an instance of a Strawberry object type (not an enum, not a scalar)."""
     return object_type_name(value) is not None
-
-
-def type_name_of(obj: Any) -> str:
-    """The GraphQL type name of a Strawberry object."""
-    return obj.__strawberry_definition__.name
 
 
 class Walk:
@@ -97,46 +142,13 @@ class Walk:
         self.context = context
         self.schema = info.schema
         self.fragments = info.fragments
-        self.variables = info.variable_values or {}
-
-    def included(self, node: Any) -> bool:
-        return included(node, self.variables)
+        self.variables = variable_values(info.variable_values)
 
     def subfields(self, type_name: str, field_nodes: list[FieldNode]) -> dict[str, list[FieldNode]]:
         """The fields selected on a concrete type, by response key, through fragments and directives."""
-        out: dict[str, list[FieldNode]] = defaultdict(list)
-        concrete = self.schema.get_type(type_name)
-
-        def applies(condition: Any) -> bool:
-            if condition is None:
-                return True
-            wanted = self.schema.get_type(condition.name.value)
-            if wanted is concrete:
-                return True
-            return wanted is not None and self.schema.is_sub_type(wanted, concrete)  # type: ignore[arg-type]
-
-        def collect(selection_set: Any, seen: set[str]) -> None:
-            if selection_set is None:
-                return
-            for selection in selection_set.selections:
-                if not self.included(selection):
-                    continue
-                if isinstance(selection, FieldNode):
-                    key = selection.alias.value if selection.alias else selection.name.value
-                    out[key].append(selection)
-                elif isinstance(selection, InlineFragmentNode):
-                    if applies(selection.type_condition):
-                        collect(selection.selection_set, seen)
-                elif isinstance(selection, FragmentSpreadNode):
-                    name = selection.name.value
-                    fragment = self.fragments.get(name)
-                    if fragment is None or name in seen or not applies(fragment.type_condition):
-                        continue
-                    collect(fragment.selection_set, seen | {name})
-
-        for node in field_nodes:
-            collect(node.selection_set, set())
-        return out
+        runtime_type = self.schema.get_type(type_name)
+        assert isinstance(runtime_type, GraphQLObjectType)
+        return subfields(self.schema, self.fragments, self.variables, runtime_type, field_nodes)
 
     def arguments(self, type_name: str, field_name: str, node: FieldNode) -> dict[str, Any]:
         """The field's arguments with variables and defaults applied (GraphQL names, raw values)."""
@@ -146,8 +158,11 @@ class Walk:
         given = {arg.name.value: arg.value for arg in node.arguments or ()}
         out: dict[str, Any] = {}
         for name, arg in definition.args.items():
-            if name in given:
-                out[name] = value_from_ast(given[name], arg.type, self.variables)
+            value = given.get(name)
+            if isinstance(value, VariableNode) and value.name.value not in self.variables:
+                value = None  # a variable left out counts as an argument left out (its default applies)
+            if value is not None:
+                out[name] = value_from_ast(value, arg.type, self.variables)
             elif arg.default_value is not None:
                 out[name] = arg.default_value
         return out
@@ -171,8 +186,14 @@ class Walk:
                 if (type_name, name) in JOINED and all(key in obj._pre for obj in group):
                     children = [child for obj in group if (child := obj._pre[key]) is not None]  # joined
                 elif fetcher is not None:
-                    args = self.arguments(type_name, name, nodes[0])
-                    children = await fetcher(self, group, key, args, nodes)
+                    try:
+                        args = self.arguments(type_name, name, nodes[0])
+                        children = await fetcher(self, group, key, args, nodes)
+                    except Exception as error:  # noqa: BLE001 - raised again by each parent's field, at its path
+                        failed = Failed(error)
+                        for obj in group:
+                            obj._pre[key] = failed
+                        continue
                 else:
                     field_type = _named(gtype.fields[name].type)
                     if self.dead_end(field_type):
@@ -201,6 +222,8 @@ class Walk:
         name = getattr(gtype, "name", None)
         if name in _DEAD_ENDS:
             return _DEAD_ENDS[name]
+        if is_leaf_type(gtype):
+            return True
         if not isinstance(gtype, GraphQLObjectType) or name.endswith("Connection") or name.endswith("Edge"):
             return False
         _DEAD_ENDS[name] = False  # while deciding (cycles)
@@ -243,7 +266,7 @@ def _plain_children(group: list[Any], gtype: GraphQLObjectType, field_name: str)
     """Objects held in a plain attribute (e.g. a relationship's changes), to walk into."""
     names = _PYTHON_NAMES.get(gtype.name)
     if names is None:
-        definition = group[0].__strawberry_definition__
+        definition = get_object_definition(group[0], strict=True)
         names = {
             (f.graphql_name or camel(f.python_name)): f.python_name
             for f in definition.fields
@@ -269,22 +292,40 @@ def camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def prefetched(obj: Any, info: Any) -> Any:
-    """A relation's prefetched value; an object reached without a walk fetches for itself."""
+def relation_resolver(fetcher: Fetcher, *, walk_below: bool) -> Callable[..., Any]:
+    """The graphql-core resolver of a relation field: what was prefetched for the object; an object reached
+    without a walk fetches for itself (and, with ``walk_below``, prefetches the selection below for its
+    children, as a root field does; without, each child fetches for itself in turn)."""
+
+    def resolve(obj: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+        pre = obj._pre
+        key = info.path.key
+        if key in pre:
+            value = pre[key]
+            if value.__class__ is Failed:
+                raise value.error
+            return value
+        return _fetch_alone(fetcher, walk_below, obj, info, args)
+
+    return resolve
+
+
+async def _fetch_alone(
+    fetcher: Fetcher, walk_below: bool, obj: Any, info: GraphQLResolveInfo, args: dict[str, Any]
+) -> Any:
+    walk = Walk(info.context, info)
     key = info.path.key
-    pre = obj._pre
-    if key in pre:
-        return pre[key]
-    return _fetch_alone(obj, info)
+    nodes = list(info.field_nodes)
+    children = await fetcher(walk, [obj], key, args, nodes)
+    if walk_below:
+        await walk.descend(children, _named(info.return_type), nodes)
+    return obj._pre[key]
 
 
-async def _fetch_alone(obj: Any, info: Any) -> Any:
-    raw: GraphQLResolveInfo = info._raw_info
-    walk = Walk(info.context, raw)
-    type_name = type_name_of(obj)
-    fetcher = REGISTRY[(type_name, raw.field_name)]
-    node = raw.field_nodes[0]
-    args = walk.arguments(type_name, raw.field_name, node)
-    children = await fetcher(walk, [obj], info.path.key, args, list(raw.field_nodes))
-    await walk.descend(children, _named(raw.return_type), list(raw.field_nodes))
-    return obj._pre[info.path.key]
+async def walk_root(info: GraphQLResolveInfo, value: Any) -> None:
+    """Prefetch everything selected below a root field for the value it returned (an object, a list of them
+    with None holes, a connection)."""
+    values = value if isinstance(value, list) else [value]
+    objects = [v for v in values if v is not None]
+    if objects:
+        await Walk(info.context, info).descend(objects, _named(info.return_type), list(info.field_nodes))

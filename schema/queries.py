@@ -40,7 +40,6 @@ from schema.loaders import (
     rows_by_id,
 )
 from schema.pagination import Connection, Page, bounded_count, build_connection, page_args
-from schema.prefetch import Walk
 from schema.types.enums import SortOrder, Trend
 from schema.types.nodes import (
     Actor,
@@ -55,17 +54,6 @@ from schema.types.nodes import (
 PAGE = "Page with `first`/`after` (forward) or `last`/`before` (backward); 1–100 per page, 20 by default."
 
 
-async def _walk(info: Info, values: list[Any]) -> None:
-    raw = info._raw_info
-    await Walk(info.context, raw).descend(values, _named(raw.return_type), list(raw.field_nodes))
-
-
-def _named(gtype: Any) -> Any:
-    while hasattr(gtype, "of_type"):
-        gtype = gtype.of_type
-    return gtype
-
-
 async def _one(info: Info, type_name: str, id: strawberry.ID | None, slug: str | None) -> Any:
     ident, slug = ids.id_or_slug(type_name, id, slug)
     table = BY_TYPE_NAME[type_name].table
@@ -77,7 +65,6 @@ async def _one(info: Info, type_name: str, id: strawberry.ID | None, slug: str |
         what = f"id {id!r}" if id is not None else f"slug {slug!r}"
         raise NotFound(f"no {type_name.lower()} with {what}", field="id" if id is not None else "slug")
     obj = BUILDERS[type_name](rows[0])
-    await _walk(info, [obj])
     return obj
 
 
@@ -178,7 +165,6 @@ async def _dated_list(
 
     pairs = [((r.date_start, r.day_order, r.id), build(r)) for r in rows]
     connection = build_connection(pairs, page, count, limit)
-    await _walk(info, [connection])
     return connection
 
 
@@ -191,7 +177,6 @@ class ReadQuery:
         if not rows:
             return None
         obj = BUILDERS[type_name](rows[ident])
-        await _walk(info, [obj])
         return obj
 
     @strawberry.field(description="Objects by global id, in the order given; null where there is none (≤ 100).")
@@ -206,7 +191,6 @@ class ReadQuery:
             wanted[type_name].add(ident)
         found = {t: await rows_by_id(info.context, t, idents) for t, idents in wanted.items()}
         out = [BUILDERS[t](found[t][i]) if i in found[t] else None for t, i in decoded]
-        await _walk(info, [o for o in out if o is not None])
         return out
 
     @strawberry.field(description="One actor by `id` or `slug` (e.g. `israel`).")
@@ -268,7 +252,6 @@ class ReadQuery:
             return (await context.rows(bounded_count(select(A.c.id).where(*where)), {"count_limit": limit + 1}))[0][0]
 
         connection = build_connection([((r.name, r.id), actor(r)) for r in rows], page, count, limit)
-        await _walk(info, [connection])
         return connection
 
     @strawberry.field(description="Events by date. " + PAGE)
@@ -387,7 +370,6 @@ class ReadQuery:
             return (await context.prepared(key, statement, **values, count_limit=limit + 1))[0][0]
 
         connection = build_connection(pairs, page, count, limit)
-        await _walk(info, [connection])
         return connection
 
     @strawberry.field(
@@ -416,7 +398,6 @@ class ReadQuery:
         result = _relationship(actors, source, target, [r for r in rows if r.from_actor_id == source])
         if both_directions:
             result.reverse = _relationship(actors, target, source, [r for r in rows if r.from_actor_id == target])
-        await _walk(info, [result])
         return result
 
     @strawberry.field(
@@ -452,7 +433,6 @@ class ReadQuery:
         actors = await rows_by_id(context, "Actor", {i for pair in grouped for i in pair})
         out = [_relationship(actors, a, b, changes) for (a, b), changes in grouped.items()]
         out.sort(key=lambda r: (r.last_change.start if r.last_change else None, r.from_actor.name), reverse=True)
-        await _walk(info, out)
         return out
 
 

@@ -129,15 +129,15 @@ def test_batching_is_off_by_default_and_limited_when_on(story_url):
 
 def test_execution_time_limit(story_url, monkeypatch):
     """Given a 0.2 s limit, when an operation runs longer, then it stops with TIMEOUT."""
-    from schema import queries
+    from schema import prefetch
 
-    original = queries._walk
+    original = prefetch.walk_root
 
     async def slow(*args: Any) -> None:
         await asyncio.sleep(1)
         await original(*args)
 
-    monkeypatch.setattr(queries, "_walk", slow)
+    monkeypatch.setattr(prefetch, "walk_root", slow)
     error = only_error(post(story_url, {"query": "{ events { totalCount } }"}, execution_timeout=0.2))
     assert error["extensions"]["code"] == "TIMEOUT"
 

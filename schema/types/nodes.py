@@ -4,14 +4,13 @@ the selection-driven prefetcher (``schema.prefetch``) already loaded for the who
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
 from schema.pagination import Connection
-from schema.prefetch import prefetched
+from schema.prefetch import Prefetchable, relation_field
 from schema.types.enums import (
     ActorKind,
     AffiliationKind,
@@ -80,18 +79,16 @@ class Source(Node, Versioned):
 
 
 @strawberry.type(description="A record citing a source, with the passage that supports it.")
-class Citation:
+class Citation(Prefetchable):
     passage: str | None = strawberry.field(description="The supporting passage, quoted from the source.")
     source_id: strawberry.Private[int]
-    _pre: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(description="The source cited.")
-    def source(self, info: Info) -> Source:
-        return prefetched(self, info)
+    @relation_field("The source cited.")
+    def source(self) -> Source: ...
 
 
 @strawberry.type(description="Anyone who acts or is acted upon: a state, body, party, person, organisation.")
-class Actor(Node, Versioned):
+class Actor(Node, Versioned, Prefetchable):
     slug: str = strawberry.field(description="Stable human-readable key, e.g. `israel`.")
     name: str = strawberry.field(description="The actor's name.")
     kind: ActorKind = strawberry.field(description="What sort of actor this is.")
@@ -102,56 +99,28 @@ class Actor(Node, Versioned):
     external_ids: JSON = strawberry.field(description="Other external identifiers by scheme.")
     description: str | None = strawberry.field(description="Who or what this is.")
     db_id: strawberry.Private[int]
-    _pre: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(description="The organisations this actor belongs to, with roles and dates.")
-    def affiliations(self, info: Info) -> list[Affiliation]:
-        return prefetched(self, info)
+    @relation_field("The organisations this actor belongs to, with roles and dates.")
+    def affiliations(self) -> list[Affiliation]: ...
 
-    @strawberry.field(description="The members of this actor (people in roles, bodies that are part of it).")
-    def members(self, info: Info) -> list[Affiliation]:
-        return prefetched(self, info)
+    @relation_field("The members of this actor (people in roles, bodies that are part of it).")
+    def members(self) -> list[Affiliation]: ...
 
-    @strawberry.field(description="Events this actor took part in, by date. " + PAGE_ARGS)
-    def events(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Event]:
-        return prefetched(self, info)
+    @relation_field("Events this actor took part in, by date. " + PAGE_ARGS, paged=True)
+    def events(self) -> Connection[Event]: ...
 
-    @strawberry.field(description="Statements this actor made, by date. " + PAGE_ARGS)
-    def statements(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Statement]:
-        return prefetched(self, info)
+    @relation_field("Statements this actor made, by date. " + PAGE_ARGS, paged=True)
+    def statements(self) -> Connection[Statement]: ...
 
-    @strawberry.field(description="Reactions this actor made, by date. " + PAGE_ARGS)
-    def reactions(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Reaction]:
-        return prefetched(self, info)
+    @relation_field("Reactions this actor made, by date. " + PAGE_ARGS, paged=True)
+    def reactions(self) -> Connection[Reaction]: ...
 
-    @strawberry.field(description="The sources this record cites.")
-    def citations(self, info: Info) -> list[Citation]:
-        return prefetched(self, info)
+    @relation_field("The sources this record cites.")
+    def citations(self) -> list[Citation]: ...
 
 
 @strawberry.type(description="A spell in which a member belongs to an organisation (a role, or a part of a body).")
-class Affiliation(Node, Versioned):
+class Affiliation(Node, Versioned, Prefetchable):
     slug: str = strawberry.field(description="Stable human-readable key.")
     kind: AffiliationKind = strawberry.field(description="How the member belongs.")
     role: str | None = strawberry.field(description="The role held, e.g. `Foreign Minister`.")
@@ -160,34 +129,28 @@ class Affiliation(Node, Versioned):
     member_id: strawberry.Private[int]
     organisation_id: strawberry.Private[int]
     db_id: strawberry.Private[int]
-    _pre: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(description="The person or body that belongs.")
-    def member(self, info: Info) -> Actor:
-        return prefetched(self, info)
+    @relation_field("The person or body that belongs.")
+    def member(self) -> Actor: ...
 
-    @strawberry.field(description="The organisation or body it belongs to.")
-    def organisation(self, info: Info) -> Actor:
-        return prefetched(self, info)
+    @relation_field("The organisation or body it belongs to.")
+    def organisation(self) -> Actor: ...
 
-    @strawberry.field(description="The sources this record cites.")
-    def citations(self, info: Info) -> list[Citation]:
-        return prefetched(self, info)
+    @relation_field("The sources this record cites.")
+    def citations(self) -> list[Citation]: ...
 
 
 @strawberry.type(description="An actor taking part in an event, in a role.")
-class Participation:
+class Participation(Prefetchable):
     role: ParticipantRole = strawberry.field(description="The part the actor played.")
     actor_id: strawberry.Private[int]
-    _pre: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(description="The actor.")
-    def actor(self, info: Info) -> Actor:
-        return prefetched(self, info)
+    @relation_field("The actor.")
+    def actor(self) -> Actor: ...
 
 
 @strawberry.type(description="Something that happened: a meeting, visit, petition, agreement, sanction, strike.")
-class Event(Node, Versioned):
+class Event(Node, Versioned, Prefetchable):
     slug: str = strawberry.field(description="Stable human-readable key.")
     title: str = strawberry.field(description="A short title.")
     summary: str | None = strawberry.field(description="What happened, in a few sentences.")
@@ -201,45 +164,25 @@ class Event(Node, Versioned):
     date: DateInfo = strawberry.field(description="When it happened (or from when to when).")
     place: Place | None = strawberry.field(description="Where it happened, if known.")
     db_id: strawberry.Private[int]
-    _pre: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(description="Who took part, in which role.")
-    def participants(self, info: Info) -> list[Participation]:
-        return prefetched(self, info)
+    @relation_field("Who took part, in which role.")
+    def participants(self) -> list[Participation]: ...
 
-    @strawberry.field(description="Tags, lower case.")
-    def tags(self, info: Info) -> list[str]:
-        return prefetched(self, info)
+    @relation_field("Tags, lower case.")
+    def tags(self) -> list[str]: ...
 
-    @strawberry.field(description="Statements made at this event (its venue), by date. " + PAGE_ARGS)
-    def statements(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Statement]:
-        return prefetched(self, info)
+    @relation_field("Statements made at this event (its venue), by date. " + PAGE_ARGS, paged=True)
+    def statements(self) -> Connection[Statement]: ...
 
-    @strawberry.field(description="Reactions to this event, by date; each has its own `reactions`. " + PAGE_ARGS)
-    def reactions(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Reaction]:
-        return prefetched(self, info)
+    @relation_field("Reactions to this event, by date; each has its own `reactions`. " + PAGE_ARGS, paged=True)
+    def reactions(self) -> Connection[Reaction]: ...
 
-    @strawberry.field(description="The sources this record cites.")
-    def citations(self, info: Info) -> list[Citation]:
-        return prefetched(self, info)
+    @relation_field("The sources this record cites.")
+    def citations(self) -> list[Citation]: ...
 
 
 @strawberry.type(description="Words an actor said or wrote, quoted verbatim.")
-class Statement(Node, Versioned):
+class Statement(Node, Versioned, Prefetchable):
     slug: str = strawberry.field(description="Stable human-readable key.")
     channel: Channel = strawberry.field(description="How it was said: speech, press release, post, …")
     quote: str = strawberry.field(description="The words, verbatim (runs joined by ` … `).")
@@ -251,42 +194,28 @@ class Statement(Node, Versioned):
     speaker_id: strawberry.Private[int]
     venue_id: strawberry.Private[int | None]
     db_id: strawberry.Private[int]
-    _pre: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(description="Who said it.")
-    def speaker(self, info: Info) -> Actor:
-        return prefetched(self, info)
+    @relation_field("Who said it.")
+    def speaker(self) -> Actor: ...
 
-    @strawberry.field(description="The event at which it was said, if any (e.g. a Security Council session).")
-    def venue(self, info: Info) -> Event | None:
-        return prefetched(self, info)
+    @relation_field("The event at which it was said, if any (e.g. a Security Council session).")
+    def venue(self) -> Event | None: ...
 
-    @strawberry.field(description="The actors the statement is about.")
-    def about(self, info: Info) -> list[Actor]:
-        return prefetched(self, info)
+    @relation_field("The actors the statement is about.")
+    def about(self) -> list[Actor]: ...
 
-    @strawberry.field(description="Tags, lower case.")
-    def tags(self, info: Info) -> list[str]:
-        return prefetched(self, info)
+    @relation_field("Tags, lower case.")
+    def tags(self) -> list[str]: ...
 
-    @strawberry.field(description="Reactions to this statement, by date; each has its own `reactions`. " + PAGE_ARGS)
-    def reactions(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Reaction]:
-        return prefetched(self, info)
+    @relation_field("Reactions to this statement, by date; each has its own `reactions`. " + PAGE_ARGS, paged=True)
+    def reactions(self) -> Connection[Reaction]: ...
 
-    @strawberry.field(description="The sources this record cites.")
-    def citations(self, info: Info) -> list[Citation]:
-        return prefetched(self, info)
+    @relation_field("The sources this record cites.")
+    def citations(self) -> list[Citation]: ...
 
 
 @strawberry.type(description="One actor's response to an event, a statement or another reaction.")
-class Reaction(Node, Versioned):
+class Reaction(Node, Versioned, Prefetchable):
     slug: str = strawberry.field(description="Stable human-readable key.")
     kind: ReactionKind = strawberry.field(description="What kind of response (thanks, condemn, ridicule, …).")
     plover_type: EventKind = strawberry.field(description="The PLOVER event type the reaction kind belongs to.")
@@ -297,38 +226,24 @@ class Reaction(Node, Versioned):
     target_ref: strawberry.Private[tuple[str, int]]
     statement_id: strawberry.Private[int | None]
     db_id: strawberry.Private[int]
-    _pre: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(description="Who reacted.")
-    def reactor(self, info: Info) -> Actor:
-        return prefetched(self, info)
+    @relation_field("Who reacted.")
+    def reactor(self) -> Actor: ...
 
-    @strawberry.field(description="What the reaction answers.")
-    def target(self, info: Info) -> ReactionTarget:
-        return prefetched(self, info)
+    @relation_field("What the reaction answers.")
+    def target(self) -> ReactionTarget: ...
 
-    @strawberry.field(description="The words of the reaction, if it was made in words.")
-    def statement(self, info: Info) -> Statement | None:
-        return prefetched(self, info)
+    @relation_field("The words of the reaction, if it was made in words.")
+    def statement(self) -> Statement | None: ...
 
-    @strawberry.field(description="Tags, lower case.")
-    def tags(self, info: Info) -> list[str]:
-        return prefetched(self, info)
+    @relation_field("Tags, lower case.")
+    def tags(self) -> list[str]: ...
 
-    @strawberry.field(description="Reactions to this reaction (the thread goes on), by date. " + PAGE_ARGS)
-    def reactions(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Reaction]:
-        return prefetched(self, info)
+    @relation_field("Reactions to this reaction (the thread goes on), by date. " + PAGE_ARGS, paged=True)
+    def reactions(self) -> Connection[Reaction]: ...
 
-    @strawberry.field(description="The sources this record cites.")
-    def citations(self, info: Info) -> list[Citation]:
-        return prefetched(self, info)
+    @relation_field("The sources this record cites.")
+    def citations(self) -> list[Citation]: ...
 
 
 ReactionTarget = Annotated[
@@ -346,7 +261,7 @@ Cause = Annotated[
 
 
 @strawberry.type(description="A directed relationship moving: `from`'s stance toward `to` warms or cools.")
-class RelationshipChange(Node, Versioned):
+class RelationshipChange(Node, Versioned, Prefetchable):
     slug: str = strawberry.field(description="Stable human-readable key.")
     delta: int = strawberry.field(description="The signed move on the −10…+10 scale (positive: warming).")
     explanation: str = strawberry.field(description="Why it moved, in a line.")
@@ -358,23 +273,18 @@ class RelationshipChange(Node, Versioned):
     to_id: strawberry.Private[int]
     cause_ref: strawberry.Private[tuple[str, int]]
     db_id: strawberry.Private[int]
-    _pre: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(name="from", description="Whose stance moved.")
-    def from_actor(self, info: Info) -> Actor:
-        return prefetched(self, info)
+    @relation_field("Whose stance moved.", name="from")
+    def from_actor(self) -> Actor: ...
 
-    @strawberry.field(description="Toward whom.")
-    def to(self, info: Info) -> Actor:
-        return prefetched(self, info)
+    @relation_field("Toward whom.")
+    def to(self) -> Actor: ...
 
-    @strawberry.field(description="The event, statement or reaction that moved it.")
-    def cause(self, info: Info) -> Cause:
-        return prefetched(self, info)
+    @relation_field("The event, statement or reaction that moved it.")
+    def cause(self) -> Cause: ...
 
-    @strawberry.field(description="The sources this record cites.")
-    def citations(self, info: Info) -> list[Citation]:
-        return prefetched(self, info)
+    @relation_field("The sources this record cites.")
+    def citations(self) -> list[Citation]: ...
 
 
 @strawberry.type(description="A directed dyad over time: its changes in date order with the running score.")
