@@ -114,7 +114,7 @@ def row_type(keys: tuple[str, ...]) -> Any:
     """A named-tuple type for rows with these column names (made once)."""
     found = _ROW_TYPES.get(keys)
     if found is None:
-        found = _ROW_TYPES[keys] = namedtuple("Row", keys)  # type: ignore[misc]
+        found = _ROW_TYPES[keys] = namedtuple("Row", keys)
     return found
 
 
@@ -359,7 +359,9 @@ class Context:
         if self.engine.dialect.name != "postgresql":
             return plain
         try:
-            await (await plain.get_raw_connection()).driver_connection.execute("SELECT 1")
+            driver = (await plain.get_raw_connection()).driver_connection
+            assert driver is not None  # only a connection detached from its pool has no driver connection
+            await driver.execute("SELECT 1")
             return plain
         except Exception as exc:
             if not connection_broken(exc):
@@ -389,7 +391,7 @@ class Context:
 class ReleaseConnection(SchemaExtension):
     """Returns the request's database connection to the pool once the operation is done."""
 
-    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_operation(self) -> AsyncIterator[None]:
         try:
             yield
         finally:

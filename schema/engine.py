@@ -41,7 +41,9 @@ def install(schema: strawberry.Schema, *, engine: bool) -> None:
             f"fetchers without a relation field: {sorted(fetched - declared)}"
         )
     for type_name, field_name in declared:
-        field = built.type_map[type_name].fields[field_name]  # type: ignore[union-attr]
+        gtype = built.type_map[type_name]
+        assert isinstance(gtype, GraphQLObjectType)  # relation_fields found it among the object types
+        field = gtype.fields[field_name]
         field.resolve = prefetch.relation_resolver(prefetch.REGISTRY[(type_name, field_name)], walk_below=engine)
     if engine:
         for root in (built.query_type, built.mutation_type):

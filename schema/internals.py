@@ -59,7 +59,7 @@ class CompletionHook(StrawberryGraphQLCoreExecutionContext):
         """The completed value of ``result``, or ``FALL_BACK``."""
         return FALL_BACK
 
-    def complete_object_value(  # type: ignore[override]
+    def complete_object_value(
         self,
         return_type: GraphQLObjectType,
         field_details_list: Any,

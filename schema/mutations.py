@@ -405,16 +405,16 @@ VERSION = "The version you read; the write fails with CONFLICT if the record cha
 def _resolvers(kind: str, output: Any, input_type: Any) -> tuple[Any, Any, Any]:
     """The create, update and delete resolvers of one record type."""
 
-    async def create_(info: Info, input: input_type) -> output:  # type: ignore[valid-type]
+    async def create_(info: Info, input: input_type) -> output:
         return await create(info, kind, input)
 
     async def update_(
         info: Info,
         version: int,
-        input: input_type,  # type: ignore[valid-type]
+        input: input_type,
         id: strawberry.ID | None = None,
         slug: str | None = None,
-    ) -> output:  # type: ignore[valid-type]
+    ) -> output:
         return await update(info, kind, id, slug, version, input)
 
     async def delete_(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import (
@@ -88,16 +88,15 @@ def relation_field(description: str, *, paged: bool = False, name: str | None = 
     ``paged`` gives it the page arguments ``first``/``after``/``last``/``before``."""
 
     def declare(stub: Callable[..., Any]) -> Any:
-        if paged:
+        def paged_resolver(
+            self: Any, first: Any = None, after: Any = None, last: Any = None, before: Any = None
+        ) -> Any:
+            raise _not_installed(stub)
 
-            def resolver(self: Any, first: Any = None, after: Any = None, last: Any = None, before: Any = None) -> Any:
-                raise _not_installed(stub)
+        def plain_resolver(self: Any) -> Any:
+            raise _not_installed(stub)
 
-        else:
-
-            def resolver(self: Any) -> Any:
-                raise _not_installed(stub)
-
+        resolver: Callable[..., Any] = paged_resolver if paged else plain_resolver
         # Strawberry reads the field's type and arguments from these, in the stub's module (its names).
         resolver.__module__ = stub.__module__
         resolver.__name__ = stub.__name__
@@ -224,7 +223,10 @@ class Walk:
             return _DEAD_ENDS[name]
         if is_leaf_type(gtype):
             return True
-        if not isinstance(gtype, GraphQLObjectType) or name.endswith("Connection") or name.endswith("Edge"):
+        if not isinstance(gtype, GraphQLObjectType):
+            return False
+        name = gtype.name
+        if name.endswith("Connection") or name.endswith("Edge"):
             return False
         _DEAD_ENDS[name] = False  # while deciding (cycles)
         dead = not any(
@@ -314,7 +316,7 @@ async def _fetch_alone(
     fetcher: Fetcher, walk_below: bool, obj: Any, info: GraphQLResolveInfo, args: dict[str, Any]
 ) -> Any:
     walk = Walk(info.context, info)
-    key = info.path.key
+    key = cast(str, info.path.key)  # a field's path key is its response key; only list items have int keys
     nodes = list(info.field_nodes)
     children = await fetcher(walk, [obj], key, args, nodes)
     if walk_below:

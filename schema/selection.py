@@ -65,7 +65,7 @@ def applies(schema: GraphQLSchema | None, fragment: Any, runtime_type: GraphQLOb
     wanted = schema.get_type(condition.name.value)
     if wanted is runtime_type:
         return True
-    return is_abstract_type(wanted) and schema.is_sub_type(wanted, runtime_type)  # type: ignore[arg-type]
+    return is_abstract_type(wanted) and schema.is_sub_type(wanted, runtime_type)
 
 
 def collect(
