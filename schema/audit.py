@@ -58,7 +58,7 @@ def _entry(row: Any) -> AuditEntry:
         made_by=row.token_name,
         action=row.action,
         record_type=type_name or row.record_type,
-        record_id=strawberry.ID(ids.encode(type_name, row.record_id)) if type_name and row.record_id else None,
+        record_id=ids.encode(type_name, row.record_id) if type_name and row.record_id else None,
         record_slug=row.record_slug,
         before=row.before,
         after=row.after,
@@ -135,7 +135,7 @@ class AuditQuery:
                 (row.id,),
                 DeletedItem(
                     type=BY_KEY[row.record_type].type_name,
-                    id=strawberry.ID(ids.encode(BY_KEY[row.record_type].type_name, row.record_id)),
+                    id=ids.encode(BY_KEY[row.record_type].type_name, row.record_id),
                     slug=row.slug,
                     deleted_at=aware(row.deleted_at),
                 ),

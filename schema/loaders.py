@@ -13,6 +13,7 @@ from typing import Any
 
 from graphql import FieldNode
 from sqlalchemy import Select, Table, bindparam, distinct, func, null, select, tuple_
+from strawberry.scalars import JSON
 
 from api.dates import parse_when
 from api.kinds import BY_KEY, BY_TYPE_NAME, KINDS, TIMELINE
@@ -111,7 +112,7 @@ def actor(row: Any) -> Actor:
         sectors=row.sectors or [],
         aliases=row.aliases or [],
         wikidata=row.wikidata,
-        external_ids=row.external_ids or {},
+        external_ids=row.external_ids or JSON({}),
         description=row.description,
         created_at=aware(row.created_at),
         updated_at=aware(row.updated_at),
@@ -600,7 +601,7 @@ def _nested_connection(
             outer = select(sub).where(sub.c.rn <= bindparam("size")).order_by(sub.c.parent, sub.c.rn)
             return joins.add(outer, sub)
 
-        cursor = dict(zip(("c0", "c1", "c2"), page.cursor, strict=True)) if has_cursor else {}
+        cursor = dict(zip(("c0", "c1", "c2"), page.cursor, strict=True)) if page.cursor is not None else {}
         rows = await walk.context.by_ids(
             ("page", type_name, field_name, page.backward, has_cursor, joins.fields),
             page_statement,

@@ -393,7 +393,7 @@ async def remove(info: Info, kind: str, id: Any, slug: Any, version: int, cascad
     deleted = await info.context.write(work)
     return DeletePayload(
         deleted=[
-            DeletedRecord(type=BY_KEY[k].type_name, id=strawberry.ID(ids.encode(BY_KEY[k].type_name, i)), slug=s)
+            DeletedRecord(type=BY_KEY[k].type_name, id=ids.encode(BY_KEY[k].type_name, i), slug=s)
             for k, i, s in deleted
         ]
     )
