@@ -103,7 +103,7 @@ class FastExecutionContext(CompletionHook):
         cached = self._plans.get(cache_key)
         if cached is not None and cached[0] is nodes:
             return cached[1]
-        plan = []
+        plan: list[tuple[Any, ...]] = []
         for key, key_nodes in subfields(self.schema, self.fragment_definitions, self._variables, gtype, nodes).items():
             name = key_nodes[0].name.value
             if name == "__typename":
@@ -160,7 +160,9 @@ class FastExecutionContext(CompletionHook):
         if name is None:
             raise Fallback
         gtype = inner if kind == OBJECT else self.schema.get_type(name)
-        return self._object(gtype, nodes, value)
+        # The schema has an object type of this name: object_type_name found the value's class to be one (no
+        # check here, as this runs for every value of an abstract type).
+        return self._object(gtype, nodes, value)  # type: ignore[arg-type]
 
 
 _MISSING = object()

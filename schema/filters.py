@@ -6,10 +6,24 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, overload
 
 import strawberry
-from sqlalchemy import ARRAY, Date, Integer, bindparam, case, false, func, literal, or_, select, union, union_all
+from sqlalchemy import (
+    ARRAY,
+    BindParameter,
+    Date,
+    Integer,
+    bindparam,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+    union_all,
+)
 
 from api.dates import LONG_SPAN, SHORT_SPAN, DateError, parse_moment
 from api.kinds import BY_KEY, ITEMS, Tags
@@ -131,6 +145,10 @@ class Resolved:
     updated_since: Any = None
 
 
+@overload
+def utc(value: dt.datetime) -> dt.datetime: ...
+@overload
+def utc(value: None) -> None: ...
 def utc(value: dt.datetime | None) -> dt.datetime | None:
     """A time in UTC (a time without zone is taken as UTC), as the database keeps them."""
     if value is None:
@@ -286,6 +304,11 @@ class Actors:
     def accept(self, statement: Any, column: Any, dated: Any, link: Any = None) -> Any:
         """An undated set of actors (bound ids, a country's actors): the dates play no part."""
         return statement.where(self.condition(column))
+
+
+def _among(name: str, dialect: str) -> Callable[[Any], Any]:
+    """The condition that an actor-id column holds one of the ids bound as ``name``."""
+    return lambda column: among(column, name, dialect)
 
 
 def _tags(kind: str) -> Tags:
@@ -449,7 +472,7 @@ def window_branches(table: Any, f: Resolved) -> list[list[Any]]:
         return [upper]
     if shape == "start":
         return [[table.c.date_end >= bindparam("start"), *upper]]
-    start = bindparam("start")
+    start: BindParameter[dt.date] = bindparam("start")
     inside = [table.c.date_start >= start, *upper]
     crossing = [table.c.date_start < start, table.c.date_end >= start]
     short = [table.c.date_short.is_(True), table.c.date_start >= bindparam("short_horizon"), *crossing]
@@ -499,12 +522,14 @@ def kinds_by_type(kinds: list[str]) -> dict[str, list[str]]:
 
 def filter_shape(f: Resolved) -> tuple[Any, ...]:
     """What the SQL of a resolved filter depends on (its cache key); the values are bound (``filter_values``)."""
+    actors: int | str | tuple[str, int | str] | None
     actors = None if f.actor_ids is None else len(dict.fromkeys(f.actor_ids)) if f.match_all else "any"
     if actors is not None and f.affiliated:
         actors = ("family", actors)
     tags = None if f.tags is None else tuple(sorted(kind for kind, common in f.tags_common.items() if common))
     updated = None if f.updated_since is None else f.updated_is_common
     kinds = None if f.kinds is None else tuple((kind, len(v) == 1) for kind, v in kinds_by_type(f.kinds).items() if v)
+    searched: bool | tuple[int | str, str]
     searched = f.search is not None and f.search != ""  # a search of no words (only punctuation) matches nothing
     country = None if f.country is None else "common" if f.country_is_common else "rare"
     if searched:
@@ -569,9 +594,9 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
                 out.append(involves(kind, table, Family(dialect, roots, root)))
         elif f.match_all:
             for n in range(distinct):
-                out.append(involves(kind, table, Actors(lambda column, n=n: among(column, f"actor_{n}", dialect))))
+                out.append(involves(kind, table, Actors(_among(f"actor_{n}", dialect))))
         else:
-            out.append(involves(kind, table, Actors(lambda column: among(column, "actors", dialect))))
+            out.append(involves(kind, table, Actors(_among("actors", dialect))))
     if f.updated_since is not None:
         if f.updated_is_common:
             out.append(table.c.updated_at >= bindparam("updated_since"))

@@ -6,7 +6,20 @@ from collections import defaultdict
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Integer, and_, bindparam, false, func, literal, or_, select, tuple_, union, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union,
+    union_all,
+)
 from strawberry.types import Info
 
 from api.kinds import BY_KEY, BY_TYPE_NAME, ITEMS, TIMELINE
@@ -415,6 +428,7 @@ class ReadQuery:
         ident = await actor_id(context, actor_, field="actor")
 
         def statement(dialect: str) -> Any:
+            where: ColumnElement[bool]
             if include_affiliated:
                 family, moved = Family(dialect, None, 0), RC.alias("moved")
                 dyad = select(moved.c.from_actor_id, moved.c.to_actor_id)
