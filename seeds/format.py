@@ -365,7 +365,7 @@ def _place(r: _Reader) -> dict[str, Any]:
         return {}
     for key in sorted(set(place) - PLACE_KEYS):
         r.fail(f"place.{key}", "unknown field (a place has name, country, lat, lon)")
-    good = {"name": None, "lat": None, "lon": None}
+    good: dict[str, str | float | None] = {"name": None, "lat": None, "lon": None}
     for key, bound in (("lat", 90), ("lon", 180)):
         value = place.get(key)
         bad_type = isinstance(value, bool) or not isinstance(value, int | float)

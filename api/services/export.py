@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, func, insert, null, select
+from sqlalchemy import ColumnElement, Connection, Engine, FromClause, func, insert, null, select
 
 from api import kinds
 from api.dates import DateError, parse_when
@@ -112,7 +112,7 @@ def _main_query(kind: str) -> tuple[Any, tuple[str, ...]]:
     table = BY_KEY[kind].table
     refs = BY_KEY[kind].references
     columns: list[Any] = [c for c in table.c if c.name not in ("created_at", "updated_at", "version", "search_text")]
-    joined = table
+    joined: FromClause = table
     for ref in refs:
         other = BY_KEY[ref.target].table.alias(f"ref_{_label(ref)}")
         joined = joined.outerjoin(other, other.c.id == table.c[ref.column])
@@ -161,12 +161,12 @@ def _children(conn: Connection, kind: str, chunk: list[int]) -> dict[int, dict[s
             out[parent]["tags"].append(tag)
     if kind == "statement":
         about = STATEMENT_ABOUT
-        rows = conn.execute(
+        about_rows = conn.execute(
             select(about.c.statement_id, ACTOR.c.slug)
             .join(ACTOR, ACTOR.c.id == about.c.actor_id)
             .where(_id_filter(about.c.statement_id, chunk))
         )
-        for parent, slug in rows:
+        for parent, slug in about_rows:
             out[parent]["about"].append(slug)
     # Tags and about have no stored order: sorted in Python, so every backend and collation gives the same bytes.
     for entry in out.values():

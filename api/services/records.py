@@ -178,7 +178,8 @@ def _write_kind(
     waves: list[list[Parsed]] = [batch]
     own = BY_KEY[kind].self_reference
     if own is not None:
-        waves, current = [], []
+        waves = []
+        current: list[Parsed] = []
         for record in batch:
             target = record.refs.get(own.column)
             if target and target[1] in {r.slug for r in current}:
@@ -314,8 +315,10 @@ def _current_children(conn: Connection, kind: str, parent_ids: list[int]) -> dic
             current[parent]["tags"].append((tag,))
     if kind == "statement":
         about = STATEMENT_ABOUT
-        rows = conn.execute(select(about.c.statement_id, about.c.actor_id).where(about.c.statement_id.in_(parent_ids)))
-        for parent, actor in rows:
+        about_rows = conn.execute(
+            select(about.c.statement_id, about.c.actor_id).where(about.c.statement_id.in_(parent_ids))
+        )
+        for parent, actor in about_rows:
             current[parent]["about"].append((actor,))
     for entry in current.values():
         for name in ("participants", "tags", "about"):
@@ -350,10 +353,10 @@ def _write_children(
         table, column = targets[name]
         for part in _chunks(parents):
             conn.execute(delete(table).where(table.c[column].in_(part)))
-    for name, items in rows.items():
-        if items:
+    for name, child_rows in rows.items():
+        if child_rows:
             table, _ = targets[name]
-            for part in _chunks(items, 5000):
+            for part in _chunks(child_rows, 5000):
                 conn.execute(insert(table), part)
     return changed
 

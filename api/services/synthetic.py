@@ -12,7 +12,7 @@ import types
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, DateTime, Table, delete, func, insert, literal, select
+from sqlalchemy import ColumnElement, Connection, DateTime, FromClause, delete, func, insert, literal, select
 
 from api.kinds import BY_KEY, KINDS, LINKS, REFERENCES
 from api.models import utcnow
@@ -24,7 +24,7 @@ from seeds.format import SYNTHETIC_PREFIX
 CLI = types.SimpleNamespace(token_id=None, name="cli")
 
 
-def synthetic(table: Table) -> ColumnElement[bool]:
+def synthetic(table: FromClause) -> ColumnElement[bool]:
     """The rows of a record table that are synthetic (no slug holds a LIKE wildcard: the slug rules forbid them)."""
     return table.c.slug.like(SYNTHETIC_PREFIX + "%")
 
