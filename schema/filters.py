@@ -225,13 +225,15 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
     out = Resolved()
     if given is None:
         return out
+    which = "filter.from"  # the bound being parsed, which the error names
     try:
         if given.from_ is not None:
             out.start = parse_moment(given.from_).earliest
+        which = "filter.to"
         if given.to is not None:
             out.end = parse_moment(given.to).latest
     except DateError as exc:
-        raise BadUserInput(f"bad date: {exc}", field="filter.from" if given.from_ else "filter.to") from None
+        raise BadUserInput(f"bad date: {exc}", field=which) from None
     if out.start and out.end and out.start > out.end:
         raise BadUserInput("`from` is after `to`", field="filter.from")
     if given.actors is not None:
