@@ -13,12 +13,15 @@ on either side of the line). The key answers are spelt out besides, as the world
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 import schema.filters
+from schema.context import Context
+from schema.filters import ItemFilter, Resolved, resolve, walks
+from schema.types.enums import TimelineItemType
 from tests.api.conftest import Api
 from tests.conftest import BACKENDS, Databases
 from tests.hardening.filter_world import Actor, Affiliation, Item, Reference, World
@@ -94,12 +97,16 @@ IN_WINDOW = [
 ]
 
 # The minister, the deputy and the member, at dates inside and outside their spells; the items that answer them.
+m_before = event("m-before", "between 2021-02-20 and 2021-03-05", ["minister"])  # begins before the role
 m_first_day = event("m-first-day", "2021-03-01", ["minister"], label="AGREE", tags=["trade"])
+m_with_ministry = event("m-with-ministry", "2021-05-20", ["minister", "ministry"])  # two actors of Norland
 m_last_days = event("m-last-days", "between 2021-06-01 and 2021-06-30", ["minister"], title="Harbour talks")
 m_after = event("m-after", "2021-08-01", ["minister"], label="ACCUSE", place_country="CHL")
+d_day_before = event("d-day-before", "2021-12-30", ["deputy"])
 d_one_day = event("d-one-day", "2021-12-31", ["deputy"])
 d_after = event("d-after", "2022-01-01", ["deputy"])
 c_member = event("c-member", "2021-05-01", ["clubber"], tags=["élan"])
+q_ministry = event("q-ministry", "2021-11-01", ["ministry"])
 s_minister = statement("s-minister", "2021-04-01", "minister", [], quote="A treaty")
 s_about_in = statement("s-about-in", "2021-04-02", "chl", ["minister"], label="remarks", tags=["trade"])
 s_about_after = statement("s-about-after", "2021-08-02", "chl", ["minister"])
@@ -110,14 +117,17 @@ r_to_after = reaction("r-to-after", "2021-09-02", "chl", m_after)
 r_to_statement = reaction("r-to-statement", "2021-09-03", "per", s_minister, label="thanks")
 r_to_reaction = reaction("r-to-reaction", "2021-10-01", "per", r_minister)
 r_to_reaction_after = reaction("r-to-reaction-after", "2021-10-03", "per", r_minister_after)
+r_to_chl_statement = reaction("r-to-chl-statement", "2021-09-04", "per", s_about_after)  # not its about-list
+r_to_chl_reaction = reaction("r-to-chl-reaction", "2021-09-05", "per", r_to_after)  # not further up
 # Chilvania's envoy (of no country) at an event held in Chilvania, and what answers it.
 h_held = event("h-held", "2022-02-01", ["envoy"], place_country="CHL", title="Harbour visit")
 s_envoy = statement("s-envoy", "2022-02-02", "envoy", [])
 r_to_held = reaction("r-to-held", "2022-02-03", "envoy", h_held)
 FAMILY_ITEMS = [
-    m_first_day, m_last_days, m_after, d_one_day, d_after, c_member, s_minister, s_about_in, s_about_after,
-    r_minister, r_minister_after, r_to_first_day, r_to_after, r_to_statement, r_to_reaction, r_to_reaction_after,
-    h_held, s_envoy, r_to_held,
+    m_before, m_first_day, m_with_ministry, m_last_days, m_after, d_day_before, d_one_day, d_after, c_member,
+    q_ministry, s_minister, s_about_in, s_about_after, r_minister, r_minister_after, r_to_first_day, r_to_after,
+    r_to_statement, r_to_reaction, r_to_reaction_after, r_to_chl_statement, r_to_chl_reaction, h_held, s_envoy,
+    r_to_held,
 ]  # fmt: skip
 ITEMS = WINDOW_EVENTS + FAMILY_ITEMS
 # The second load adds the items from the envoy's on and changes the event of the minister's last days.
@@ -235,18 +245,21 @@ def test_windows_from_the_first_years(apis, world, start):
 
 def test_a_family_counts_a_role_only_over_its_whole_spell(apis, world):
     """Given Norland's minister (March to June 2021), its ministry (2021) and a deputy whose role begins on the
-    ministry's last day, when Norland's family is asked, then the items of the minister within the spell (to its
-    first and last day), of the deputy on that one day, and the answers to them count; the member's do not."""
+    ministry's last day, when Norland's family is asked, then the items of the ministry, of the minister within the
+    spell (from its first to its last day), of the deputy on that one day, and the answers to them count; those
+    begun a day before a spell, and the member's, do not."""
     flt = {"actors": ["nor"], "includeAffiliated": True}
     assert check(apis, world[1], flt) == [
         "m-first-day",
         "s-minister",
         "s-about-in",
         "r-minister",
+        "m-with-ministry",
         "m-last-days",
         "r-to-first-day",
         "r-to-statement",
         "r-to-reaction",
+        "q-ministry",
         "d-one-day",
     ]
     assert check(apis, world[1], {"actors": ["nor"]}) == []
@@ -260,16 +273,20 @@ def test_a_family_in_all_of_two(apis, world):
     plain = {"actors": ["minister", "chl"], "actorsMatch": "ALL"}
     assert check(apis, world[1], plain) == ["s-about-in", "s-about-after", "r-to-first-day", "r-to-after"]
     assert check(apis, world[1], {**plain, "actorsMatch": "ANY"}) == [
+        "m-before",
         "m-first-day",
         "s-minister",
         "s-about-in",
         "r-minister",
+        "m-with-ministry",
         "m-last-days",
         "m-after",
         "s-about-after",
         "r-to-first-day",
         "r-to-after",
         "r-to-statement",
+        "r-to-chl-statement",
+        "r-to-chl-reaction",
         "r-to-reaction",
         "r-minister-after",
         "r-to-reaction-after",
@@ -284,10 +301,12 @@ def test_a_country_through_every_way_of_involvement(apis, world):
     reacts, or is answered (as participant, speaker or reactor) come; Chilvania's country also takes the events
     held there, but not what answers them."""
     assert check(apis, world[1], {"country": "nor"}) == [
+        "m-before",
         "m-first-day",
         "s-minister",
         "s-about-in",
         "r-minister",
+        "m-with-ministry",
         "m-last-days",
         "m-after",
         "s-about-after",
@@ -297,6 +316,7 @@ def test_a_country_through_every_way_of_involvement(apis, world):
         "r-to-reaction",
         "r-minister-after",
         "r-to-reaction-after",
+        "q-ministry",
     ]
     assert check(apis, world[1], {"country": "CHL"}) == [
         "s-about-in",
@@ -304,6 +324,8 @@ def test_a_country_through_every_way_of_involvement(apis, world):
         "s-about-after",
         "r-to-first-day",
         "r-to-after",
+        "r-to-chl-statement",
+        "r-to-chl-reaction",
         "h-held",
     ]
     assert check(apis, world[1], {"country": "PER"}) == check(apis, world[1], {"actors": ["per", "clubber"]})
@@ -314,6 +336,12 @@ def test_tags_on_every_type_of_item(apis, world):
     """Given tags on events, statements and reactions, when asked, then any of them matches, in any case."""
     assert check(apis, world[1], {"tags": ["TRADE"]}) == ["m-first-day", "s-about-in", "r-to-first-day"]
     assert check(apis, world[1], {"tags": ["Élan", "nothing"]}) == ["c-member", "r-to-first-day"]
+    assert check(apis, world[1], {"tags": ["trade", "élan"]}) == [
+        "m-first-day",
+        "s-about-in",
+        "c-member",
+        "r-to-first-day",
+    ]
     assert check(apis, world[1], {"tags": ["nothing"]}) == []
 
 
@@ -363,3 +391,108 @@ def test_updated_since_takes_the_later_load(apis, world):
         "m-last-days",
         "h-held",
     ]
+
+
+# --- the plans ----------------------------------------------------------------------------------------------------
+# Which plan a filter takes changes no answer (the tests above check both), only what the database reads: these
+# check the planner's judgements themselves, on the world's values, where the settings put the line.
+
+
+def resolved(api: Api, **given: Any) -> Resolved:
+    """A filter as ``resolve`` reads it on a client's server (its settings, its database)."""
+
+    async def run() -> Resolved:
+        context = Context(engine=api.app.state.engine, settings=api.app.state.settings)
+        try:
+            return await resolve(context, ItemFilter(**given))
+        finally:
+            await context.close()
+
+    return api.loop.run_until_complete(run())
+
+
+@pytest.fixture(scope="module")
+def server(world: tuple[str, Reference]) -> Iterator[Callable[..., Api]]:
+    """Clients on the world with settings of a test's choice (closed with the module)."""
+    made: list[Api] = []
+
+    def make(**settings: Any) -> Api:
+        made.append(Api(world[0], **settings))
+        return made[-1]
+
+    yield make
+    for api in made:
+        api.close()
+
+
+def test_a_value_is_common_from_common_value_matches_on(server, world):
+    """Given Norland's country (7 participations of its actors), a tag on one item of each type, one on an event
+    and a reaction only, and the 4 items of the second load, when `common_value` is at or just past their counts,
+    then each is common exactly from its count on, for each type of item on its own."""
+    at, past = server(common_value=7), server(common_value=8)
+    assert resolved(at, country="NOR").country_is_common is True
+    assert resolved(past, country="NOR").country_is_common is False
+    at, past = server(common_value=4), server(common_value=5)
+    since = world[1].times["between"]
+    assert resolved(at, updated_since=since).updated_is_common is True
+    assert resolved(past, updated_since=since).updated_is_common is False
+    one, two = server(common_value=1), server(common_value=2)
+    assert resolved(one, tags=["trade"]).tags_common == {"event": True, "statement": True, "reaction": True}
+    assert resolved(two, tags=["trade"]).tags_common == {"event": False, "statement": False, "reaction": False}
+    assert resolved(one, tags=["ÉLAN"]).tags_common == {"event": True, "statement": False, "reaction": True}
+    assert resolved(one, tags=["trade", "élan"]).tags_common == {"event": True, "statement": True, "reaction": True}
+    assert resolved(two, tags=["trade", "élan"]).tags_common == {"event": True, "statement": False, "reaction": True}
+
+
+@pytest.mark.parametrize(
+    ("given", "common_value", "walking"),
+    [
+        ({}, 2000, True),
+        (
+            {"from_": "2021-07-02", "to": "2021-07-10", "kinds": ["consult"], "item_types": [TimelineItemType.EVENT]},
+            1,
+            True,
+        ),
+        ({"actors": ["per"]}, 1, False),
+        ({"tags": ["trade"]}, 1, True),  # common for every type
+        ({"tags": ["élan"]}, 1, False),  # on no statement: gathered there
+        ({"tags": ["trade"]}, 2000, False),
+        ({"country": "NOR"}, 1, False),  # even a common country
+        ({"search": "session"}, 1, True),
+        ({"search": "session"}, 2000, False),
+        ({"search": "?!"}, 2000, True),  # no words: matches nothing, read nothing
+        ({"updated_since": "between"}, 1, True),
+        ({"updated_since": "between"}, 2000, False),
+        ({"search": "session", "updated_since": "between"}, 1, True),
+        ({"search": "session", "updated_since": "between"}, 2000, False),
+        ({"search": "session", "country": "NOR"}, 1, False),
+        ({"tags": ["trade"], "country": "NOR"}, 1, False),
+        ({"tags": ["élan"], "search": "session"}, 1, False),
+    ],
+)
+def test_a_count_walks_the_dates_only_when_every_condition_is_cheap_to_test(
+    server, world, given, common_value, walking
+):
+    """Given filters of common and rare values, when counted, then the count walks the dates (as a page does) only
+    if no condition is better answered from an index: no actors, no country, and no rare tag, search or sync."""
+    if given.get("updated_since") == "between":
+        given = {**given, "updated_since": world[1].times["between"]}
+    assert walks(resolved(server(common_value=common_value), **given)) is walking
+
+
+def test_a_search_is_judged_common_on_a_sample_scaled_to_the_table(server, world, monkeypatch):
+    """Given a sample of the first 7 of the world's 24 events (all titled "Session", as 22 are), when a search is
+    judged, then its matches in the sample are scaled by 24/7: "session" counts as 24, common from `common_value`
+    24 on although it has 22 matches; "harbour" (in none of the 7) counts as 0, and its 2 matches in the text
+    index decide; "xylophone" is rare at any setting above 0."""
+    ident = world[1].ids
+    assert [ident[("event", "w-day-before")], ident[("event", "h-held")]] == [1, 24]  # the world's ids, in order
+    monkeypatch.setattr(schema.filters, "SEARCH_SAMPLE", 7)
+    assert resolved(server(common_value=24), search="session").search_is_common is True
+    assert resolved(server(common_value=25), search="session").search_is_common is False
+    assert resolved(server(common_value=2), search="harbour").search_is_common is True
+    assert resolved(server(common_value=3), search="harbour").search_is_common is False
+    rare = resolved(server(common_value=3), search="Harbour")
+    found = {kind: sorted(found) for kind, found in (rare.search_ids or {}).items()}
+    assert found == {"event": [ident[("event", "m-last-days")], 24], "statement": [], "reaction": []}
+    assert resolved(server(common_value=1), search="xylophone").search_is_common is False
