@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -34,6 +34,7 @@ from api.settings import Settings, get_settings
 from api.web import ASSETS_URL, BodyLimit, Cors, Playground, PlaygroundAssets
 from schema import build_schema, request_error_code
 from schema.context import Context, StatementTally, connection_broken
+from schema.refs import FUZZY_DATE_GRAMMAR, FUZZY_DATE_SPEC
 
 if TYPE_CHECKING:
     # The request adapter type of Strawberry's view hooks, from Strawberry's own dependency (annotations only).
@@ -258,6 +259,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def root(request: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
+    async def fuzzy_date_spec(request: Request) -> PlainTextResponse:
+        # The `FuzzyDate` scalar's @specifiedBy URL: its grammar, served here so it is reachable offline.
+        return PlainTextResponse(
+            "# FuzzyDate\n\n" + FUZZY_DATE_GRAMMAR + "\n", media_type="text/markdown; charset=utf-8"
+        )
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
@@ -268,6 +275,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/", root),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route(FUZZY_DATE_SPEC, fuzzy_date_spec),
         Route("/graphql", GraphQLMediaType(view), methods=["GET", "POST"]),
     ]
     if settings.graphiql:

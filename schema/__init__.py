@@ -31,6 +31,7 @@ from schema.internals import graphql_schema, request_error_kind
 from schema.limits import cost_limit
 from schema.mutations import Mutation
 from schema.queries import ReadQuery
+from schema.refs import SCALARS
 from schema.types.nodes import Actor, Affiliation, Event, Reaction, RelationshipChange, Source, Statement
 
 log = logging.getLogger("realign.errors")
@@ -135,7 +136,8 @@ def build_schema(settings: Settings | None = None, *, engine: bool = True) -> st
         execution_context_class=read_engine.execution_context_class(engine),
         # Batching is not part of GraphQL over HTTP: off by default (1), on with REALIGN_MAX_BATCH > 1.
         config=StrawberryConfig(
-            batching_config={"max_operations": settings.max_batch} if settings.max_batch > 1 else None
+            scalar_map=SCALARS,
+            batching_config={"max_operations": settings.max_batch} if settings.max_batch > 1 else None,
         ),
     )
     document(graphql_schema(schema))

@@ -35,12 +35,13 @@ from api.tables import EVENT_PARTICIPANT as EP
 from api.tables import REACTION as R
 from api.tables import STATEMENT as S
 from api.tables import STATEMENT_ABOUT as SA
-from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS, WIDENING_AFFILIATIONS
+from api.vocabulary import WIDENING_AFFILIATIONS
 from schema import ids
 from schema.context import among
 from schema.errors import BadUserInput, NotFound, article
 from schema.loaders import rows_by_id
-from schema.types.enums import ActorKind, ActorMatch, TimelineItemType
+from schema.refs import FuzzyDate, RecordRef
+from schema.types.enums import ActorKind, ActorMatch, Channel, EventKind, ReactionKind, TimelineItemType
 
 INCLUDE_AFFILIATED = (
     "Widen each of `actors` to its family: the actors affiliated with it, transitively, at the item's date. "
@@ -55,16 +56,17 @@ INCLUDE_AFFILIATED = (
 
 @strawberry.input(description="Narrows a list of events, statements or reactions (or the timeline).")
 class ItemFilter:
-    from_: str | None = strawberry.field(
+    from_: FuzzyDate | None = strawberry.field(
         name="from",
         default=None,
         description="Window start: a day, month or year (`2025-07`); items whose dates overlap the window match.",
     )
-    to: str | None = strawberry.field(
+    to: FuzzyDate | None = strawberry.field(
         default=None, description="Window end, inclusive: `2025` means up to 31 December 2025."
     )
-    actors: list[str] | None = strawberry.field(
-        default=None, description="Actors by slug or id: items involving them (see `actorsMatch`)."
+    actors: list[RecordRef] | None = strawberry.field(
+        default=None,
+        description='Actors (`[{slug: "israel"}]`): items involving them (see `actorsMatch`); at most 50.',
     )
     actors_match: ActorMatch = strawberry.field(
         default=ActorMatch.ANY,
@@ -74,10 +76,16 @@ class ItemFilter:
         default=False,
         description=INCLUDE_AFFILIATED,
     )
-    kinds: list[str] | None = strawberry.field(
+    event_kinds: list[EventKind] | None = strawberry.field(
         default=None,
-        description="Event kinds (PLOVER, e.g. `AGREE`), reaction kinds (e.g. `thanks`) or statement channels "
-        "(e.g. `speech`), case-insensitive; any of them.",
+        description="Events of any of these PLOVER types. Given any of `eventKinds`, `channels` and "
+        "`reactionKinds`, only the item types given one are kept (`eventKinds: [AGREE]` alone: agreements only).",
+    )
+    channels: list[Channel] | None = strawberry.field(
+        default=None, description="Statements made through any of these channels (see `eventKinds`)."
+    )
+    reaction_kinds: list[ReactionKind] | None = strawberry.field(
+        default=None, description="Reactions of any of these kinds (see `eventKinds`)."
     )
     tags: list[str] | None = strawberry.field(default=None, description="Any of these tags.")
     country: str | None = strawberry.field(
@@ -130,7 +138,7 @@ class Resolved:
     actor_ids: list[int] | None = None
     match_all: bool = False
     affiliated: bool = False
-    kinds: list[str] | None = None
+    kinds: dict[str, list[str]] | None = None  # per item type, its kinds (event kinds, channels, reaction kinds)
     tags: list[str] | None = None
     country: str | None = None
     country_is_common: bool = False
@@ -164,6 +172,19 @@ def check_country(value: str | None, field: str) -> str | None:
     if len(code) != 3 or not code.isalpha():
         raise BadUserInput(f"{value!r} is not an ISO 3166-1 alpha-3 country code (like `ISR`)", field=field)
     return code
+
+
+async def actor_ref(context: Any, ref: RecordRef, *, field: str) -> int:
+    """The database id of the actor a ``RecordRef`` names; NOT_FOUND (at ``field``) if there is none."""
+    ident, slug = ref.key("Actor", field)
+    if ident is not None:
+        if await rows_by_id(context, "Actor", {ident}):
+            return ident
+        raise NotFound(f"no actor with id {ref.id!r}", field=f"{field}.id")
+    rows = await context.rows(select(A.c.id).where(A.c.slug == slug))
+    if rows:
+        return int(rows[0][0])
+    raise NotFound(f"no actor with slug {slug!r}", field=f"{field}.slug")
 
 
 async def actor_id(context: Any, value: str, *, field: str) -> int:
@@ -239,17 +260,12 @@ async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
     if given.actors is not None:
         if len(given.actors) > 50:
             raise BadUserInput("at most 50 actors in one filter", field="filter.actors")
-        out.actor_ids = [await actor_id(context, v, field="filter.actors") for v in given.actors]
+        out.actor_ids = [await actor_ref(context, v, field=f"filter.actors[{n}]") for n, v in enumerate(given.actors)]
     out.match_all = given.actors_match == ActorMatch.ALL
     out.affiliated = given.include_affiliated and given.actors is not None
-    if given.kinds is not None:
-        known = {k.lower() for k in (*EVENT_KINDS, *REACTION_KINDS, *CHANNELS)}
-        for kind in given.kinds:
-            if kind.lower() not in known:
-                raise BadUserInput(
-                    f"{kind!r} is not an event kind, reaction kind or statement channel", field="filter.kinds"
-                )
-        out.kinds = [kind.lower() for kind in given.kinds]
+    chosen = {"event": given.event_kinds, "statement": given.channels, "reaction": given.reaction_kinds}
+    if any(values is not None for values in chosen.values()):
+        out.kinds = {kind: [v.value for v in values or ()] for kind, values in chosen.items()}
     if given.tags is not None:
         out.tags = [t.lower() for t in given.tags]
         for item in ITEMS:  # each item type on its own: one may have no tags at all
@@ -496,7 +512,7 @@ def may_match(kind: str, f: Resolved) -> bool:
     would otherwise read a whole index to test a condition that is always false)."""
     if f.item_types is not None and kind not in f.item_types:
         return False
-    return f.kinds is None or bool(kinds_by_type(f.kinds)[kind])
+    return f.kinds is None or bool(f.kinds[kind])
 
 
 def walks(f: Resolved) -> bool:
@@ -513,15 +529,6 @@ def walks(f: Resolved) -> bool:
     return not gathered
 
 
-def kinds_by_type(kinds: list[str]) -> dict[str, list[str]]:
-    """The ``kinds`` filter's values per item type: event kinds, statement channels, reaction kinds."""
-    return {
-        "event": [k.upper() for k in kinds if k.upper() in EVENT_KINDS],
-        "statement": [k for k in kinds if k in CHANNELS],
-        "reaction": [k for k in kinds if k in REACTION_KINDS],
-    }
-
-
 def filter_shape(f: Resolved) -> tuple[Any, ...]:
     """What the SQL of a resolved filter depends on (its cache key); the values are bound (``filter_values``)."""
     actors: int | str | tuple[str, int | str] | None
@@ -530,7 +537,7 @@ def filter_shape(f: Resolved) -> tuple[Any, ...]:
         actors = ("family", actors)
     tags = None if f.tags is None else tuple(sorted(kind for kind, common in f.tags_common.items() if common))
     updated = None if f.updated_since is None else f.updated_is_common
-    kinds = None if f.kinds is None else tuple((kind, len(v) == 1) for kind, v in kinds_by_type(f.kinds).items() if v)
+    kinds = None if f.kinds is None else tuple((kind, len(v) == 1) for kind, v in f.kinds.items() if v)
     searched: bool | tuple[int | str, str]
     searched = f.search is not None and f.search != ""  # a search of no words (only punctuation) matches nothing
     country = None if f.country is None else "common" if f.country_is_common else "rare"
@@ -563,7 +570,7 @@ def filter_values(f: Resolved) -> dict[str, Any]:
     if f.updated_since is not None:
         out["updated_since"] = f.updated_since
     if f.kinds is not None:
-        for kind, values in kinds_by_type(f.kinds).items():
+        for kind, values in f.kinds.items():
             out[f"{kind}_kinds"] = values
             if len(values) == 1:
                 out[f"{kind}_kind"] = values[0]
@@ -606,7 +613,7 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
             changed = table.alias("changed")
             out.append(table.c.id.in_(select(changed.c.id).where(changed.c.updated_at >= bindparam("updated_since"))))
     if f.kinds is not None:
-        values = kinds_by_type(f.kinds)[kind]
+        values = f.kinds[kind]
         column = table.c.channel if kind == "statement" else table.c.kind
         if dialect == "sqlite" and window_shape(f) == "near+far":
             # Kept off the (kind, date) index in a window: SQLite's statistics (averages, no histogram) would take

@@ -23,6 +23,7 @@ from api.tables import CITATION as CIT
 from api.tables import EVENT as E
 from api.tables import EVENT_PARTICIPANT as EP
 from api.tables import REACTION as R
+from api.tables import RELATIONSHIP_CHANGE as RC
 from api.tables import STATEMENT as S
 from api.tables import STATEMENT_ABOUT as SA
 from api.vocabulary import REACTION_KINDS
@@ -655,3 +656,7 @@ _nested_connection("Event", "statements", "Statement", lambda: S.c.venue_event_i
 _nested_connection("Event", "reactions", "Reaction", lambda: R.c.target_event_id, _plain)
 _nested_connection("Statement", "reactions", "Reaction", lambda: R.c.target_statement_id, _plain)
 _nested_connection("Reaction", "reactions", "Reaction", lambda: R.c.target_reaction_id, _plain)
+# What each timeline item moved: the relationship changes naming it as their cause.
+for _kind in TIMELINE:
+    _cause = RC.c[f"cause_{_kind}_id"]
+    _nested_connection(BY_KEY[_kind].type_name, "causedChanges", "RelationshipChange", lambda c=_cause: c, _plain)

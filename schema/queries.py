@@ -53,6 +53,7 @@ from schema.loaders import (
     rows_by_id,
 )
 from schema.pagination import Connection, Page, bounded_count, build_connection, page_args
+from schema.refs import RecordRef
 from schema.types.enums import SortOrder, Trend
 from schema.types.nodes import (
     Actor,
@@ -64,19 +65,21 @@ from schema.types.nodes import (
     TimelineItem,
 )
 
+# The look-ups' one argument.
+REF = Annotated[RecordRef, strawberry.argument(description='The record: `{slug: "..."}` or `{id: "..."}`.')]
 PAGE = "Page with `first`/`after` (forward) or `last`/`before` (backward); 1–100 per page, 20 by default."
 
 
-async def _one(info: Info, type_name: str, id: strawberry.ID | None, slug: str | None) -> Any:
-    ident, slug = ids.id_or_slug(type_name, id, slug)
+async def _one(info: Info, type_name: str, ref: RecordRef) -> Any:
+    ident, slug = ref.key(type_name, "ref")
     table = BY_TYPE_NAME[type_name].table
     if ident is not None:
         rows = list((await rows_by_id(info.context, type_name, {ident})).values())
     else:
         rows = await info.context.rows(select(table).where(table.c.slug == slug))
     if not rows:
-        what = f"id {id!r}" if id is not None else f"slug {slug!r}"
-        raise NotFound(f"no {type_name.lower()} with {what}", field="id" if id is not None else "slug")
+        what = f"id {ref.id!r}" if ident is not None else f"slug {slug!r}"
+        raise NotFound(f"no {type_name.lower()} with {what}", field="ref.id" if ident is not None else "ref.slug")
     obj = BUILDERS[type_name](rows[0])
     return obj
 
@@ -195,7 +198,7 @@ class ReadQuery:
     @strawberry.field(description="Objects by global id, in the order given; null where there is none (≤ 100).")
     async def nodes(
         self, info: Info, ids_: Annotated[list[strawberry.ID], strawberry.argument(name="ids")]
-    ) -> list[Node | None]:
+    ) -> list[Node | None] | None:
         if len(ids_) > info.context.settings.max_page_size:
             raise BadUserInput(f"at most {info.context.settings.max_page_size} ids at once", field="ids")
         decoded = [ids.decode(i, field="ids") for i in ids_]
@@ -206,21 +209,24 @@ class ReadQuery:
         out = [BUILDERS[t](found[t][i]) if i in found[t] else None for t, i in decoded]
         return out
 
-    @strawberry.field(description="One actor by `id` or `slug` (e.g. `israel`).")
-    async def actor(self, info: Info, id: strawberry.ID | None = None, slug: str | None = None) -> Actor | None:
-        return await _one(info, "Actor", id, slug)
+    @strawberry.field(
+        description='One actor, by id or slug (`ref: {slug: "israel"}`); null, with a NOT_FOUND error, if there is '
+        "none."
+    )
+    async def actor(self, info: Info, ref: REF) -> Actor | None:
+        return await _one(info, "Actor", ref)
 
-    @strawberry.field(description="One event by `id` or `slug`.")
-    async def event(self, info: Info, id: strawberry.ID | None = None, slug: str | None = None) -> Event | None:
-        return await _one(info, "Event", id, slug)
+    @strawberry.field(description="One event, by id or slug; null, with a NOT_FOUND error, if there is none.")
+    async def event(self, info: Info, ref: REF) -> Event | None:
+        return await _one(info, "Event", ref)
 
-    @strawberry.field(description="One statement by `id` or `slug`.")
-    async def statement(self, info: Info, id: strawberry.ID | None = None, slug: str | None = None) -> Statement | None:
-        return await _one(info, "Statement", id, slug)
+    @strawberry.field(description="One statement, by id or slug; null, with a NOT_FOUND error, if there is none.")
+    async def statement(self, info: Info, ref: REF) -> Statement | None:
+        return await _one(info, "Statement", ref)
 
-    @strawberry.field(description="One reaction by `id` or `slug`.")
-    async def reaction(self, info: Info, id: strawberry.ID | None = None, slug: str | None = None) -> Reaction | None:
-        return await _one(info, "Reaction", id, slug)
+    @strawberry.field(description="One reaction, by id or slug; null, with a NOT_FOUND error, if there is none.")
+    async def reaction(self, info: Info, ref: REF) -> Reaction | None:
+        return await _one(info, "Reaction", ref)
 
     @strawberry.field(description="Actors by name. " + PAGE)
     async def actors(
@@ -231,7 +237,7 @@ class ReadQuery:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Actor]:
+    ) -> Connection[Actor] | None:
         context = info.context
         page = page_args(first, after, last, before, max_size=context.settings.max_page_size, key="si")
         where: list[Any] = []
@@ -277,7 +283,7 @@ class ReadQuery:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Event]:
+    ) -> Connection[Event] | None:
         return await _dated_list(info, "event", filter, order, first, after, last, before)
 
     @strawberry.field(description="Statements by date. " + PAGE)
@@ -290,7 +296,7 @@ class ReadQuery:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Statement]:
+    ) -> Connection[Statement] | None:
         return await _dated_list(info, "statement", filter, order, first, after, last, before)
 
     @strawberry.field(description="Reactions by date. " + PAGE)
@@ -303,7 +309,7 @@ class ReadQuery:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Reaction]:
+    ) -> Connection[Reaction] | None:
         return await _dated_list(info, "reaction", filter, order, first, after, last, before)
 
     @strawberry.field(
@@ -320,7 +326,7 @@ class ReadQuery:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[TimelineItem]:
+    ) -> Connection[TimelineItem] | None:
         context = info.context
         page = page_args(first, after, last, before, max_size=context.settings.max_page_size, key="diii")
         resolved = await resolve(context, filter)

@@ -47,14 +47,18 @@ def _parse_fuzzy_date(value: object) -> str:
     return when.start.text
 
 
-FuzzyDate = strawberry.scalar(
-    NewType("FuzzyDate", str),
-    name="FuzzyDate",
-    description=FUZZY_DATE_GRAMMAR,
-    specified_by_url=FUZZY_DATE_SPEC,
-    serialize=str,
-    parse_value=_parse_fuzzy_date,
-)
+# A date as a client writes it, checked and made canonical on the way in: the ``FuzzyDate`` scalar. The schema
+# maps this type to its definition (``SCALARS``, given to ``StrawberryConfig.scalar_map`` by ``build_schema``).
+FuzzyDate = NewType("FuzzyDate", str)
+SCALARS = {
+    FuzzyDate: strawberry.scalar(
+        name="FuzzyDate",
+        description=FUZZY_DATE_GRAMMAR,
+        specified_by_url=FUZZY_DATE_SPEC,
+        serialize=str,
+        parse_value=_parse_fuzzy_date,
+    )
+}
 
 
 @strawberry.input(

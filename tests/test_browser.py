@@ -58,7 +58,7 @@ def test_docs_pane_lists_the_query_fields(playground: dict):
 
 def test_a_typed_query_runs_and_shows_its_result(playground: dict):
     """Given a query typed into the editor, when the run button is clicked, then the seed actor's name shows."""
-    assert playground["typedQuery"] == 'query BrowserTest { actor(slug: "gideon-saar") { name country } }'
+    assert playground["typedQuery"] == 'query BrowserTest { actor(ref: {slug: "gideon-saar"}) { name country } }'
     assert '"name": "Gideon Sa\'ar"' in playground["response"]
     assert '"country": "ISR"' in playground["response"]
 

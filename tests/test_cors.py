@@ -30,7 +30,7 @@ def story_url(databases: Databases, tmp_path_factory: pytest.TempPathFactory) ->
     return databases.copy("sqlite", "seeded", tmp_path_factory.mktemp("story"))[0]
 
 
-QUERY = {"query": '{ actor(slug: "taiwan") { name } }'}
+QUERY = {"query": '{ actor(ref: {slug: "taiwan"}) { name } }'}
 OTHER = "http://elsewhere.example"
 
 

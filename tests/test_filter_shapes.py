@@ -57,15 +57,15 @@ FIELDS: list[dict[str, Any]] = [
     {"actor_ids": [1, 2], "affiliated": True},
     {"actor_ids": [1, 2], "affiliated": True, "match_all": True},
     {"actor_ids": [1, 2, 2, 3], "affiliated": True, "match_all": True},
-    {"kinds": ["accuse"]},  # an event kind and a reaction kind
-    {"kinds": ["agree"]},
-    {"kinds": ["accuse", "agree"]},
-    {"kinds": ["accuse", "consult"]},
-    {"kinds": ["speech"]},
-    {"kinds": ["speech", "remarks"]},
-    {"kinds": ["thanks"]},
-    {"kinds": ["consult"]},
-    {"kinds": ["consult", "speech", "thanks"]},
+    {"eventKinds": ["ACCUSE"], "reactionKinds": ["ACCUSE"]},  # an event kind and a reaction kind
+    {"eventKinds": ["AGREE"], "reactionKinds": ["AGREE"]},
+    {"eventKinds": ["ACCUSE", "AGREE"], "reactionKinds": ["ACCUSE", "AGREE"]},
+    {"eventKinds": ["ACCUSE", "CONSULT"], "reactionKinds": ["ACCUSE"]},
+    {"channels": ["SPEECH"]},
+    {"channels": ["SPEECH", "REMARKS"]},
+    {"reactionKinds": ["THANKS"]},
+    {"eventKinds": ["CONSULT"]},
+    {"eventKinds": ["CONSULT"], "reactionKinds": ["THANKS"], "channels": ["SPEECH"]},
     {"tags": ["war"], "tags_common": TAGS_RARE},
     {"tags": ["war", "trade"], "tags_common": TAGS_RARE},
     {"tags": ["war"], "tags_common": {**TAGS_RARE, "event": True}},
@@ -92,7 +92,7 @@ FIELDS: list[dict[str, Any]] = [
     {"item_types": {"event", "statement", "reaction"}},
 ]
 TOGETHER: list[dict[str, Any]] = [
-    {"actor_ids": [1], "country": "NOR", "kinds": ["speech"]},
+    {"actor_ids": [1], "country": "NOR", "channels": ["SPEECH"]},
     {"actor_ids": [1], "affiliated": True, "search": "", "search_words": []},
     {**rare_search([1]), "tags": ["war"], "tags_common": TAGS_RARE, "item_types": {"event"}},
     {**common_search(["harbour"], [1]), "updated_since": SINCE, "country": "NOR", "country_is_common": True},

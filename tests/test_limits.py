@@ -167,7 +167,7 @@ def test_unexpected_errors_are_masked_with_the_request_id(story_url, monkeypatch
         raise RuntimeError("secret detail")
 
     monkeypatch.setitem(loaders.BUILDERS, "Actor", broken)
-    answer = post(story_url, {"query": '{ actor(slug: "israel") { name } }'}, headers={"x-request-id": "req-42"})
+    answer = post(story_url, {"query": '{ actor(ref: {slug: "israel"}) { name } }'}, headers={"x-request-id": "req-42"})
     error = only_error(answer)
     assert error["message"] == "internal error"
     assert error["extensions"] == {"code": "INTERNAL", "requestId": "req-42"}

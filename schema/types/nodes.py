@@ -4,13 +4,13 @@ the selection-driven prefetcher (``schema.prefetch``) already loaded for the who
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from schema.pagination import Connection
 from schema.prefetch import Prefetchable, relation_field
+from schema.refs import FuzzyDate
 from schema.types.enums import (
     ActorKind,
     AffiliationKind,
@@ -46,7 +46,9 @@ class Versioned:
 
 @strawberry.type(description="When something happened, as precisely as it is known, with a display label.")
 class DateInfo:
-    text: str = strawberry.field(description="The canonical date text, e.g. `late 2025-07` or `2022-02-24/..`.")
+    text: FuzzyDate = strawberry.field(
+        description="The canonical date text, e.g. `late 2025-07` or `2022-02-24/..` (give it back as it is)."
+    )
     label: str = strawberry.field(description="A display label that claims no more than is known.")
     start: dt.date = strawberry.field(description="The earliest day it may have happened (the sort key).")
     end: dt.date | None = strawberry.field(
@@ -149,12 +151,42 @@ class Participation(Prefetchable):
     def actor(self) -> Actor: ...
 
 
+@strawberry.interface(
+    description="One item of a timeline: an event, a statement or a reaction. The fields every item has, so one "
+    "fragment on `TimelineItem` serves them all; each type adds its own (`... on Event { title eventKind }`)."
+)
+class TimelineItem(Node, Versioned):
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    summary: str | None = strawberry.field(description="The item, in a line or a few sentences.")
+    date: DateInfo = strawberry.field(description="When it happened, was said or came.")
+
+    @relation_field("Tags, lower case.")
+    def tags(self) -> list[str]: ...
+
+    @relation_field("Reactions to this item, by date; each has its own `reactions`. " + PAGE_ARGS, paged=True)
+    def reactions(self) -> Connection[Reaction]: ...
+
+    @relation_field(
+        "The relationship changes this item caused (what it moved, and by how much), by date. " + PAGE_ARGS,
+        paged=True,
+        name="causedChanges",
+    )
+    def caused_changes(self) -> Connection[RelationshipChange]: ...
+
+    @relation_field("The sources this record cites.")
+    def citations(self) -> list[Citation]: ...
+
+
 @strawberry.type(description="Something that happened: a meeting, visit, petition, agreement, sanction, strike.")
-class Event(Node, Versioned, Prefetchable):
+class Event(TimelineItem, Prefetchable):
     slug: str = strawberry.field(description="Stable human-readable key.")
     title: str = strawberry.field(description="A short title.")
     summary: str | None = strawberry.field(description="What happened, in a few sentences.")
-    kind: EventKind = strawberry.field(description="The PLOVER event type.")
+    kind: EventKind = strawberry.field(
+        name="eventKind",
+        description="The PLOVER event type (named apart from `Reaction.reactionKind`, so one "
+        "document may ask for both).",
+    )
     mode: str | None = strawberry.field(description="A finer mode within the type, e.g. `visit`.")
     contexts: list[str] = strawberry.field(description="PLOVER-style contexts, e.g. `diplomatic`.")
     quad_class: QuadClass = strawberry.field(description="Verbal/material cooperation/conflict.")
@@ -182,7 +214,7 @@ class Event(Node, Versioned, Prefetchable):
 
 
 @strawberry.type(description="Words an actor said or wrote, quoted verbatim.")
-class Statement(Node, Versioned, Prefetchable):
+class Statement(TimelineItem, Prefetchable):
     slug: str = strawberry.field(description="Stable human-readable key.")
     channel: Channel = strawberry.field(description="How it was said: speech, press release, post, …")
     quote: str = strawberry.field(description="The words, verbatim (runs joined by ` … `).")
@@ -215,9 +247,11 @@ class Statement(Node, Versioned, Prefetchable):
 
 
 @strawberry.type(description="One actor's response to an event, a statement or another reaction.")
-class Reaction(Node, Versioned, Prefetchable):
+class Reaction(TimelineItem, Prefetchable):
     slug: str = strawberry.field(description="Stable human-readable key.")
-    kind: ReactionKind = strawberry.field(description="What kind of response (thanks, condemn, ridicule, …).")
+    kind: ReactionKind = strawberry.field(
+        name="reactionKind", description="What kind of response (thanks, condemn, ridicule, …)."
+    )
     plover_type: EventKind = strawberry.field(description="The PLOVER event type the reaction kind belongs to.")
     score: float = strawberry.field(description="Cooperation (+10) to conflict (−10) score.")
     summary: str | None = strawberry.field(description="The reaction, in a line.")
@@ -231,7 +265,7 @@ class Reaction(Node, Versioned, Prefetchable):
     def reactor(self) -> Actor: ...
 
     @relation_field("What the reaction answers.")
-    def target(self) -> ReactionTarget: ...
+    def target(self) -> TimelineItem: ...
 
     @relation_field("The words of the reaction, if it was made in words.")
     def statement(self) -> Statement | None: ...
@@ -244,20 +278,6 @@ class Reaction(Node, Versioned, Prefetchable):
 
     @relation_field("The sources this record cites.")
     def citations(self) -> list[Citation]: ...
-
-
-ReactionTarget = Annotated[
-    Event | Statement | Reaction,
-    strawberry.union("ReactionTarget", description="What a reaction answers: an event, a statement or a reaction."),
-]
-TimelineItem = Annotated[
-    Event | Statement | Reaction,
-    strawberry.union("TimelineItem", description="One item of a timeline: an event, a statement or a reaction."),
-]
-Cause = Annotated[
-    Event | Statement | Reaction,
-    strawberry.union("Cause", description="What moved a relationship: an event, a statement or a reaction."),
-]
 
 
 @strawberry.type(description="A directed relationship moving: `from`'s stance toward `to` warms or cools.")
@@ -281,7 +301,7 @@ class RelationshipChange(Node, Versioned, Prefetchable):
     def to(self) -> Actor: ...
 
     @relation_field("The event, statement or reaction that moved it.")
-    def cause(self) -> Cause: ...
+    def cause(self) -> TimelineItem: ...
 
     @relation_field("The sources this record cites.")
     def citations(self) -> list[Citation]: ...

@@ -95,6 +95,23 @@ def assert_no_traceback(text: str) -> None:
     assert '.py", line' not in text, text
 
 
+def ref(value: str | dict[str, str]) -> dict[str, str]:
+    """A `RecordRef` for a slug or a global id as tests write them (``"israel"`` → ``{"slug": "israel"}``; an id,
+    which never holds a hyphen and decodes as one of ours, → ``{"id": ...}``)."""
+    if isinstance(value, dict):
+        return value
+    from schema.ids import try_decode
+
+    return {"id": value} if try_decode(value) is not None else {"slug": value}
+
+
+def item_filter(filter_: dict[str, Any]) -> dict[str, Any]:
+    """An `ItemFilter` variable with its `actors` given as slugs or ids turned into `RecordRef`s."""
+    if isinstance(filter_.get("actors"), list):
+        return {**filter_, "actors": [ref(a) for a in filter_["actors"]]}
+    return filter_
+
+
 def codes(errors: list[dict[str, Any]]) -> list[str | None]:
     """The ``extensions.code`` of each error."""
     return [(e.get("extensions") or {}).get("code") for e in errors]

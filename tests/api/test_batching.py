@@ -19,7 +19,7 @@ query ($first: Int!, $filter: ItemFilter) {
         __typename
         ... on Event { title date { label } participants { role actor { name } } }
         ... on Statement { quote speaker { name } }
-        ... on Reaction { kind reactor { name citations { passage source { title } } } }
+        ... on Reaction { reactionKind reactor { name citations { passage source { title } } } }
       }
     }
   }
@@ -30,7 +30,7 @@ ITEM_SHAPE = """
   __typename
   ... on Event { title participants { role actor { name } } }
   ... on Statement { quote speaker { name } }
-  ... on Reaction { kind reactor { name citations { passage source { title } } } }
+  ... on Reaction { reactionKind reactor { name citations { passage source { title } } } }
 """
 
 # The same nested shape once per item type, so every page, however small, holds every type.
@@ -52,18 +52,18 @@ query ($first: Int!) {
       ... on Event {
         title participants { role actor { name } }
         statements { totalCount nodes { quote speaker { name } } }
-        reactions { nodes { kind reactor { name citations { source { title } } } } }
+        reactions { nodes { reactionKind reactor { name citations { source { title } } } } }
         citations { source { title } }
       }
       ... on Statement {
         quote speaker { name } venue { title } about { name }
-        reactions { nodes { kind reactor { name } } }
+        reactions { nodes { reactionKind reactor { name } } }
       }
       ... on Reaction {
-        kind reactor { name }
-        target { __typename ... on Event { title } ... on Statement { quote } ... on Reaction { kind } }
+        reactionKind reactor { name }
+        target { __typename ... on Event { title } ... on Statement { quote } ... on Reaction { reactionKind } }
         statement { quote speaker { name } }
-        reactions { nodes { kind reactor { name } } }
+        reactions { nodes { reactionKind reactor { name } } }
       }
     }
   }
@@ -78,7 +78,7 @@ query ($first: Int!) {
       affiliations { role organisation { name } }
       events(first: 3) { totalCount nodes { title } }
       statements(first: 3) { totalCount nodes { quote } }
-      reactions(first: 3) { totalCount nodes { kind } }
+      reactions(first: 3) { totalCount nodes { reactionKind } }
     }
   }
 }
@@ -91,7 +91,7 @@ def types_of(data):
 
 def warm(client):
     """One request first, so connection set-up never counts as the query's statements."""
-    client.gql('{ actor(slug: "israel") { name } }')
+    client.gql('{ actor(ref: {slug: "israel"}) { name } }')
 
 
 def test_per_type_nested_timelines_cost_the_same_for_2_and_10_items(client):
@@ -107,7 +107,7 @@ def test_per_type_nested_timelines_cost_the_same_for_2_and_10_items(client):
 def test_mixed_nested_timeline_costs_the_same_for_3_and_10_items(client):
     """Given the Knesset's timeline (all item types on both pages), when 3 and 10 items are read, then counts match."""
     warm(client)
-    variables = {"filter": {"actors": ["knesset"]}}
+    variables = {"filter": {"actors": [{"slug": "knesset"}]}}
     small, small_data = client.count(NESTED_TIMELINE, {"first": 3, **variables})
     large, large_data = client.count(NESTED_TIMELINE, {"first": 10, **variables})
     assert types_of(small_data) == types_of(large_data) == {"Event", "Statement", "Reaction"}
@@ -201,7 +201,7 @@ def test_the_statement_tally_counts_every_statement_the_database_receives(client
 
 ALIASED_JOINS = """
 {
-  event(slug: "unsc-hostage-session-2025-08") {
+  event(ref: {slug: "unsc-hostage-session-2025-08"}) {
     statements(first: 5) {
       nodes {
         slug
@@ -243,7 +243,7 @@ def test_to_one_relations_joined_into_their_parents_keep_aliases_apart(client):
 
 JOINED_JSON = """
 {
-  events(first: 100, filter: {actors: ["israel"]}) {
+  events(first: 100, filter: {actors: [{slug: "israel"}]}) {
     nodes {
       slug
       participants {

@@ -38,10 +38,10 @@ def test_a_long_list_reports_the_limit_as_inexact(limited: Api, client: Api, nam
 
 FILTERS = [
     {"to": "1900"},
-    {"actors": ["abby-lee"]},
-    {"actors": ["taiwan"], "itemTypes": ["EVENT"]},
-    {"actors": ["knesset", "taiwan"], "actorsMatch": "ALL"},
-    {"actors": ["israel"]},
+    {"actors": [{"slug": "abby-lee"}]},
+    {"actors": [{"slug": "taiwan"}], "itemTypes": ["EVENT"]},
+    {"actors": [{"slug": "knesset"}, {"slug": "taiwan"}], "actorsMatch": "ALL"},
+    {"actors": [{"slug": "israel"}]},
     {"tags": ["taiwan"]},
 ]
 

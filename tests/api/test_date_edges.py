@@ -37,9 +37,9 @@ def test_a_window_before_1_march_2024_is_the_year_up_to_29_february(client):
     ],
 )
 def test_a_window_reaching_outside_the_calendar_is_refused_with_the_reason(client, filter_, field, reason):
-    """Given a window bound past 9998 or before the year 1, when the timeline is filtered, then BAD_USER_INPUT names
-    the bound and says exactly why."""
-    errors = client.errors(TIMELINE, {"filter": filter_})
-    assert [(e["extensions"]["code"], e["extensions"]["field"], e["message"]) for e in errors] == [
-        ("BAD_USER_INPUT", field, f"bad date: {reason}")
-    ]
+    """Given a window bound past 9998 or before the year 1, when the timeline is filtered, then the `FuzzyDate`
+    scalar refuses it: one BAD_USER_INPUT naming the bound and saying exactly why."""
+    (error,) = client.errors(TIMELINE, {"filter": filter_})
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    bound = field.removeprefix("filter.")
+    assert f"$filter' has invalid value at .{bound}: " in error["message"] and reason in error["message"], error

@@ -14,7 +14,11 @@ from schema import build_schema, fastpath, prefetch
 from schema.context import Context, StatementTally
 
 PAGE = """
-{ events(first: 6) { nodes { title participants { role actor { name } } reactions(first: 2) { nodes { kind } } } } }
+{
+  events(first: 6) {
+    nodes { title participants { role actor { name } } reactions(first: 2) { nodes { reactionKind } } }
+  }
+}
 """
 
 

@@ -9,19 +9,19 @@ import pytest
 
 from tests.api.conftest import assert_no_traceback, codes
 
-ACTOR = "query ($id: ID, $slug: String) { actor(id: $id, slug: $slug) { name } }"
-EVENT = "query ($id: ID, $slug: String) { event(id: $id, slug: $slug) { title } }"
+ACTOR = "query ($ref: RecordRef!) { actor(ref: $ref) { name } }"
+EVENT = "query ($ref: RecordRef!) { event(ref: $ref) { title } }"
 TIMELINE = """
 query ($filter: ItemFilter, $first: Int, $last: Int, $after: String, $before: String) {
   timeline(filter: $filter, first: $first, last: $last, after: $after, before: $before) { totalCount }
 }
 """
-RELATIONSHIP = "query ($from: String!, $to: String!) { relationship(from: $from, to: $to) { score } }"
+RELATIONSHIP = "query ($from: RecordRef!, $to: RecordRef!) { relationship(from: $from, to: $to) { score } }"
 NODES = "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }"
 ACTORS = "query ($filter: ActorFilter) { actors(filter: $filter) { totalCount } }"
-NESTED_PAGE = '{ actor(slug: "israel") { events(first: 101) { totalCount } } }'
+NESTED_PAGE = '{ actor(ref: {slug: "israel"}) { events(first: 101) { totalCount } } }'
 TOO_DEEP = """
-{ event(slug: "gaza-war") { reactions { nodes { reactions { nodes { statement { reactions { nodes {
+{ event(ref: {slug: "gaza-war"}) { reactions { nodes { reactions { nodes { statement { reactions { nodes {
   reactor { affiliations { organisation { members { member { name } } } } } } } } } } } } } }
 """
 
@@ -39,27 +39,29 @@ def only_code(client, query, variables=None):
 
 
 def test_unknown_slug_is_not_found(client):
-    """Given a slug nobody has, when actor(slug:) is asked, then NOT_FOUND names the slug."""
-    code, field, message = only_code(client, ACTOR, {"slug": "atlantis"})
-    assert (code, field) == ("NOT_FOUND", "slug") and "atlantis" in message
+    """Given a slug nobody has, when actor(ref: {slug:}) is asked, then NOT_FOUND names the slug."""
+    code, field, message = only_code(client, ACTOR, {"ref": {"slug": "atlantis"}})
+    assert (code, field) == ("NOT_FOUND", "ref.slug") and "atlantis" in message
 
 
 def test_unknown_actor_in_a_filter_or_relationship_is_not_found(client):
     """Given an unknown actor slug in a filter and in relationship, when asked, then NOT_FOUND names the field."""
-    assert only_code(client, TIMELINE, {"filter": {"actors": ["atlantis"]}})[:2] == ("NOT_FOUND", "filter.actors")
-    assert only_code(client, RELATIONSHIP, {"from": "atlantis", "to": "israel"})[:2] == ("NOT_FOUND", "from")
+    unknown = {"filter": {"actors": [{"slug": "israel"}, {"slug": "atlantis"}]}}
+    assert only_code(client, TIMELINE, unknown)[:2] == ("NOT_FOUND", "filter.actors[1].slug")
+    unknown = {"from": {"slug": "atlantis"}, "to": {"slug": "israel"}}
+    assert only_code(client, RELATIONSHIP, unknown)[:2] == ("NOT_FOUND", "from.slug")
 
 
 @pytest.mark.parametrize("bad", ["!!!", "not-an-id", b64("Planet:1"), b64("Actor:x"), b64("Actor:0")])
 def test_malformed_id_is_bad_user_input(client, bad):
-    """Given a malformed global id, when actor(id:) is asked, then BAD_USER_INPUT on `id`."""
-    assert only_code(client, ACTOR, {"id": bad})[:2] == ("BAD_USER_INPUT", "id")
+    """Given a malformed global id, when actor(ref: {id:}) is asked, then BAD_USER_INPUT on `ref.id`."""
+    assert only_code(client, ACTOR, {"ref": {"id": bad}})[:2] == ("BAD_USER_INPUT", "ref.id")
 
 
 def test_id_of_another_type_is_bad_user_input(client):
     """Given an actor's id, when event(id:) is asked with it, then BAD_USER_INPUT."""
-    israel = client.gql('{ actor(slug: "israel") { id } }')["actor"]["id"]
-    assert only_code(client, EVENT, {"id": israel})[0] == "BAD_USER_INPUT"
+    israel = client.gql('{ actor(ref: {slug: "israel"}) { id } }')["actor"]["id"]
+    assert only_code(client, EVENT, {"ref": {"id": israel}})[:2] == ("BAD_USER_INPUT", "ref.id")
 
 
 def test_malformed_id_in_nodes_is_bad_user_input(client):
@@ -69,8 +71,8 @@ def test_malformed_id_in_nodes_is_bad_user_input(client):
 
 def test_out_of_range_id_is_bad_user_input_not_internal(client):
     """Given a well-formed id whose number overflows the database integer, when event(id:) runs, then BAD_USER_INPUT."""
-    code, field, _ = only_code(client, EVENT, {"id": b64("Event:99999999999999999999")})
-    assert (code, field) == ("BAD_USER_INPUT", "id")
+    code, field, _ = only_code(client, EVENT, {"ref": {"id": b64("Event:99999999999999999999")}})
+    assert (code, field) == ("BAD_USER_INPUT", "ref.id")
 
 
 @pytest.mark.parametrize(
@@ -94,19 +96,22 @@ def test_cursor_with_an_out_of_range_number_is_bad_user_input_not_internal(clien
     assert only_code(client, TIMELINE, {"after": cursor})[:2] == ("BAD_USER_INPUT", "after")
 
 
-@pytest.mark.parametrize(
-    ("filter_", "field"),
-    [
-        ({"from": "2025-13"}, "filter.from"),
-        ({"from": "2025-02-30"}, "filter.from"),
-        ({"from": "yesterday"}, "filter.from"),
-        ({"to": "2025-1-1"}, "filter.to"),
-        ({"from": "2026", "to": "2025"}, "filter.from"),
-    ],
-)
-def test_bad_date_in_filter_is_bad_user_input(client, filter_, field):
-    """Given an impossible or malformed date window, when filtered, then BAD_USER_INPUT names the field."""
-    assert only_code(client, TIMELINE, {"filter": filter_})[:2] == ("BAD_USER_INPUT", field)
+@pytest.mark.parametrize("bad", ["2025-13", "2025-02-30", "yesterday", "2025-1-1"])
+def test_bad_date_in_filter_is_bad_user_input(client, bad):
+    """Given a malformed date in a filter, when filtered, then the FuzzyDate scalar refuses it before the request
+    runs: one BAD_USER_INPUT naming the variable's field and the reason."""
+    for bound in ("from", "to"):
+        code, _, message = only_code(client, TIMELINE, {"filter": {bound: bad}})
+        assert code == "BAD_USER_INPUT" and f"$filter' has invalid value at .{bound}" in message, message
+        assert "FuzzyDate" in message and bad in message, message
+
+
+def test_window_the_wrong_way_round_is_bad_user_input(client):
+    """Given a window whose start is after its end, when filtered, then BAD_USER_INPUT names `filter.from`."""
+    assert only_code(client, TIMELINE, {"filter": {"from": "2026", "to": "2025"}})[:2] == (
+        "BAD_USER_INPUT",
+        "filter.from",
+    )
 
 
 @pytest.mark.parametrize("moment", ["before 0001", "circa 9999-12-31", "after 9999"])
@@ -148,16 +153,23 @@ def test_after_and_before_together_is_bad_user_input(client):
 
 
 def test_both_id_and_slug_is_bad_user_input(client):
-    """Given both id and slug (or neither), when actor is asked, then BAD_USER_INPUT."""
-    israel = client.gql('{ actor(slug: "israel") { id } }')["actor"]["id"]
-    assert only_code(client, ACTOR, {"id": israel, "slug": "israel"})[0] == "BAD_USER_INPUT"
-    assert only_code(client, ACTOR, {})[0] == "BAD_USER_INPUT"
+    """Given both id and slug (or neither) in a `RecordRef`, when actor is asked, then BAD_USER_INPUT: the input
+    is @oneOf, so GraphQL itself refuses it."""
+    israel = client.gql('{ actor(ref: {slug: "israel"}) { id } }')["actor"]["id"]
+    for ref in ({"id": israel, "slug": "israel"}, {}):
+        code, _, message = only_code(client, ACTOR, {"ref": ref})
+        assert code == "GRAPHQL_VALIDATION_FAILED" and "exactly one key" in message, message
+    literal = client.errors('{ actor(ref: {id: "x", slug: "israel"}) { name } }')
+    assert codes(literal) == ["GRAPHQL_VALIDATION_FAILED"] and "exactly one key" in literal[0]["message"], literal
 
 
 def test_unknown_item_kind_is_bad_user_input(client):
-    """Given a kind that is no event kind, reaction kind or channel, when filtered, then BAD_USER_INPUT names it."""
-    code, field, message = only_code(client, TIMELINE, {"filter": {"kinds": ["hug"]}})
-    assert (code, field) == ("BAD_USER_INPUT", "filter.kinds") and "hug" in message
+    """Given a kind that is not one of its vocabulary (an event kind among reaction kinds), when filtered, then
+    BAD_USER_INPUT names it: each vocabulary is its own enum."""
+    for field, bad in (("eventKinds", "HUG"), ("reactionKinds", "CONSULT"), ("channels", "THANKS")):
+        code, _, message = only_code(client, TIMELINE, {"filter": {field: [bad]}})
+        assert code == "BAD_USER_INPUT" and f"$filter' has invalid value at .{field}[0]" in message, message
+        assert bad in message, message
 
 
 def test_unknown_actor_kind_is_bad_user_input(client):
@@ -174,13 +186,15 @@ def test_bad_country_and_blank_search_are_bad_user_input(client):
 
 def test_relationship_from_equals_to_is_bad_user_input(client):
     """Given the same actor as from and to, when relationship is asked, then BAD_USER_INPUT."""
-    assert only_code(client, RELATIONSHIP, {"from": "israel", "to": "israel"})[0] == "BAD_USER_INPUT"
+    same = {"from": {"slug": "israel"}, "to": {"slug": "israel"}}
+    assert only_code(client, RELATIONSHIP, same)[0] == "BAD_USER_INPUT"
 
 
 def test_relationship_with_a_non_actor_id_is_bad_user_input(client):
     """Given an event's id as `from`, when relationship is asked, then BAD_USER_INPUT on `from`."""
-    petition = client.gql('{ event(slug: "knesset-taiwan-petition-2025-07") { id } }')["event"]["id"]
-    assert only_code(client, RELATIONSHIP, {"from": petition, "to": "israel"})[:2] == ("BAD_USER_INPUT", "from")
+    petition = client.gql('{ event(ref: {slug: "knesset-taiwan-petition-2025-07"}) { id } }')["event"]["id"]
+    wrong = {"from": {"id": petition}, "to": {"slug": "israel"}}
+    assert only_code(client, RELATIONSHIP, wrong)[:2] == ("BAD_USER_INPUT", "from.id")
 
 
 def test_too_deep_a_query_is_refused_with_a_code(client):
@@ -203,7 +217,9 @@ def test_validation_and_syntax_errors_never_500(client):
 
 def test_partial_errors_keep_the_rest_of_the_data(client):
     """Given a good and an unknown actor in one query, when sent, then the good one answers, the other is NOT_FOUND."""
-    response = client.post('{ good: actor(slug: "israel") { name } bad: actor(slug: "atlantis") { name } }')
+    response = client.post(
+        '{ good: actor(ref: {slug: "israel"}) { name } bad: actor(ref: {slug: "atlantis"}) { name } }'
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["data"] == {"good": {"name": "Israel"}, "bad": None}

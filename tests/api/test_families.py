@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from api.vocabulary import WIDENING_AFFILIATIONS
-from tests.api.conftest import Api
+from tests.api.conftest import Api, ref
 from tests.mutations.support import Writer
 
 EARLIEST, LATEST = dt.date.min, dt.date.max
@@ -142,7 +142,11 @@ class Reference:
 
 
 def timeline_slugs(api: Api, actors: list[str], *, family: bool = True, match_all: bool = False) -> set[str]:
-    flt = {"actors": actors, "includeAffiliated": family, "actorsMatch": "ALL" if match_all else "ANY"}
+    flt = {
+        "actors": [ref(a) for a in actors],
+        "includeAffiliated": family,
+        "actorsMatch": "ALL" if match_all else "ANY",
+    }
     data = api.gql(SLUGS, {"filter": flt})["timeline"]
     slugs = {n["slug"] for n in data["nodes"]}
     assert data["totalCount"] == len(slugs)
@@ -184,7 +188,7 @@ def test_every_list_takes_the_family(client: Api):
     """
 
     def slugs(family: bool) -> dict[str, set[str]]:
-        data = client.gql(query, {"filter": {"actors": ["prc"], "includeAffiliated": family}})
+        data = client.gql(query, {"filter": {"actors": [{"slug": "prc"}], "includeAffiliated": family}})
         return {name: {n["slug"] for n in conn["nodes"]} for name, conn in data.items()}
 
     alone, widened = slugs(False), slugs(True)
@@ -213,8 +217,8 @@ def test_family_matches_the_reference_for_every_actor(client: Api):
 def test_family_costs_one_statement_per_page(client: Api):
     """Given a family filter, when a timeline page is read, then it costs as many SQL statements as without it."""
     query = "query ($f: ItemFilter) { timeline(filter: $f, first: 20) { nodes { ... on Event { slug } } } }"
-    plain, _ = client.count(query, {"f": {"actors": ["israel"]}})
-    family, data = client.count(query, {"f": {"actors": ["israel"], "includeAffiliated": True}})
+    plain, _ = client.count(query, {"f": {"actors": [{"slug": "israel"}]}})
+    family, data = client.count(query, {"f": {"actors": [{"slug": "israel"}], "includeAffiliated": True}})
     assert family == plain
     assert len(data["timeline"]["nodes"]) == 20
 
@@ -230,7 +234,9 @@ def test_a_member_who_left_office_no_longer_counts(writer: Writer):
     """Given Sa'ar's two roles ended in July 2025, when Israel's family timeline is asked, then his Kyiv remarks
     (late July 2025) still count, his Security Council remarks (5 August 2025) no longer do; the reference agrees."""
     before = timeline_slugs(writer, ["israel"])
-    roles = writer.ok('{ actor(slug: "gideon-saar") { affiliations { slug version } } }')["actor"]["affiliations"]
+    roles = writer.ok('{ actor(ref: {slug: "gideon-saar"}) { affiliations { slug version } } }')["actor"][
+        "affiliations"
+    ]
     assert {r["slug"] for r in roles} == {
         "gideon-saar-foreign-minister-of-israel",
         "gideon-saar-heads-israel-foreign-ministry",

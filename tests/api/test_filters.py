@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.api.conftest import item_filter
+
 TIMELINE = """
 query ($filter: ItemFilter, $order: SortOrder! = ASC) {
   timeline(filter: $filter, order: $order, first: 100) {
@@ -18,7 +20,7 @@ query ($filter: ItemFilter, $order: SortOrder! = ASC) {
 
 EVENTS = """
 query ($filter: ItemFilter, $order: SortOrder! = ASC) {
-  events(filter: $filter, order: $order, first: 100) { totalCount nodes { slug kind } }
+  events(filter: $filter, order: $order, first: 100) { totalCount nodes { slug eventKind } }
 }
 """
 
@@ -30,7 +32,7 @@ query ($filter: ItemFilter) {
 
 REACTIONS = """
 query ($filter: ItemFilter) {
-  reactions(filter: $filter, first: 100) { totalCount nodes { slug kind reactor { slug } } }
+  reactions(filter: $filter, first: 100) { totalCount nodes { slug reactionKind reactor { slug } } }
 }
 """
 
@@ -40,28 +42,28 @@ query ($filter: ActorFilter) { actors(filter: $filter, first: 100) { totalCount 
 
 ACTOR_CONNECTIONS = """
 query ($slug: String!) {
-  actor(slug: $slug) {
+  actor(ref: {slug: $slug}) {
     name
     events(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { slug } }
     statements { totalCount nodes { slug quote } }
-    reactions { totalCount nodes { slug kind } }
+    reactions { totalCount nodes { slug reactionKind } }
   }
 }
 """
 
 ACTOR_EVENTS_AFTER = """
 query ($slug: String!, $after: String) {
-  actor(slug: $slug) { events(first: 2, after: $after) { totalCount pageInfo { hasNextPage } nodes { slug } } }
+  actor(ref: {slug: $slug}) { events(first: 2, after: $after) { totalCount pageInfo { hasNextPage } nodes { slug } } }
 }
 """
 
 EVENT_CONNECTIONS = """
 {
-  session: event(slug: "unsc-hostage-session-2025-08") {
+  session: event(ref: {slug: "unsc-hostage-session-2025-08"}) {
     statements { totalCount nodes { slug channel speaker { name } } }
   }
-  gaza: event(slug: "gaza-war") {
-    reactions { totalCount nodes { slug kind reactor { name } } }
+  gaza: event(ref: {slug: "gaza-war"}) {
+    reactions { totalCount nodes { slug reactionKind reactor { name } } }
   }
 }
 """
@@ -69,14 +71,14 @@ EVENT_CONNECTIONS = """
 
 def timeline(client, **filter_):
     """The slugs the timeline returns for a filter, with the total count checked against them."""
-    connection = client.gql(TIMELINE, {"filter": filter_})["timeline"]
+    connection = client.gql(TIMELINE, {"filter": item_filter(filter_)})["timeline"]
     found = [n["slug"] for n in connection["nodes"]]
     assert connection["totalCount"] == len(found)
     return found
 
 
 def typed(client, **filter_):
-    connection = client.gql(TIMELINE, {"filter": filter_})["timeline"]
+    connection = client.gql(TIMELINE, {"filter": item_filter(filter_)})["timeline"]
     return [(n["__typename"], n["slug"]) for n in connection["nodes"]]
 
 
@@ -157,22 +159,21 @@ def test_actors_all_finds_knesset_and_taiwan(client):
 
 def test_actor_filter_accepts_global_ids(client):
     """Given Sa'ar's global id, when used in `actors`, then the result equals the slug's."""
-    saar_id = client.gql('{ actor(slug: "gideon-saar") { id } }')["actor"]["id"]
+    saar_id = client.gql('{ actor(ref: {slug: "gideon-saar"}) { id } }')["actor"]["id"]
     assert timeline(client, actors=[saar_id]) == timeline(client, actors=["gideon-saar"])
 
 
 def test_reaction_kind_filter(client):
-    """Given kind `thanks`, when the timeline is filtered, then Abby Lee's and Yermak's thanks match."""
-    assert typed(client, kinds=["thanks"]) == [
+    """Given reaction kind THANKS, when the timeline is filtered, then Abby Lee's and Yermak's thanks match."""
+    assert typed(client, reactionKinds=["THANKS"]) == [
         ("Reaction", "taiwan-thanks-knesset-for-petition"),
         ("Reaction", "yermak-thanks-saar-for-un-remarks"),
     ]
-    assert timeline(client, kinds=["THANKS"]) == timeline(client, kinds=["thanks"])
 
 
 def test_statement_channel_filter(client):
-    """Given channel `speech`, when filtered, then Sa'ar's three UN speeches match."""
-    assert typed(client, kinds=["speech"]) == [
+    """Given channel SPEECH, when filtered, then Sa'ar's three UN speeches match."""
+    assert typed(client, channels=["SPEECH"]) == [
         ("Statement", "saar-unsc-on-russian-representative"),
         ("Statement", "saar-unsc-on-palestinian-representative"),
         ("Statement", "saar-unsc-upside-down"),
@@ -180,31 +181,41 @@ def test_statement_channel_filter(client):
 
 
 def test_event_kind_filter(client):
-    """Given event kind SUPPORT (any case), when filtered, then only the petition matches."""
-    assert typed(client, kinds=["SUPPORT"]) == [("Event", "knesset-taiwan-petition-2025-07")]
-    assert timeline(client, kinds=["support"]) == ["knesset-taiwan-petition-2025-07"]
+    """Given event kind SUPPORT, when filtered, then only the petition matches."""
+    assert typed(client, eventKinds=["SUPPORT"]) == [("Event", "knesset-taiwan-petition-2025-07")]
+    assert timeline(client, eventKinds=["SUPPORT"]) == ["knesset-taiwan-petition-2025-07"]
 
 
-def test_event_kinds_shared_with_reaction_kinds_still_match_events(client):
-    """Given AGREE and REJECT (reaction kinds share the names), when filtered, then the AGREE/REJECT events match."""
-    agree = client.gql(EVENTS, {"filter": {"kinds": ["AGREE"]}})["events"]
+def test_event_kinds_and_reaction_kinds_of_the_same_name_stay_apart(client):
+    """Given AGREE, REJECT or ACCUSE (names both vocabularies have), when given as an event kind, then only events
+    of that kind match; as a reaction kind, only reactions; as both, both."""
+    agree = client.gql(EVENTS, {"filter": {"eventKinds": ["AGREE"], "reactionKinds": ["AGREE"]}})["events"]
     assert [n["slug"] for n in agree["nodes"]] == ["israel-ukraine-cooperation-deals-2025-07"]
-    assert typed(client, kinds=["REJECT"]) == [("Event", "israel-rejects-chinese-investment-bids")]
-    accuse = typed(client, kinds=["accuse"])
-    assert accuse == [
+    assert typed(client, eventKinds=["REJECT"]) == [("Event", "israel-rejects-chinese-investment-bids")]
+    assert typed(client, reactionKinds=["REJECT"]) == []
+    accusations = [
         ("Reaction", "prc-embassy-accuses-knesset-over-petition"),
         ("Reaction", "saar-accuses-palestinian-representative-of-propaganda"),
     ]
+    assert typed(client, reactionKinds=["ACCUSE"]) == accusations
+    assert typed(client, eventKinds=["ACCUSE"]) == []
+    assert typed(client, eventKinds=["ACCUSE"], reactionKinds=["ACCUSE"]) == accusations
 
 
-def test_mixed_kinds_match_any(client):
-    """Given a reaction kind and a channel, when filtered together, then items of either match."""
-    assert typed(client, kinds=["ridicule", "speech"]) == [
+def test_kinds_of_two_types_match_any(client):
+    """Given a reaction kind and a channel, when filtered together, then items of either match (and no event)."""
+    assert typed(client, reactionKinds=["RIDICULE"], channels=["SPEECH"]) == [
         ("Statement", "saar-unsc-on-russian-representative"),
         ("Reaction", "saar-ridicules-russia-envoy"),
         ("Statement", "saar-unsc-on-palestinian-representative"),
         ("Statement", "saar-unsc-upside-down"),
     ]
+
+
+def test_an_empty_kind_list_matches_none_of_its_type(client):
+    """Given `eventKinds: []` beside a reaction kind, when filtered, then no event and only those reactions match."""
+    assert typed(client, eventKinds=[], reactionKinds=["THANKS"]) == typed(client, reactionKinds=["THANKS"])
+    assert typed(client, eventKinds=[]) == []
 
 
 def test_tags_any_and_case_insensitive(client):
@@ -270,7 +281,7 @@ def test_combined_filters_narrow_together(client):
         client,
         actors=["gideon-saar"],
         **{"from": "2025-08"},
-        kinds=["speech"],
+        channels=["SPEECH"],
         itemTypes=["STATEMENT", "REACTION"],
     )
     assert found == [
@@ -297,15 +308,15 @@ def test_events_list_with_window_and_descending_order(client):
 
 def test_statements_and_reactions_lists_filter_by_actor(client):
     """Given the PRC embassy, when its statements and reactions are listed, then its release and accusation come."""
-    statements = client.gql(STATEMENTS, {"filter": {"actors": ["prc-embassy-tel-aviv"]}})["statements"]
+    statements = client.gql(STATEMENTS, {"filter": {"actors": [{"slug": "prc-embassy-tel-aviv"}]}})["statements"]
     assert statements["totalCount"] == 1
     assert statements["nodes"][0]["slug"] == "prc-embassy-statement-on-taiwan-petition"
     assert statements["nodes"][0]["channel"] == "PRESS_RELEASE"
-    reactions = client.gql(REACTIONS, {"filter": {"actors": ["prc-embassy-tel-aviv"]}})["reactions"]
-    assert [(n["slug"], n["kind"]) for n in reactions["nodes"]] == [
+    reactions = client.gql(REACTIONS, {"filter": {"actors": [{"slug": "prc-embassy-tel-aviv"}]}})["reactions"]
+    assert [(n["slug"], n["reactionKind"]) for n in reactions["nodes"]] == [
         ("prc-embassy-accuses-knesset-over-petition", "ACCUSE")
     ]
-    condemn = client.gql(REACTIONS, {"filter": {"kinds": ["condemn"]}})["reactions"]
+    condemn = client.gql(REACTIONS, {"filter": {"reactionKinds": ["CONDEMN"]}})["reactions"]
     assert condemn["totalCount"] == 3
 
 
@@ -335,7 +346,7 @@ def test_actor_nested_connections_with_total_count(client):
     assert rest["actor"]["events"]["pageInfo"]["hasNextPage"] is False
     assert actor["statements"]["totalCount"] == 4
     assert actor["statements"]["nodes"][0]["slug"] == "saar-kyiv-remarks-2025-07"
-    assert [n["kind"] for n in actor["reactions"]["nodes"]] == ["RIDICULE", "ACCUSE", "CRITICISE"]
+    assert [n["reactionKind"] for n in actor["reactions"]["nodes"]] == ["RIDICULE", "ACCUSE", "CRITICISE"]
     assert actor["reactions"]["totalCount"] == 3
 
 
@@ -352,7 +363,7 @@ def test_event_venue_statements_and_reactions(client):
     assert {n["speaker"]["name"] for n in statements["nodes"]} == {"Gideon Sa'ar"}
     reactions = data["gaza"]["reactions"]
     assert reactions["totalCount"] == 3
-    assert [(n["kind"], n["reactor"]["name"]) for n in reactions["nodes"]] == [
+    assert [(n["reactionKind"], n["reactor"]["name"]) for n in reactions["nodes"]] == [
         ("CONDEMN", "United Nations Security Council"),
         ("CONDEMN", "Russian representative to the UN Security Council"),
         ("CRITICISE", "Palestinian representative at the United Nations"),

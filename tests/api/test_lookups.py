@@ -6,7 +6,7 @@ import base64
 
 ACTOR_BY_SLUG = """
 query ($slug: String!) {
-  actor(slug: $slug) {
+  actor(ref: {slug: $slug}) {
     id slug name kind country sectors aliases wikidata description version
     affiliations { kind role organisation { slug name } }
     members { role member { slug } }
@@ -16,7 +16,7 @@ query ($slug: String!) {
 """
 
 ACTOR_BY_ID = """
-query ($id: ID!) { actor(id: $id) { id slug name } }
+query ($id: ID!) { actor(ref: {id: $id}) { id slug name } }
 """
 
 NODE = """
@@ -26,7 +26,7 @@ query ($id: ID!) {
     ... on Actor { slug name }
     ... on Event { slug title }
     ... on Statement { slug quote }
-    ... on Reaction { slug kind }
+    ... on Reaction { slug reactionKind }
   }
 }
 """
@@ -44,16 +44,16 @@ query ($ids: [ID!]!) {
 
 IDS_OF_STORY_ITEMS = """
 {
-  israel: actor(slug: "israel") { id }
-  petition: event(slug: "knesset-taiwan-petition-2025-07") { id }
-  ridicule: reaction(slug: "saar-ridicules-russia-envoy") { id }
+  israel: actor(ref: {slug: "israel"}) { id }
+  petition: event(ref: {slug: "knesset-taiwan-petition-2025-07"}) { id }
+  ridicule: reaction(ref: {slug: "saar-ridicules-russia-envoy"}) { id }
 }
 """
 
 EVENT_BY_SLUG = """
 query ($slug: String!) {
-  event(slug: $slug) {
-    id slug title summary kind mode contexts quadClass score modality cameo tags
+  event(ref: {slug: $slug}) {
+    id slug title summary eventKind mode contexts quadClass score modality cameo tags
     date { text label start end precision qualifier ongoing dayOrder }
     place { name country latitude longitude }
     participants { role actor { slug name } }
@@ -63,12 +63,12 @@ query ($slug: String!) {
 """
 
 EVENT_BY_ID = """
-query ($id: ID!) { event(id: $id) { slug title } }
+query ($id: ID!) { event(ref: {id: $id}) { slug title } }
 """
 
 STATEMENT_BY_SLUG = """
 {
-  statement(slug: "yermak-x-post-thanking-saar") {
+  statement(ref: {slug: "yermak-x-post-thanking-saar"}) {
     slug channel quote language translation stance summary tags
     date { label precision }
     speaker { slug name affiliations { role organisation { name } } }
@@ -80,8 +80,8 @@ STATEMENT_BY_SLUG = """
 
 REACTION_BY_SLUG = """
 {
-  reaction(slug: "prc-embassy-accuses-knesset-over-petition") {
-    slug kind ploverType score summary
+  reaction(ref: {slug: "prc-embassy-accuses-knesset-over-petition"}) {
+    slug reactionKind ploverType score summary
     date { label start end precision qualifier dayOrder }
     reactor { slug name kind country }
     target { __typename ... on Event { slug title } }
@@ -92,7 +92,7 @@ REACTION_BY_SLUG = """
 
 SOURCE_OF_THE_STORY = """
 {
-  event(slug: "saar-visits-kyiv-2025-07") {
+  event(ref: {slug: "saar-visits-kyiv-2025-07"}) {
     citations { passage source { id slug title publisher url language published { label precision } } }
   }
 }
@@ -149,7 +149,7 @@ def test_node_fetches_any_type_by_global_id(client):
         "__typename": "Reaction",
         "id": ids["ridicule"]["id"],
         "slug": "saar-ridicules-russia-envoy",
-        "kind": "RIDICULE",
+        "reactionKind": "RIDICULE",
     }
 
 
@@ -176,7 +176,7 @@ def test_event_by_slug_with_place_participants_and_date(client):
     """Given the story, when the Kyiv visit is looked up, then its kind, place, participants and date come back."""
     event = client.gql(EVENT_BY_SLUG, {"slug": "saar-visits-kyiv-2025-07"})["event"]
     assert event["title"] == "Sa'ar visits Kyiv"
-    assert event["kind"] == "CONSULT" and event["mode"] == "visit" and event["cameo"] == "042"
+    assert event["eventKind"] == "CONSULT" and event["mode"] == "visit" and event["cameo"] == "042"
     assert event["quadClass"] == "VERBAL_COOPERATION" and event["modality"] == "ACTUAL"
     assert event["place"] == {"name": "Kyiv", "country": "UKR", "latitude": 50.45, "longitude": 30.523}
     assert {(p["role"], p["actor"]["slug"]) for p in event["participants"]} == {
@@ -212,7 +212,7 @@ def test_statement_by_slug(client):
 def test_reaction_by_slug(client):
     """Given the story, when the embassy's reaction is looked up, then kind, score, reactor, target and words match."""
     reaction = client.gql(REACTION_BY_SLUG)["reaction"]
-    assert reaction["kind"] == "ACCUSE" and reaction["ploverType"] == "ACCUSE" and reaction["score"] == -5
+    assert reaction["reactionKind"] == "ACCUSE" and reaction["ploverType"] == "ACCUSE" and reaction["score"] == -5
     assert reaction["reactor"] == {
         "slug": "prc-embassy-tel-aviv",
         "name": "Embassy of the People's Republic of China in Israel",

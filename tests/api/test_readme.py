@@ -35,11 +35,12 @@ def test_readme_query_1_knesset_and_taiwan_in_date_order(client):
     assert [n["__typename"] for n in nodes] == ["Event", "Statement", "Reaction", "Statement", "Reaction"]
     assert nodes[2] == {
         "__typename": "Reaction",
-        "kind": "ACCUSE",
+        "slug": "prc-embassy-accuses-knesset-over-petition",
+        "reactionKind": "ACCUSE",
         "reactor": {"name": "Embassy of the People's Republic of China in Israel"},
-        "date": {"label": "between 21 July and 8 August 2025"},
+        "date": {"label": "between 21 July and 8 August 2025", "precision": "DAY"},
     }
-    assert nodes[4]["kind"] == "THANKS" and nodes[4]["reactor"]["name"] == "Abby Lee"
+    assert nodes[4]["reactionKind"] == "THANKS" and nodes[4]["reactor"]["name"] == "Abby Lee"
     assert timeline["pageInfo"] == {"hasNextPage": False, "endCursor": timeline["edges"][-1]["cursor"]}
 
 
@@ -54,7 +55,7 @@ def test_readme_query_2_yermak_thanks_saar(client):
         "date": {"label": "5 August 2025"},
     }
     (thanks,) = statement["reactions"]["nodes"]
-    assert thanks["kind"] == "THANKS" and thanks["reactor"]["name"] == "Andriy Yermak"
+    assert thanks["reactionKind"] == "THANKS" and thanks["reactor"]["name"] == "Andriy Yermak"
     assert thanks["statement"]["quote"].startswith("Thank you, @gidonsaar, for your clarity and moral courage")
     assert thanks["reactions"]["nodes"] == []
 
@@ -84,8 +85,8 @@ def test_readme_query_4_beijing_finds_the_prc_and_its_embassy(client):
     } <= titles
     embassy = [n for n in nodes if n["__typename"] == "Reaction" and "Embassy" in n["reactor"]["name"]]
     assert len(embassy) == 1
-    assert embassy[0]["kind"] == "ACCUSE"
-    assert embassy[0]["target"] == {"__typename": "Event", "title": PETITION}
+    assert embassy[0]["reactionKind"] == "ACCUSE"
+    assert embassy[0]["target"] == {"__typename": "Event", "slug": "knesset-taiwan-petition-2025-07"}
 
 
 def test_readme_query_5_prc_relationships_and_summer_events(client):
@@ -105,7 +106,7 @@ def test_readme_query_5_prc_relationships_and_summer_events(client):
         PETITION,
     ]
     assert events[0]["place"] == {"name": "United Nations Headquarters, New York", "country": "USA"}
-    assert events[0]["kind"] == "CONSULT" and "security-council" in events[0]["tags"]
+    assert events[0]["eventKind"] == "CONSULT" and "security-council" in events[0]["tags"]
 
 
 def test_readme_query_6_israel_with_its_family(client):

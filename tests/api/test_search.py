@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.api.conftest import item_filter
 from tests.api.test_filters import ACTORS, EVENTS, REACTIONS, STATEMENTS, TIMELINE
 from tests.mutations.support import ACTOR_CREATE, EVENT_CREATE, EVENT_DELETE, EVENT_UPDATE, Writer, event_input
 
@@ -59,7 +60,7 @@ HOSTILE = [
 
 
 def timeline(client, **filter_) -> list[str]:
-    return [n["slug"] for n in client.gql(TIMELINE, {"filter": filter_})["timeline"]["nodes"]]
+    return [n["slug"] for n in client.gql(TIMELINE, {"filter": item_filter(filter_)})["timeline"]["nodes"]]
 
 
 def actors(client, search: str) -> list[str]:
@@ -178,7 +179,7 @@ def test_writes_are_found_at_once(writer):
     writer.ok(EVENT_CREATE, {"input": event_input("quokka-summit", title="Quokka summit in Zürich")})
     assert timeline(writer, search="quokka zurich") == ["quokka-summit"]
     assert timeline(writer, search="Zürich") == ["quokka-summit"]
-    event = writer.gql('{ event(slug: "quokka-summit") { version } }')["event"]
+    event = writer.gql('{ event(ref: {slug: "quokka-summit"}) { version } }')["event"]
     update = event_input(
         "quokka-summit",
         title="Wombat summit",
@@ -196,9 +197,9 @@ def test_writes_are_found_at_once(writer):
     assert actors(writer, "aero") == []
     assert timeline(writer, search="maison") == ["quokka-summit"]
 
-    version = writer.gql('{ event(slug: "quokka-summit") { version } }')["event"]["version"]
+    version = writer.gql('{ event(ref: {slug: "quokka-summit"}) { version } }')["event"]["version"]
     writer.ok(EVENT_DELETE, {"slug": "quokka-summit", "version": version}, role="admin")
     assert timeline(writer, search="wombat") == []
-    version = writer.gql('{ actor(slug: "societe-elysee") { version } }')["actor"]["version"]
+    version = writer.gql('{ actor(ref: {slug: "societe-elysee"}) { version } }')["actor"]["version"]
     writer.ok(ACTOR_DELETE, {"slug": "societe-elysee", "version": version}, role="admin")
     assert actors(writer, "maison") == []

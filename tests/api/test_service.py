@@ -33,7 +33,7 @@ def test_root_redirects_to_the_playground(client):
 
 def test_queries_work_over_get_too(client):
     """Given a query in the URL, when sent with GET, then it answers like POST."""
-    response = client.request("GET", "/graphql", params={"query": '{ actor(slug: "taiwan") { name country } }'})
+    response = client.request("GET", "/graphql", params={"query": '{ actor(ref: {slug: "taiwan"}) { name country } }'})
     assert response.status_code == 200
     assert response.json() == {"data": {"actor": {"name": "Taiwan", "country": "TWN"}}}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 SESSION_THREAD = """
 {
-  event(slug: "unsc-hostage-session-2025-08") {
+  event(ref: {slug: "unsc-hostage-session-2025-08"}) {
     title
     reactions { totalCount }
     statements {
@@ -14,7 +14,7 @@ SESSION_THREAD = """
         reactions {
           totalCount
           nodes {
-            kind
+            reactionKind
             reactor { name }
             statement { channel quote }
             reactions { totalCount nodes { slug } }
@@ -28,19 +28,19 @@ SESSION_THREAD = """
 
 GAZA_THREAD = """
 {
-  event(slug: "gaza-war") {
+  event(ref: {slug: "gaza-war"}) {
     title
     reactions {
       totalCount
       nodes {
-        slug kind reactor { name }
+        slug reactionKind reactor { name }
         reactions {
           nodes {
-            slug kind reactor { name }
+            slug reactionKind reactor { name }
             target { __typename ... on Reaction { slug } }
             statement {
               quote
-              reactions { nodes { slug kind reactor { name } date { label } } }
+              reactions { nodes { slug reactionKind reactor { name } date { label } } }
             }
           }
         }
@@ -52,14 +52,14 @@ GAZA_THREAD = """
 
 RIDICULE = """
 {
-  reaction(slug: "saar-ridicules-russia-envoy") {
-    kind ploverType score summary
+  reaction(ref: {slug: "saar-ridicules-russia-envoy"}) {
+    reactionKind ploverType score summary
     date { label dayOrder }
     reactor { name }
     target {
       __typename
       ... on Reaction {
-        slug kind
+        slug reactionKind
         reactor { slug name country affiliations { role } }
         target { __typename ... on Event { slug title } }
       }
@@ -100,7 +100,7 @@ def test_from_the_un_session_to_yermaks_thanks(client):
     russia = by_slug["saar-unsc-on-russian-representative"]["reactions"]
     assert russia["totalCount"] == 1
     (thanks,) = russia["nodes"]
-    assert thanks["kind"] == "THANKS" and thanks["reactor"] == {"name": "Andriy Yermak"}
+    assert thanks["reactionKind"] == "THANKS" and thanks["reactor"] == {"name": "Andriy Yermak"}
     assert thanks["statement"]["channel"] == "SOCIAL_MEDIA_POST"
     assert "moral courage at the UN" in thanks["statement"]["quote"]
     assert thanks["reactions"] == {"totalCount": 0, "nodes": []}
@@ -112,7 +112,7 @@ def test_gaza_war_thread_four_levels_deep(client):
     reactions = client.gql(GAZA_THREAD)["event"]["reactions"]
     assert reactions["totalCount"] == 3
     thread = {
-        first["slug"]: [(r["slug"], r["kind"], r["reactor"]["name"]) for r in first["reactions"]["nodes"]]
+        first["slug"]: [(r["slug"], r["reactionKind"], r["reactor"]["name"]) for r in first["reactions"]["nodes"]]
         for first in reactions["nodes"]
     }
     assert thread == {
@@ -131,7 +131,7 @@ def test_gaza_war_thread_four_levels_deep(client):
     assert ridicule["statement"]["reactions"]["nodes"] == [
         {
             "slug": "yermak-thanks-saar-for-un-remarks",
-            "kind": "THANKS",
+            "reactionKind": "THANKS",
             "reactor": {"name": "Andriy Yermak"},
             "date": {"label": "6 August 2025"},
         }
@@ -141,12 +141,12 @@ def test_gaza_war_thread_four_levels_deep(client):
 def test_saar_ridicule_targets_the_russian_envoys_condemnation(client):
     """Given Sa'ar's ridicule, when its target is read, then it is the Russian envoy's condemnation of the Gaza war."""
     reaction = client.gql(RIDICULE)["reaction"]
-    assert (reaction["kind"], reaction["ploverType"], reaction["score"]) == ("RIDICULE", "ACCUSE", -4)
+    assert (reaction["reactionKind"], reaction["ploverType"], reaction["score"]) == ("RIDICULE", "ACCUSE", -4)
     assert reaction["reactor"] == {"name": "Gideon Sa'ar"}
     assert reaction["date"] == {"label": "5 August 2025", "dayOrder": 6}
     target = reaction["target"]
     assert target["__typename"] == "Reaction"
-    assert target["slug"] == "russia-envoy-condemns-israel-at-unsc" and target["kind"] == "CONDEMN"
+    assert target["slug"] == "russia-envoy-condemns-israel-at-unsc" and target["reactionKind"] == "CONDEMN"
     assert target["reactor"]["slug"] == "russia-un-representative" and target["reactor"]["country"] == "RUS"
     assert target["target"] == {"__typename": "Event", "slug": "gaza-war", "title": "War in Gaza"}
     assert reaction["statement"] == {

@@ -27,7 +27,7 @@ await report(async (result) => {
             const response = await fetch(`${api}/graphql`, {
               method: 'POST',
               headers,
-              body: JSON.stringify({ query: '{ actor(slug: "taiwan") { name } }' }),
+              body: JSON.stringify({ query: '{ actor(ref: {slug: "taiwan"}) { name } }' }),
             });
             return { fetched: true, status: response.status, body: await response.json() };
           } catch (error) {

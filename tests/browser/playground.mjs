@@ -4,7 +4,7 @@
 import { launch, probeTheGuard, report } from './launch.mjs';
 
 const [base, screenshot] = process.argv.slice(2);
-const QUERY = 'query BrowserTest { actor(slug: "gideon-saar") { name country } }';
+const QUERY = 'query BrowserTest { actor(ref: {slug: "gideon-saar"}) { name country } }';
 const REQUEST_ID = 'browser-test-headers-tab';
 
 /** The text Monaco shows for an editor (it renders spaces as no-break spaces). */

@@ -328,12 +328,12 @@ class Reference:
             if link.kind in WIDENING_AFFILIATIONS:
                 self.edges.setdefault(link.organisation, []).append((link.member, *link.spell))
 
-    def actor_slug(self, ref: str) -> str:
-        """An actor given by slug or global id."""
-        if ref in self.actors:
-            return ref
+    def actor_slug(self, ref: dict[str, str]) -> str:
+        """An actor given as a `RecordRef`: ``{"slug": ...}`` or ``{"id": ...}``."""
+        if "slug" in ref:
+            return ref["slug"]
         by_id = {ident: slug for (kind, slug), ident in self.ids.items() if kind == "actor"}
-        return by_id[ids.decode(ref)[1]]
+        return by_id[ids.decode(ref["id"])[1]]
 
     def family(self, root: str) -> set[tuple[str, dt.date, dt.date]]:
         """(actor, from, to): the actor acts for ``root`` from..to along a chain of widening affiliations (each
@@ -393,8 +393,10 @@ class Reference:
             match_all = f.get("actorsMatch", "ANY") == "ALL"
             if not self.involves(item, roots, match_all, bool(f.get("includeAffiliated"))):
                 return False
-        if "kinds" in f and item.label.lower() not in {k.lower() for k in f["kinds"]}:
-            return False
+        chosen = {kind: f.get(field) for kind, field in KIND_FIELDS.items()}
+        if any(v is not None for v in chosen.values()):
+            if item.label.upper() not in {k.upper() for k in chosen[item.kind] or ()}:
+                return False
         if "tags" in f and not {t.lower() for t in item.tags} & {t.lower() for t in f["tags"]}:
             return False
         if "country" in f:
@@ -425,9 +427,12 @@ class Reference:
         return [item.slug for item in sorted(chosen, key=key, reverse=descending)]
 
 
+# The filter field holding each item type's kinds (its own enum each).
+KIND_FIELDS = {"event": "eventKinds", "statement": "channels", "reaction": "reactionKinds"}
+
 WEIGHTED = (
     *("actors", "actors", "actors", "search", "search", "country", "country"),
-    *("from", "to", "kinds", "tags", "itemTypes", "updatedSince"),
+    *("from", "to", *KIND_FIELDS.values(), "tags", "itemTypes", "updatedSince"),
 )
 
 
@@ -438,7 +443,7 @@ def filters(draw: st.DrawFn, reference: Reference) -> dict[str, Any]:
     world = reference.world
     actor_ids = {slug: ident for (kind, slug), ident in reference.ids.items() if kind == "actor"}
     actor_ref = st.sampled_from([a.slug for a in world.actors]).flatmap(
-        lambda slug: st.sampled_from([slug, ids.encode("Actor", actor_ids[slug])])
+        lambda slug: st.sampled_from([{"slug": slug}, {"id": ids.encode("Actor", actor_ids[slug])}])
     )
     windows = st.one_of(moment_texts(D(2018, 1, 1), D(2027, 12, 31)), st.sampled_from(["0001", "0001-06", "9998"]))
     times = reference.times
@@ -457,7 +462,9 @@ def filters(draw: st.DrawFn, reference: Reference) -> dict[str, Any]:
         "actors": st.integers(0, 9).flatmap(lambda n: st.lists(actor_ref, min_size=n < 9, max_size=3 if n < 9 else 0)),
         "actorsMatch": st.sampled_from(["ANY", "ALL"]),
         "includeAffiliated": st.booleans(),
-        "kinds": st.lists(st.sampled_from((*EVENT_KINDS, *CHANNELS, *REACTION_KINDS)).flatmap(cased), max_size=3),
+        "eventKinds": st.lists(st.sampled_from(sorted(EVENT_KINDS)), max_size=3),
+        "channels": st.lists(st.sampled_from(sorted(c.upper() for c in CHANNELS)), max_size=3),
+        "reactionKinds": st.lists(st.sampled_from(sorted(k.upper() for k in REACTION_KINDS)), max_size=3),
         "tags": st.lists(st.sampled_from((*TAGS, "peace")).flatmap(cased), max_size=3),
         "country": st.sampled_from((*COUNTRIES, "FRA")).flatmap(cased),
         "search": st.sampled_from(SEARCH_TERMS)

@@ -34,7 +34,7 @@ TABLES = ("source", "actor", "affiliation", "event", "statement", "reaction", "r
 
 QUERY = """
 {
-  timeline(filter: {actors: ["israel"]}, first: 5) { totalCount nodes { __typename ... on Event { title } } }
+  timeline(filter: {actors: [{slug: "israel"}]}, first: 5) { totalCount nodes { __typename ... on Event { title } } }
 }
 """
 MUTATION = """
@@ -268,7 +268,7 @@ def test_cascade_delete_stopped_halfway_writes_nothing(postgres: TempPostgres, t
         postgres.connect("halfway") as locker,
         postgres.connect("halfway") as watcher,
     ):
-        version = client.post("/graphql", json={"query": '{ actor(slug: "israel") { version } }'}).json()
+        version = client.post("/graphql", json={"query": '{ actor(ref: {slug: "israel"}) { version } }'}).json()
         version = version["data"]["actor"]["version"]
         # Another client holds the relationship changes *to* Israel: the cascade deletes the affiliations and the
         # changes *from* Israel first (each with its tombstone and audit entry), then waits for these rows.
@@ -308,7 +308,7 @@ def test_cascade_delete_stopped_halfway_writes_nothing(postgres: TempPostgres, t
         assert "response" in answer, "the cascade delete did not answer within 40 s"
         response = answer["response"]
         assert counts(url, postgres) == before, response.text
-        again = client.post("/graphql", json={"query": '{ actor(slug: "israel") { version } }'}).json()
+        again = client.post("/graphql", json={"query": '{ actor(ref: {slug: "israel"}) { version } }'}).json()
         assert again["data"]["actor"]["version"] == version
         assert response.status_code < 500, response.text
         assert_no_traceback(response.text)

@@ -206,7 +206,12 @@ TAGS = sorted(
     {tag for kind in ("event", "statement", "reaction") for line in story_lines(kind) for tag in line.get("tags", [])}
 )
 COUNTRIES = sorted({line["country"] for line in story_lines("actor") if line.get("country")})
-KINDS = sorted({*EVENT_KINDS, *REACTION_KINDS, *CHANNELS})
+# Each item type's kinds, by the filter field that takes them (the names of the enums' values).
+KINDS = {
+    "eventKinds": sorted(EVENT_KINDS),
+    "channels": sorted(c.upper() for c in CHANNELS),
+    "reactionKinds": sorted(k.upper() for k in REACTION_KINDS),
+}
 SEARCHES = ["Beijing", "taiwan", "Knesset", "petition", "%", "_", "\\", "'", '"', "Sa'ar", "ISR"]
 CLIENT_ERRORS = {"BAD_USER_INPUT", "NOT_FOUND"}
 FILTERS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -244,9 +249,9 @@ clean_filters = some_of(
     {
         "from": story_windows,
         "to": story_windows,
-        "actors": st.lists(st.sampled_from(ACTORS), max_size=3),
+        "actors": st.lists(st.sampled_from(ACTORS).map(lambda slug: {"slug": slug}), max_size=3),
         "actorsMatch": st.sampled_from(["ANY", "ALL"]),
-        "kinds": st.lists(st.sampled_from(KINDS).flatmap(cased), max_size=3),
+        **{field: st.lists(st.sampled_from(values), max_size=3) for field, values in KINDS.items()},
         "tags": st.lists(st.sampled_from(TAGS), max_size=3),
         "country": st.sampled_from(COUNTRIES).flatmap(cased),
         "search": st.sampled_from(SEARCHES),
@@ -260,10 +265,11 @@ window_dates = st.one_of(
     st.text(max_size=12),
 )
 actor_refs = st.one_of(
-    st.sampled_from(ACTORS),
-    st.integers(min_value=1, max_value=60).map(lambda n: ids.encode("Actor", n)),
-    st.integers(min_value=1, max_value=60).map(lambda n: ids.encode("Event", n)),
-    st.text(max_size=12),
+    st.sampled_from(ACTORS).map(lambda slug: {"slug": slug}),
+    st.integers(min_value=1, max_value=60).map(lambda n: {"id": ids.encode("Actor", n)}),
+    st.integers(min_value=1, max_value=60).map(lambda n: {"id": ids.encode("Event", n)}),
+    st.text(max_size=12).map(lambda slug: {"slug": slug}),
+    st.text(max_size=12).map(lambda text: {"id": text}),
 )
 any_filters = some_of(
     {
@@ -271,7 +277,10 @@ any_filters = some_of(
         "to": window_dates,
         "actors": st.lists(actor_refs, max_size=3),
         "actorsMatch": st.sampled_from(["ANY", "ALL"]),
-        "kinds": st.lists(st.one_of(st.sampled_from(KINDS).flatmap(cased), st.text(max_size=10)), max_size=3),
+        **{
+            field: st.lists(st.one_of(st.sampled_from(values), st.text(max_size=10)), max_size=3)
+            for field, values in KINDS.items()
+        },
         "tags": st.lists(st.one_of(st.sampled_from(TAGS), st.text(max_size=10)), max_size=3),
         "country": st.one_of(st.sampled_from(COUNTRIES).flatmap(cased), st.text(max_size=4)),
         "search": st.one_of(st.sampled_from(SEARCHES), st.text(max_size=30), st.text(min_size=201, max_size=205)),
@@ -323,7 +332,9 @@ def check_page(filter_: dict[str, Any], response: Any) -> tuple[str, list[dict[s
 
 @FILTERS
 @given(clean_filters)
-@example({"from": "2025-07", "to": "2025-08", "actors": ["knesset", "taiwan"], "actorsMatch": "ALL"})
+@example(
+    {"from": "2025-07", "to": "2025-08", "actors": [{"slug": "knesset"}, {"slug": "taiwan"}], "actorsMatch": "ALL"}
+)
 @example({"from": "late 2025-07", "itemTypes": ["STATEMENT"]})
 @example({"from": "between 2022-02-24 and 2022-03-01", "to": "circa 2022"})
 def test_valid_timeline_filters_answer_items_inside_the_window(api: Api, filter_: dict[str, Any]):
@@ -337,7 +348,7 @@ def test_valid_timeline_filters_answer_items_inside_the_window(api: Api, filter_
 @given(any_filters)
 @example({"search": "a\x00b"})
 @example({"tags": ["war\x00"]})
-@example({"actors": ["israel\x00"]})
+@example({"actors": [{"slug": "israel\x00"}]})
 def test_random_timeline_filters_answer_data_or_a_client_error(api: Api, filter_: dict[str, Any]):
     """Given random filters, junk included, when the timeline is queried, then data or BAD_USER_INPUT/NOT_FOUND only."""
     check_page(filter_, api.post(TIMELINE, {"filter": filter_}))
