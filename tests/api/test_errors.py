@@ -16,7 +16,7 @@ query ($filter: ItemFilter, $first: Int, $last: Int, $after: String, $before: St
   timeline(filter: $filter, first: $first, last: $last, after: $after, before: $before) { totalCount }
 }
 """
-RELATIONSHIP = "query ($from: String!, $to: String!) { relationship(from: $from, to: $to) { score } }"
+RELATIONSHIP = "query ($from: RecordRef!, $to: RecordRef!) { relationship(from: $from, to: $to) { score } }"
 NODES = "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }"
 ACTORS = "query ($filter: ActorFilter) { actors(filter: $filter) { totalCount } }"
 NESTED_PAGE = '{ actor(slug: "israel") { events(first: 101) { totalCount } } }'
@@ -47,7 +47,8 @@ def test_unknown_slug_is_not_found(client):
 def test_unknown_actor_in_a_filter_or_relationship_is_not_found(client):
     """Given an unknown actor slug in a filter and in relationship, when asked, then NOT_FOUND names the field."""
     assert only_code(client, TIMELINE, {"filter": {"actors": ["atlantis"]}})[:2] == ("NOT_FOUND", "filter.actors")
-    assert only_code(client, RELATIONSHIP, {"from": "atlantis", "to": "israel"})[:2] == ("NOT_FOUND", "from")
+    unknown = {"from": {"slug": "atlantis"}, "to": {"slug": "israel"}}
+    assert only_code(client, RELATIONSHIP, unknown)[:2] == ("NOT_FOUND", "from.slug")
 
 
 @pytest.mark.parametrize("bad", ["!!!", "not-an-id", b64("Planet:1"), b64("Actor:x"), b64("Actor:0")])
@@ -174,13 +175,15 @@ def test_bad_country_and_blank_search_are_bad_user_input(client):
 
 def test_relationship_from_equals_to_is_bad_user_input(client):
     """Given the same actor as from and to, when relationship is asked, then BAD_USER_INPUT."""
-    assert only_code(client, RELATIONSHIP, {"from": "israel", "to": "israel"})[0] == "BAD_USER_INPUT"
+    same = {"from": {"slug": "israel"}, "to": {"slug": "israel"}}
+    assert only_code(client, RELATIONSHIP, same)[0] == "BAD_USER_INPUT"
 
 
 def test_relationship_with_a_non_actor_id_is_bad_user_input(client):
-    """Given an event's id as `from`, when relationship is asked, then BAD_USER_INPUT on `from`."""
+    """Given an event's id as `from`, when relationship is asked, then BAD_USER_INPUT on `from.id`."""
     petition = client.gql('{ event(slug: "knesset-taiwan-petition-2025-07") { id } }')["event"]["id"]
-    assert only_code(client, RELATIONSHIP, {"from": petition, "to": "israel"})[:2] == ("BAD_USER_INPUT", "from")
+    wrong = {"from": {"id": petition}, "to": {"slug": "israel"}}
+    assert only_code(client, RELATIONSHIP, wrong)[:2] == ("BAD_USER_INPUT", "from.id")
 
 
 def test_too_deep_a_query_is_refused_with_a_code(client):
