@@ -315,7 +315,8 @@ WINDOW_TO = "Window end, inclusive: `2025` means up to 31 December 2025 (as `Ite
 @strawberry.type(
     description="A directed dyad over time: `from`'s stance toward `to`, its changes in date order with the running "
     "score, the current score and the trend. Every ordered pair of two different actors is one, even one that never "
-    "moved (score 0, STEADY, no changes). Its id names the ordered pair; `node(id:)` finds it."
+    "moved (score 0, STEADY, no changes). Its id names the ordered pair; `node(id:)` finds it (null once either "
+    "actor is deleted)."
 )
 class Relationship(Node, Prefetchable):
     from_actor: Actor = strawberry.field(name="from", description="Whose stance this is.")
