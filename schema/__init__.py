@@ -32,13 +32,14 @@ from schema.limits import cost_limit
 from schema.mutations import Mutation
 from schema.queries import ReadQuery
 from schema.refs import SCALARS
+from schema.relationships import RelationshipQuery
 from schema.types.nodes import Actor, Affiliation, Event, Reaction, RelationshipChange, Source, Statement
 
 log = logging.getLogger("realign.errors")
 
 
 @strawberry.type(description="Read the story: actors, events, statements, reactions, timelines, relationships.")
-class Query(ReadQuery, RecordsQuery, AuditQuery):
+class Query(ReadQuery, RelationshipQuery, RecordsQuery, AuditQuery):
     pass
 
 

@@ -28,10 +28,6 @@ ARGUMENTS = {
     "cascade": "Also delete the records that refer to this one (default false: refuse and list them).",
     "updatedSince": "Only records created or changed at or after this time.",
     "since": "From this time on.",
-    "from": "The actor whose stance it is: a slug or a global id.",
-    "to": "The actor it is toward: a slug or a global id.",
-    "bothDirections": "Also return the opposite direction as `reverse`.",
-    "actor": "The actor: a slug or a global id.",
 }
 
 PLOVER = {

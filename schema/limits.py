@@ -88,6 +88,10 @@ PAGED_FIELDS = {
     "sources",
     "affiliations",
     "relationshipChanges",
+    # Relationships: lists of them, a relationship's changes, a timeline item's changes.
+    "relationships",
+    "changes",
+    "causedChanges",
 }
 
 

@@ -14,6 +14,7 @@ Types take part by inheriting ``Prefetchable`` and declaring their relation fiel
 
 from __future__ import annotations
 
+import inspect
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
@@ -85,7 +86,8 @@ _PAGING = {"first": int | None, "after": str | None, "last": int | None, "before
 def relation_field(description: str, *, paged: bool = False, name: str | None = None) -> Callable[[Any], Any]:
     """Declare a relation field on a ``Prefetchable`` type from a stub whose return annotation is the field's
     type (its body is never run): the engine answers it from what was prefetched (``relation_resolver``).
-    ``paged`` gives it the page arguments ``first``/``after``/``last``/``before``."""
+    ``paged`` gives it the page arguments ``first``/``after``/``last``/``before``; arguments the stub declares
+    (after ``self``, annotated and with defaults, as on any resolver) come before them."""
 
     def declare(stub: Callable[..., Any]) -> Any:
         def paged_resolver(
@@ -102,6 +104,19 @@ def relation_field(description: str, *, paged: bool = False, name: str | None = 
         resolver.__name__ = stub.__name__
         resolver.__qualname__ = stub.__qualname__
         resolver.__annotations__ = {**(_PAGING if paged else {}), "return": stub.__annotations__["return"]}
+        own = list(inspect.signature(stub).parameters.values())[1:]  # the stub's own arguments, after self
+        if own:
+            # A stub with arguments of its own (a window, a counterpart): they come first, then the page's; the
+            # fetcher reads them all from the field's arguments, by their GraphQL names.
+            paging = list(inspect.signature(resolver).parameters.values())[1:]
+            resolver.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+                [*inspect.signature(resolver).parameters.values()][:1] + own + paging,
+                return_annotation=stub.__annotations__["return"],
+            )
+            resolver.__annotations__ = {
+                **{p.name: p.annotation for p in own},
+                **resolver.__annotations__,
+            }
         DECLARED.add(resolver)
         return strawberry.field(resolver=resolver, description=description, name=name)
 

@@ -1,4 +1,4 @@
-"""The root Query: look-ups, lists, the timeline, and relationship histories."""
+"""The root Query: look-ups, lists and the timeline (relationships: ``schema.relationships``)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,14 @@ from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import (
-    ColumnElement,
     Integer,
     and_,
     bindparam,
     false,
     func,
     literal,
-    or_,
     select,
     tuple_,
-    union,
     union_all,
 )
 from strawberry.types import Info
@@ -25,15 +22,11 @@ from strawberry.types import Info
 from api.kinds import BY_KEY, BY_TYPE_NAME, ITEMS, TIMELINE
 from api.search import matching_ids, query_string, query_words
 from api.tables import ACTOR as A
-from api.tables import RELATIONSHIP_CHANGE as RC
 from schema import ids
 from schema.errors import BadUserInput, NotFound
 from schema.filters import (
-    INCLUDE_AFFILIATED,
     ActorFilter,
-    Family,
     ItemFilter,
-    actor_id,
     check_country,
     conditions,
     filter_shape,
@@ -49,18 +42,17 @@ from schema.loaders import (
     DATED_KEY,
     ROW_TYPES,
     actor,
-    change,
     rows_by_id,
 )
 from schema.pagination import Connection, Page, bounded_count, build_connection, page_args
 from schema.refs import RecordRef
-from schema.types.enums import SortOrder, Trend
+from schema.relationships import pair_nodes
+from schema.types.enums import SortOrder
 from schema.types.nodes import (
     Actor,
     Event,
     Node,
     Reaction,
-    Relationship,
     Statement,
     TimelineItem,
 )
@@ -188,6 +180,9 @@ async def _dated_list(
 class ReadQuery:
     @strawberry.field(description="Any object by its global id; null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        pair = ids.decode_pair(id)
+        if pair is not None:  # a relationship: its id names a pair of actors, not a row
+            return (await pair_nodes(info.context, [pair])).get(pair)
         type_name, ident = ids.decode(id)
         rows = await rows_by_id(info.context, type_name, {ident})
         if not rows:
@@ -201,12 +196,21 @@ class ReadQuery:
     ) -> list[Node | None] | None:
         if len(ids_) > info.context.settings.max_page_size:
             raise BadUserInput(f"at most {info.context.settings.max_page_size} ids at once", field="ids")
-        decoded = [ids.decode(i, field="ids") for i in ids_]
+        pairs = [ids.decode_pair(i, field="ids") for i in ids_]
+        by_pair = await pair_nodes(info.context, [p for p in pairs if p is not None])
+        decoded = [ids.decode(i, field="ids") if p is None else None for i, p in zip(ids_, pairs, strict=True)]
         wanted: dict[str, set[int]] = defaultdict(set)
-        for type_name, ident in decoded:
-            wanted[type_name].add(ident)
+        for record in decoded:
+            if record is not None:
+                wanted[record[0]].add(record[1])
         found = {t: await rows_by_id(info.context, t, idents) for t, idents in wanted.items()}
-        out = [BUILDERS[t](found[t][i]) if i in found[t] else None for t, i in decoded]
+        out: list[Node | None] = []
+        for pair, record in zip(pairs, decoded, strict=True):
+            if record is None:
+                out.append(by_pair.get(pair) if pair is not None else None)
+            else:
+                row = found[record[0]].get(record[1])
+                out.append(BUILDERS[record[0]](row) if row is not None else None)
         return out
 
     @strawberry.field(
@@ -390,88 +394,3 @@ class ReadQuery:
 
         connection = build_connection(pairs, page, count, limit)
         return connection
-
-    @strawberry.field(
-        description="The directed relationship `from` → `to` (each an actor's slug or id): its changes in date "
-        "order with causes and running score, the current score and the trend. `bothDirections` adds `reverse`."
-    )
-    async def relationship(
-        self,
-        info: Info,
-        from_: Annotated[str, strawberry.argument(name="from")],
-        to: str,
-        both_directions: bool = False,
-    ) -> Relationship:
-        context = info.context
-        source = await actor_id(context, from_, field="from")
-        target = await actor_id(context, to, field="to")
-        if source == target:
-            raise BadUserInput("`from` and `to` must be different actors", field="to")
-        dyads = [(source, target)] + ([(target, source)] if both_directions else [])
-        rows = await context.rows(
-            select(RC)
-            .where(or_(*(((RC.c.from_actor_id == a) & (RC.c.to_actor_id == b)) for a, b in dyads)))
-            .order_by(RC.c.date_start, RC.c.day_order, RC.c.id)
-        )
-        actors = await rows_by_id(context, "Actor", {source, target})
-        result = _relationship(actors, source, target, [r for r in rows if r.from_actor_id == source])
-        if both_directions:
-            result.reverse = _relationship(actors, target, source, [r for r in rows if r.from_actor_id == target])
-        return result
-
-    @strawberry.field(
-        description="Every directed relationship an actor (slug or id) is part of, either way, with its latest "
-        "score and trend; the most recently moved first. With `includeAffiliated`, also every relationship of its "
-        "family (each with its whole history) that moved at least once while the member acted for the actor."
-    )
-    async def relationships(
-        self,
-        info: Info,
-        actor_: Annotated[str, strawberry.argument(name="actor")],
-        include_affiliated: Annotated[bool, strawberry.argument(description=INCLUDE_AFFILIATED)] = False,
-    ) -> list[Relationship]:
-        context = info.context
-        ident = await actor_id(context, actor_, field="actor")
-
-        def statement(dialect: str) -> Any:
-            where: ColumnElement[bool]
-            if include_affiliated:
-                family, moved = Family(dialect, None, 0), RC.alias("moved")
-                dyad = select(moved.c.from_actor_id, moved.c.to_actor_id)
-                dyads = union(
-                    family.accept(dyad, moved.c.from_actor_id, moved), family.accept(dyad, moved.c.to_actor_id, moved)
-                )
-                where = tuple_(RC.c.from_actor_id, RC.c.to_actor_id).in_(dyads)
-            else:
-                where = or_(RC.c.from_actor_id == bindparam("actor"), RC.c.to_actor_id == bindparam("actor"))
-            return select(RC).where(where).order_by(RC.c.date_start, RC.c.day_order, RC.c.id)
-
-        rows = await context.prepared(("relationships", include_affiliated), statement, actor=ident, actors=[ident])
-        grouped: dict[tuple[int, int], list[Any]] = defaultdict(list)
-        for row in rows:
-            grouped[(row.from_actor_id, row.to_actor_id)].append(row)
-        actors = await rows_by_id(context, "Actor", {i for pair in grouped for i in pair})
-        out = [_relationship(actors, a, b, changes) for (a, b), changes in grouped.items()]
-        out.sort(key=lambda r: (r.last_change.start if r.last_change else None, r.from_actor.name), reverse=True)
-        return out
-
-
-def _relationship(actors: dict[int, Any], source: int, target: int, rows: list[Any]) -> Relationship:
-    running = 0
-    changes = []
-    for row in rows:
-        running += row.delta
-        changes.append(change(row, score_after=running))
-    recent = sum(row.delta for row in rows[-3:])
-    trend = Trend.WARMING if recent > 0 else Trend.COOLING if recent < 0 else Trend.STEADY
-    return Relationship(
-        from_actor=actor(actors[source]),
-        to=actor(actors[target]),
-        changes=changes,
-        score=running,
-        trend=trend,
-        change_count=len(changes),
-        first_change=changes[0].date if changes else None,
-        last_change=changes[-1].date if changes else None,
-        reverse=None,
-    )

@@ -310,6 +310,7 @@ CUSTOM_SCALARS = {
     "DateTime": st.just(StringValueNode(value="2020-01-01T00:00:00Z")),
     "Date": st.just(StringValueNode(value="2025-01-01")),
     "JSON": st.just(graphql.NullValueNode()),
+    "FuzzyDate": st.sampled_from([StringValueNode(value="2025-08"), StringValueNode(value="circa 2024")]),
 }
 
 
@@ -461,13 +462,17 @@ class Shaper:
             actors = st.sampled_from(["israel", "taiwan", "prc", "ukraine", "russia"])
             source = self.draw(actors)
             target = self.draw(actors.filter(lambda a: a != source))
-            out += [argument("from", StringValueNode(value=source)), argument("to", StringValueNode(value=target))]
-            out.append(argument("bothDirections", BooleanValueNode(value=self.draw(st.booleans()))))
+            out += [argument("from", graphql.parse_value(f'{{slug: "{source}"}}'))]
+            out += [argument("to", graphql.parse_value(f'{{slug: "{target}"}}'))]
         if depth == 0 and name == "relationships":
-            out.append(
-                argument("actor", StringValueNode(value=self.draw(st.sampled_from(["israel", "taiwan", "prc"]))))
-            )
+            actor = self.draw(st.sampled_from(["israel", "taiwan", "prc"]))
+            out.append(argument("actor", graphql.parse_value(f'{{slug: "{actor}"}}')))
             out.append(argument("includeAffiliated", BooleanValueNode(value=self.draw(st.booleans()))))
+        if name == "relationships" and self.draw(st.integers(0, 3)) == 0:
+            counterpart = self.draw(st.sampled_from(["israel", "russia", "prc"]))
+            out.append(argument("counterpart", graphql.parse_value(f'{{slug: "{counterpart}"}}')))
+        if name == "changes" and self.draw(st.integers(0, 3)) == 0:
+            out.append(argument(self.draw(st.sampled_from(["from", "to"])), StringValueNode(value="2025-08")))
         filter_ = definition.args.get("filter")
         if filter_ is not None and self.draw(st.booleans()):
             text = self.draw(st.sampled_from(FILTERS[get_named_type(filter_.type).name]))

@@ -4,13 +4,14 @@ the selection-driven prefetcher (``schema.prefetch``) already loaded for the who
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from schema.pagination import Connection
 from schema.prefetch import Prefetchable, relation_field
-from schema.refs import FuzzyDate
+from schema.refs import FuzzyDate, RecordRef
 from schema.types.enums import (
     ActorKind,
     AffiliationKind,
@@ -119,6 +120,19 @@ class Actor(Node, Versioned, Prefetchable):
 
     @relation_field("The sources this record cites.")
     def citations(self) -> list[Citation]: ...
+
+    @relation_field(
+        "Every directed relationship this actor is part of, either way, the most recently moved first (then by "
+        "the latest change's order within the day and creation). With `counterpart`, only the two between this "
+        "actor and that one. " + PAGE_ARGS,
+        paged=True,
+    )
+    def relationships(
+        self,
+        counterpart: Annotated[
+            RecordRef | None, strawberry.argument(description="Only the relationships with this actor, either way.")
+        ] = None,
+    ) -> Connection[Relationship]: ...
 
 
 @strawberry.type(description="A spell in which a member belongs to an organisation (a role, or a part of a body).")
@@ -286,13 +300,20 @@ class RelationshipChange(Node, Versioned, Prefetchable):
     delta: int = strawberry.field(description="The signed move on the −10…+10 scale (positive: warming).")
     explanation: str = strawberry.field(description="Why it moved, in a line.")
     date: DateInfo = strawberry.field(description="When it moved.")
-    score_after: int | None = strawberry.field(
-        description="The relationship's running score after this change (within `relationship`)."
-    )
+    # The running score when the statement that built the change already summed it (a relationship's changes);
+    # None when it did not: ``scoreAfter`` then sums it for the whole level in one statement.
+    known_score: strawberry.Private[int | None]
     from_id: strawberry.Private[int]
     to_id: strawberry.Private[int]
     cause_ref: strawberry.Private[tuple[str, int]]
     db_id: strawberry.Private[int]
+
+    @relation_field(
+        "The relationship's running score just after this change: the sum of the deltas of `from` toward `to` up "
+        "to and including this one, in date order (start, order within the day, then creation). The same on every "
+        "path to the change (a relationship's `changes`, `node(id:)`, `relationshipChanges`, `causedChanges`)."
+    )
+    def score_after(self) -> int: ...
 
     @relation_field("Whose stance moved.", name="from")
     def from_actor(self) -> Actor: ...
@@ -307,20 +328,41 @@ class RelationshipChange(Node, Versioned, Prefetchable):
     def citations(self) -> list[Citation]: ...
 
 
-@strawberry.type(description="A directed dyad over time: its changes in date order with the running score.")
-class Relationship:
+WINDOW_FROM = "Window start: changes whose dates overlap the window match (as `ItemFilter.from`)."
+WINDOW_TO = "Window end, inclusive: `2025` means up to 31 December 2025 (as `ItemFilter.to`)."
+
+
+@strawberry.type(
+    description="A directed dyad over time: `from`'s stance toward `to`, its changes in date order with the running "
+    "score, the current score and the trend. Every ordered pair of two different actors is one, even one that never "
+    "moved (score 0, STEADY, no changes). Its id names the ordered pair; `node(id:)` finds it (null once either "
+    "actor is deleted)."
+)
+class Relationship(Node, Prefetchable):
     from_actor: Actor = strawberry.field(name="from", description="Whose stance this is.")
     to: Actor = strawberry.field(description="Toward whom.")
-    changes: list[RelationshipChange] = strawberry.field(
-        description="Every change in date order, each with its cause and `scoreAfter`."
-    )
     score: int = strawberry.field(description="The current score: the sum of all changes (0 = neutral).")
     trend: Trend = strawberry.field(
         description="The direction of the last three changes together (WARMING, COOLING or STEADY)."
     )
-    change_count: int = strawberry.field(description="How many changes there are.")
+    change_count: int = strawberry.field(description="How many changes there are (all of them, not a window).")
     first_change: DateInfo | None = strawberry.field(description="When the first change happened.")
     last_change: DateInfo | None = strawberry.field(description="When the latest change happened.")
-    reverse: Relationship | None = strawberry.field(
-        description="The opposite direction (`to` toward `from`), when asked for with `bothDirections`."
+    from_id: strawberry.Private[int]
+    to_id: strawberry.Private[int]
+
+    @relation_field(
+        "The changes in date order (start, order within the day, then creation), each with its cause and "
+        "`scoreAfter` (the running score over the whole history, a window or not). " + PAGE_ARGS,
+        paged=True,
     )
+    def changes(
+        self,
+        from_: Annotated[
+            str | None, strawberry.argument(name="from", description=WINDOW_FROM, graphql_type=FuzzyDate | None)
+        ] = None,
+        to: Annotated[str | None, strawberry.argument(description=WINDOW_TO, graphql_type=FuzzyDate | None)] = None,
+    ) -> Connection[RelationshipChange]: ...
+
+    @relation_field("The opposite direction, `to`'s stance toward `from` (score 0 and STEADY if it never moved).")
+    def reverse(self) -> Relationship: ...

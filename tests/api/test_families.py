@@ -55,8 +55,10 @@ SLUGS = "query ($filter: ItemFilter) { timeline(filter: $filter, first: 100) { t
     " fragment S on TimelineItem { ... on Event { slug } ... on Statement { slug } ... on Reaction { slug } }"
 )
 RELATIONSHIPS = """
-query ($actor: String!, $family: Boolean!) {
-  relationships(actor: $actor, includeAffiliated: $family) { from { slug } to { slug } changeCount }
+query ($actor: RecordRef!, $family: Boolean!, $counterpart: RecordRef) {
+  relationships(actor: $actor, includeAffiliated: $family, counterpart: $counterpart, first: 100) {
+    totalCount nodes { from { slug } to { slug } changeCount }
+  }
 }
 """
 AFFILIATION_UPDATE = """
@@ -271,7 +273,8 @@ def test_cycles_end_and_membership_does_not_widen(writer: Writer):
 
 def test_relationships_of_a_family(writer: Writer):
     """Given a change in the Knesset's stance toward Taiwan, when Israel's relationships are asked with its
-    family, then the Knesset → Taiwan dyad is among them, and not without the opt-in."""
+    family, then the Knesset → Taiwan dyad is among them, and not without the opt-in; with Taiwan as counterpart,
+    only the dyads between the family and Taiwan come."""
     writer.ok(
         "mutation ($input: RelationshipChangeInput!) { relationshipChangeCreate(input: $input) { slug } }",
         {"input": {"slug": "knesset-warms-to-taiwan", "from": "knesset", "to": "taiwan", "delta": 2,
@@ -279,9 +282,14 @@ def test_relationships_of_a_family(writer: Writer):
                    "cause": {"event": "knesset-taiwan-petition-2025-07"}}},
     )  # fmt: skip
 
-    def dyads(family: bool) -> set[tuple[str, str]]:
-        data = writer.ok(RELATIONSHIPS, {"actor": "israel", "family": family})["relationships"]
-        return {(r["from"]["slug"], r["to"]["slug"]) for r in data}
+    def dyads(family: bool, counterpart: str | None = None) -> set[tuple[str, str]]:
+        other = {"slug": counterpart} if counterpart else None
+        variables = {"actor": {"slug": "israel"}, "family": family, "counterpart": other}
+        data = writer.ok(RELATIONSHIPS, variables)["relationships"]
+        assert data["totalCount"] == len(data["nodes"])
+        return {(r["from"]["slug"], r["to"]["slug"]) for r in data["nodes"]}
 
     assert ("knesset", "taiwan") in dyads(True) - dyads(False)
     assert dyads(False) < dyads(True)
+    assert dyads(True, "taiwan") == {("israel", "taiwan"), ("taiwan", "israel"), ("knesset", "taiwan")}
+    assert dyads(False, "taiwan") == {("israel", "taiwan"), ("taiwan", "israel")}

@@ -64,14 +64,14 @@ def test_readme_query_3_israel_taiwan_warming_both_ways(client):
     """Given the story, when README query 3 runs, then Israel→Taiwan warms by the petition and Taiwan→Israel too."""
     relationship = client.gql(QUERIES[2])["relationship"]
     assert relationship["score"] == 3 and relationship["trend"] == "WARMING"
-    (change,) = relationship["changes"]
+    (change,) = relationship["changes"]["nodes"]
     assert change["delta"] == 3 and change["scoreAfter"] == 3
     assert change["date"] == {"label": "late July 2025"}
     assert change["cause"] == {"__typename": "Event", "title": PETITION}
     reverse = relationship["reverse"]
     assert reverse["score"] == 2 and reverse["trend"] == "WARMING"
-    assert [c["delta"] for c in reverse["changes"]] == [2]
-    assert "Taipei's envoy" in reverse["changes"][0]["explanation"]
+    assert [c["delta"] for c in reverse["changes"]["nodes"]] == [2]
+    assert "Taipei's envoy" in reverse["changes"]["nodes"][0]["explanation"]
 
 
 def test_readme_query_4_beijing_finds_the_prc_and_its_embassy(client):
@@ -92,7 +92,7 @@ def test_readme_query_4_beijing_finds_the_prc_and_its_embassy(client):
 def test_readme_query_5_prc_relationships_and_summer_events(client):
     """Given the story, when README query 5 runs, then it lists the PRC's dyads and July–August events newest first."""
     data = client.gql(QUERIES[4])
-    dyads = {(r["from"]["name"], r["to"]["name"]): r for r in data["relationships"]}
+    dyads = {(r["from"]["name"], r["to"]["name"]): r for r in data["relationships"]["nodes"]}
     prc = "People's Republic of China"
     assert set(dyads) == {("United States", prc), (prc, "Israel"), ("Israel", prc)}
     assert dyads[("Israel", prc)]["score"] == -4 and dyads[("Israel", prc)]["changeCount"] == 2

@@ -50,9 +50,10 @@ def fuzz_config() -> str:
     }
     bindings = {
         "*.*.slug": ("slugs", 0.7),
-        "Query.relationship.from": ("actors", 0.8),
-        "Query.relationship.to": ("actors", 0.8),
-        "Query.relationships.actor": ("actors", 0.8),
+        "Query.relationship.from.slug": ("actors", 0.8),
+        "Query.relationship.to.slug": ("actors", 0.8),
+        "Query.relationships.actor.slug": ("actors", 0.8),
+        "Query.relationships.counterpart.slug": ("actors", 0.8),
         "*.*.filter.actors[*]": ("actors", 0.7),
         "*.*.filter.from": ("dates", 0.7),
         "*.*.filter.to": ("dates", 0.7),

@@ -23,7 +23,7 @@ READS = """
 query {
   timeline(first: 3) { totalCount nodes { __typename } }
   event(slug: "gaza-war") { title version participants { actor { slug } } }
-  relationship(from: "israel", to: "taiwan") { score }
+  relationship(from: {slug: "israel"}, to: {slug: "taiwan"}) { score }
 }
 """
 ANONYMOUS_SYNC = "query ($since: DateTime!) { deletedSince(since: $since) { totalCount } }"

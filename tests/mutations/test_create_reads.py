@@ -40,12 +40,14 @@ mutation ($input: RelationshipChangeInput!) {
 }
 """
 RELATIONSHIP = """
-query ($from: String!, $to: String!) {
+query ($from: RecordRef!, $to: RecordRef!) {
   relationship(from: $from, to: $to) {
     score changeCount
-    changes {
-      slug delta scoreAfter explanation
-      cause { __typename ... on Event { slug } ... on Statement { slug } ... on Reaction { slug } }
+    changes(first: 100) {
+      nodes {
+        slug delta scoreAfter explanation
+        cause { __typename ... on Event { slug } ... on Statement { slug } ... on Reaction { slug } }
+      }
     }
   }
 }
@@ -180,8 +182,8 @@ def test_reactions_target_an_event_a_statement_and_a_reaction(api):
 )
 def test_relationship_change_moves_the_relationship(api, cause):
     """Given Taiwan → Ukraine with no changes, when a +3 change is created, then relationship shows it, score 3."""
-    empty = api.ok(RELATIONSHIP, {"from": "taiwan", "to": "ukraine"}, role=None)["relationship"]
-    assert (empty["score"], empty["changes"]) == (0, [])
+    empty = api.ok(RELATIONSHIP, {"from": {"slug": "taiwan"}, "to": {"slug": "ukraine"}}, role=None)["relationship"]
+    assert (empty["score"], empty["changes"]["nodes"]) == (0, [])
     given = {
         "slug": "taiwan-ukraine-warms",
         "from": "taiwan",
@@ -197,9 +199,9 @@ def test_relationship_change_moves_the_relationship(api, cause):
     ((kind, slug),) = cause.items()
     assert created["cause"] == {"__typename": TYPENAME[kind], "slug": slug}
     assert (created["from"], created["to"], created["delta"]) == ({"slug": "taiwan"}, {"slug": "ukraine"}, 3)
-    moved = api.ok(RELATIONSHIP, {"from": "taiwan", "to": "ukraine"}, role=None)["relationship"]
+    moved = api.ok(RELATIONSHIP, {"from": {"slug": "taiwan"}, "to": {"slug": "ukraine"}}, role=None)["relationship"]
     assert moved["score"] == 3 and moved["changeCount"] == 1
-    assert moved["changes"] == [
+    assert moved["changes"]["nodes"] == [
         {
             "slug": "taiwan-ukraine-warms",
             "delta": 3,
@@ -212,7 +214,7 @@ def test_relationship_change_moves_the_relationship(api, cause):
 
 def test_relationship_change_adds_to_an_existing_relationship(api):
     """Given Israel → Taiwan, when a later −2 change is created, then it comes last and the score drops by 2."""
-    before = api.ok(RELATIONSHIP, {"from": "israel", "to": "taiwan"}, role=None)["relationship"]
+    before = api.ok(RELATIONSHIP, {"from": {"slug": "israel"}, "to": {"slug": "taiwan"}}, role=None)["relationship"]
     given = {
         "slug": "israel-taiwan-cools",
         "from": "israel",
@@ -225,9 +227,9 @@ def test_relationship_change_adds_to_an_existing_relationship(api):
 
     api.ok(CHANGE_CREATE, {"input": given})
 
-    after = api.ok(RELATIONSHIP, {"from": "israel", "to": "taiwan"}, role=None)["relationship"]
+    after = api.ok(RELATIONSHIP, {"from": {"slug": "israel"}, "to": {"slug": "taiwan"}}, role=None)["relationship"]
     assert after["score"] == before["score"] - 2
     assert after["changeCount"] == before["changeCount"] + 1
-    assert after["changes"][:-1] == before["changes"]
-    assert after["changes"][-1]["slug"] == "israel-taiwan-cools"
-    assert after["changes"][-1]["scoreAfter"] == before["score"] - 2
+    assert after["changes"]["nodes"][:-1] == before["changes"]["nodes"]
+    assert after["changes"]["nodes"][-1]["slug"] == "israel-taiwan-cools"
+    assert after["changes"]["nodes"][-1]["scoreAfter"] == before["score"] - 2
