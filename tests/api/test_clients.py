@@ -126,6 +126,7 @@ def test_codegen_types_every_readme_operation(tmp_path):
     assert len(documents) >= 8
     run, output = codegen(documents, tmp_path)
     assert run.returncode == 0, f"graphql-codegen failed:\n{run.output}"
+    assert "DateTime: { input: string; output: string; }" in output
     for name in types:
         assert f"export type {name} = " in output, f"no type for {name}"
         assert f"export type {name}Variables = " in output, f"no variables type for {name}"
