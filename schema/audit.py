@@ -118,7 +118,7 @@ class AuditQuery:
 
     @strawberry.field(
         description="Records deleted at or after `since` (oldest first), so a client can drop its copies; pair "
-        "with `updatedSince` on the lists to stay in sync."
+        "with `filter: {updatedSince}` on the lists to stay in sync."
     )
     async def deleted_since(
         self, info: Info, since: dt.datetime, first: int | None = None, after: str | None = None
@@ -152,19 +152,36 @@ class AuditQuery:
         return build_connection(items, page, count, limit)
 
 
+@strawberry.input(description="Narrows a plain record list (sources, affiliations, relationship changes).")
+class RecordFilter:
+    updated_since: dt.datetime | None = strawberry.field(
+        default=None,
+        description="Only records created or changed at or after this time (for syncing; see `deletedSince`).",
+    )
+
+
 async def _by_id_page(
-    info: Info, type_name: str, updated_since: dt.datetime | None, first: int | None, after: str | None
+    info: Info,
+    type_name: str,
+    filter: RecordFilter | None,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
 ) -> Connection[Any]:
     from schema.loaders import BUILDERS
 
     context = info.context
     table = BY_TYPE_NAME[type_name].table
-    page = page_args(first, after, None, None, max_size=context.settings.max_page_size, key="i")
+    page = page_args(first, after, last, before, max_size=context.settings.max_page_size, key="i")
+    updated_since = filter.updated_since if filter is not None else None
     where = [table.c.updated_at >= utc(updated_since)] if updated_since is not None else []
     statement = select(table).where(*where)
     if page.cursor is not None:
-        statement = statement.where(table.c.id > page.cursor[0])
-    rows = await context.rows(statement.order_by(table.c.id).limit(page.size + 1))
+        statement = statement.where(table.c.id < page.cursor[0] if page.backward else table.c.id > page.cursor[0])
+    # Backward pages read the ids downward from the cursor; build_connection puts them back in creation order.
+    order = table.c.id.desc() if page.backward else table.c.id.asc()
+    rows = await context.rows(statement.order_by(order).limit(page.size + 1))
 
     limit = context.settings.exact_count_limit
 
@@ -172,29 +189,49 @@ async def _by_id_page(
         statement = bounded_count(select(table.c.id).where(*where))
         return (await context.rows(statement, {"count_limit": limit + 1}))[0][0]
 
-    connection = build_connection([((row.id,), BUILDERS[type_name](row)) for row in rows], page, count, limit)
-    return connection
+    return build_connection([((row.id,), BUILDERS[type_name](row)) for row in rows], page, count, limit)
 
 
-SYNC = "In creation order; `updatedSince` keeps only those created or changed at or after that time (for syncing)."
+SYNC = (
+    "In creation order; `filter: {updatedSince}` keeps only those created or changed at or after that time "
+    "(for syncing)."
+)
 
 
 @strawberry.type
 class RecordsQuery:
     @strawberry.field(description="Sources. " + SYNC)
     async def sources(
-        self, info: Info, updated_since: dt.datetime | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        filter: RecordFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Source]:
-        return await _by_id_page(info, "Source", updated_since, first, after)
+        return await _by_id_page(info, "Source", filter, first, after, last, before)
 
     @strawberry.field(description="Affiliations (roles held, bodies part of others). " + SYNC)
     async def affiliations(
-        self, info: Info, updated_since: dt.datetime | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        filter: RecordFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Affiliation]:
-        return await _by_id_page(info, "Affiliation", updated_since, first, after)
+        return await _by_id_page(info, "Affiliation", filter, first, after, last, before)
 
     @strawberry.field(description="Relationship changes (see `relationship` for a dyad's history). " + SYNC)
     async def relationship_changes(
-        self, info: Info, updated_since: dt.datetime | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        filter: RecordFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[RelationshipChange]:
-        return await _by_id_page(info, "RelationshipChange", updated_since, first, after)
+        return await _by_id_page(info, "RelationshipChange", filter, first, after, last, before)

@@ -20,15 +20,39 @@ ARGUMENTS = {
     "before": "Page backward from the item with this cursor (a `startCursor` or an edge's `cursor`).",
     "filter": "Only the items that match (see the input's fields); omitted, everything.",
     "order": "ASC (default): oldest first; DESC: newest first.",
-    "id": "The global id (give `id` or `slug`, not both).",
+    "id": "The global id.",
     "ids": f"Global ids, at most {PAGE_LIMIT}.",
     "slug": "The slug (give `id` or `slug`, not both).",
     "version": "The version you read; the write fails with CONFLICT if the record changed since.",
     "input": "The record's fields; on update only the fields given change (`null` clears one).",
     "cascade": "Also delete the records that refer to this one (default false: refuse and list them).",
-    "updatedSince": "Only records created or changed at or after this time.",
     "since": "From this time on.",
 }
+
+ONE_OF = "The global id (give `id` or `slug`, not both)."
+"""An ``id`` argument beside a ``slug`` one names the same record two ways; a lone ``id`` (``node(id:)``) is just
+the id."""
+
+REACTIONS = {
+    "thanks": "thanks",
+    "praise": "praises",
+    "endorse": "endorses",
+    "agree": "agrees",
+    "condemn": "condemns",
+    "criticise": "criticises",
+    "ridicule": "ridicules",
+    "accuse": "accuses",
+    "deny": "denies",
+    "reject": "rejects",
+    "demand": "demands",
+    "warn": "warns",
+    "threaten": "threatens",
+    "summon_envoy": "summons an envoy",
+    "retaliate": "retaliates",
+    "clarify": "clarifies",
+}
+"""What the reactor does, for each reaction kind: spelt out, since no rule turns every kind into its verb
+(`thanks` is one already, `deny` becomes `denies`, `summon_envoy` `summons an envoy`)."""
 
 PLOVER = {
     "AGREE": "Agree to, or declare the intent to do, something.",
@@ -61,7 +85,7 @@ def _enum_value(enum_name: str, value_name: str, value: object) -> str:
         return f"{PLOVER[raw].rstrip('.')} ({_words(quad)}; default score {score:+d})."
     if enum_name == "ReactionKind":
         plover, score = REACTION_KINDS[raw]
-        return f"The reaction {_words(raw)}s: PLOVER type {plover}, default score {score:+d}."
+        return f"The reactor {REACTIONS[raw]}: PLOVER type {plover}, default score {score:+d}."
     return f"{_words(value_name).capitalize()}."
 
 
@@ -74,7 +98,8 @@ def document(schema: GraphQLSchema) -> None:
             for field in gtype.fields.values():
                 for arg_name, arg in field.args.items():
                     if not arg.description:
-                        arg.description = ARGUMENTS.get(arg_name)
+                        one_of = arg_name == "id" and "slug" in field.args
+                        arg.description = ONE_OF if one_of else ARGUMENTS.get(arg_name)
         elif isinstance(gtype, GraphQLEnumType):
             for value_name, value in gtype.values.items():
                 if not value.description:

@@ -188,14 +188,14 @@ class DateQualifier(enum.Enum):
 
 @strawberry.enum(description="Sort direction by date.")
 class SortOrder(enum.Enum):
-    ASC = "asc"
-    DESC = "desc"
+    ASC = strawberry.enum_value("asc", description="Ascending: oldest first.")
+    DESC = strawberry.enum_value("desc", description="Descending: newest first.")
 
 
 @strawberry.enum(description="How a list of actors in a filter combines.")
 class ActorMatch(enum.Enum):
-    ANY = "any"
-    ALL = "all"
+    ANY = strawberry.enum_value("any", description="Items involving at least one of the actors.")
+    ALL = strawberry.enum_value("all", description="Items involving every one of the actors.")
 
 
 @strawberry.enum(description="The kinds of item a timeline holds.")

@@ -124,6 +124,11 @@ def readme_queries() -> list[str]:
     return re.findall(r"```graphql\n(.*?)```", section, re.S)
 
 
+def readme_documents() -> list[str]:
+    """Every GraphQL document of README.md (every section's ```graphql blocks), verbatim, in order."""
+    return re.findall(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
 @pytest.fixture(scope="module")
 def client(story_url: str) -> Iterator[Api]:
     """A client on the module's shared, read-only story database (sqlite and postgresql)."""

@@ -267,9 +267,9 @@ def test_score_after_is_the_same_on_every_path(client):
         one = client.gql(CHANGE_NODE, {"id": change["id"]})["node"]
         assert change["scoreAfter"] == through_relationship[change["id"]] == node["scoreAfter"] == one["scoreAfter"]
     # And from the other end: every timeline item's `causedChanges` (a nested connection, batched per page).
-    caused = client.gql(
-        "{ timeline(first: 100) { nodes { causedChanges { totalCount nodes { id scoreAfter } } } } }"
-    )["timeline"]["nodes"]
+    caused = client.gql("{ timeline(first: 100) { nodes { causedChanges { totalCount nodes { id scoreAfter } } } } }")[
+        "timeline"
+    ]["nodes"]
     through_causes = {c["id"]: c["scoreAfter"] for item in caused for c in item["causedChanges"]["nodes"]}
     assert sum(item["causedChanges"]["totalCount"] for item in caused) == len(listed_changes)
     assert through_causes == through_relationship
