@@ -249,12 +249,12 @@ def test_cycles_end_and_membership_does_not_widen(writer: Writer):
     mere member of the opposition, when families are asked, then the query ends, the cycle adds nothing, and the
     party's event is not Israel's."""
     before = timeline_slugs(writer, ["israel"])
-    writer.ok(AFFILIATION_CREATE, {"input": {"slug": "loop", "member": "israel", "organisation": "knesset",
+    writer.ok(AFFILIATION_CREATE, {"input": {"slug": "loop", "member": {"slug": "israel"}, "organisation": {"slug": "knesset"},
                                              "kind": "PART_OF"}})  # fmt: skip
     writer.ok(
         "mutation ($input: EventInput!) { eventCreate(input: $input) { slug } }",
         {"input": {"slug": "yesh-atid-rally", "title": "A Yesh Atid rally", "kind": "MOBILIZE", "date": "2025-09",
-                   "participants": [{"actor": "yesh-atid", "role": "INITIATOR"}]}},
+                   "participants": [{"actor": {"slug": "yesh-atid"}, "role": "INITIATOR"}]}},
     )  # fmt: skip
     after = timeline_slugs(writer, ["israel"])
     assert after == before
@@ -268,7 +268,7 @@ def test_relationships_of_a_family(writer: Writer):
     family, then the Knesset → Taiwan dyad is among them, and not without the opt-in."""
     writer.ok(
         "mutation ($input: RelationshipChangeInput!) { relationshipChangeCreate(input: $input) { slug } }",
-        {"input": {"slug": "knesset-warms-to-taiwan", "from": "knesset", "to": "taiwan", "delta": 2,
+        {"input": {"slug": "knesset-warms-to-taiwan", "from": {"slug": "knesset"}, "to": {"slug": "taiwan"}, "delta": 2,
                    "date": "late 2025-07", "explanation": "The petition.",
                    "cause": {"event": "knesset-taiwan-petition-2025-07"}}},
     )  # fmt: skip

@@ -182,7 +182,7 @@ def test_writes_are_found_at_once(writer):
     update = event_input(
         "quokka-summit",
         title="Wombat summit",
-        participants=[{"actor": "societe-elysee", "role": "INITIATOR"}, {"actor": "taiwan", "role": "TARGET"}],
+        participants=[{"actor": {"slug": "societe-elysee"}, "role": "INITIATOR"}, {"actor": {"slug": "taiwan"}, "role": "TARGET"}],
     )
     writer.ok(EVENT_UPDATE, {"slug": "quokka-summit", "version": event["version"], "input": update})
     assert timeline(writer, search="quokka") == []

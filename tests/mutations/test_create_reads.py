@@ -80,7 +80,7 @@ def test_event_create_with_place_participants_tags_and_sources(api):
         summary="Officials met in Taipei.",
         place={"name": "Taipei", "country": "TWN", "latitude": 25.03, "longitude": 121.56},
         tags=["Diplomacy", "taiwan"],
-        sources=[{"source": ARTICLE, "passage": "Israel warms to Taiwan"}],
+        sources=[{"source": {"slug": ARTICLE}, "passage": "Israel warms to Taiwan"}],
     )
 
     created = api.ok(EVENT_CREATE, {"input": given})["eventCreate"]
@@ -117,11 +117,11 @@ def test_statement_create_with_speaker_venue_and_about(api):
     """Given speaker, venue and about, when statementCreate runs, then reads, venue and timeline show it."""
     given = {
         "slug": "saar-on-taiwan",
-        "speaker": "gideon-saar",
+        "speaker": {"slug": "gideon-saar"},
         "channel": "PRESS_CONFERENCE",
-        "venue": "knesset-taiwan-petition-2025-07",
+        "venue": {"slug": "knesset-taiwan-petition-2025-07"},
         "quote": "Taiwan is a friend.",
-        "about": ["taiwan", "prc"],
+        "about": [{"slug": "taiwan"}, {"slug": "prc"}],
         "stance": "POSITIVE",
         "date": "2025-08-06",
         "tags": ["taiwan"],
@@ -145,7 +145,7 @@ def test_reactions_target_an_event_a_statement_and_a_reaction(api):
     on_event = reaction_input("taiwan-thanks-for-talks", {"event": "gaza-war"})
     on_statement = reaction_input("taiwan-thanks-saar", {"statement": "saar-unsc-on-russian-representative"})
     on_reaction = reaction_input(
-        "prc-condemns-thanks", {"reaction": "taiwan-thanks-for-talks"}, reactor="prc", kind="CONDEMN"
+        "prc-condemns-thanks", {"reaction": "taiwan-thanks-for-talks"}, reactor={"slug": "prc"}, kind="CONDEMN"
     )
 
     made = [api.ok(REACTION_CREATE, {"input": given})["reactionCreate"] for given in (on_event, on_statement)]
@@ -184,8 +184,8 @@ def test_relationship_change_moves_the_relationship(api, cause):
     assert (empty["score"], empty["changes"]) == (0, [])
     given = {
         "slug": "taiwan-ukraine-warms",
-        "from": "taiwan",
-        "to": "ukraine",
+        "from": {"slug": "taiwan"},
+        "to": {"slug": "ukraine"},
         "delta": 3,
         "cause": cause,
         "date": "2025-08-07",
@@ -215,8 +215,8 @@ def test_relationship_change_adds_to_an_existing_relationship(api):
     before = api.ok(RELATIONSHIP, {"from": "israel", "to": "taiwan"}, role=None)["relationship"]
     given = {
         "slug": "israel-taiwan-cools",
-        "from": "israel",
-        "to": "taiwan",
+        "from": {"slug": "israel"},
+        "to": {"slug": "taiwan"},
         "delta": -2,
         "cause": {"event": "gaza-war"},
         "date": "2025-09-01",

@@ -52,12 +52,12 @@ def build_thread(api) -> None:
     api.ok(REACTION_CREATE, {"input": reaction_input("third-reaction", {"event": "doomed-event"}, kind="PRAISE")})
     api.ok(
         REACTION_CREATE,
-        {"input": reaction_input("second-reaction", {"reaction": "first-reaction"}, reactor="prc", kind="CONDEMN")},
+        {"input": reaction_input("second-reaction", {"reaction": "first-reaction"}, reactor={"slug": "prc"}, kind="CONDEMN")},
     )
     change = {
         "slug": "prc-taiwan-over-thanks",
-        "from": "prc",
-        "to": "taiwan",
+        "from": {"slug": "prc"},
+        "to": {"slug": "taiwan"},
         "delta": -2,
         "cause": {"reaction": "second-reaction"},
         "date": "2025-08-07",
@@ -170,7 +170,7 @@ mutation ($slug: String!, $version: Int!) {
 def test_cascade_through_a_thread_always_finishes(api):
     """Given reactions A ← B and an attempt at A → B, when A is cascade-deleted, then both go, each once."""
     api.ok(REACTION_CREATE, {"input": reaction_input("reaction-a", {"event": "gaza-war"})})
-    api.ok(REACTION_CREATE, {"input": reaction_input("reaction-b", {"reaction": "reaction-a"}, reactor="prc")})
+    api.ok(REACTION_CREATE, {"input": reaction_input("reaction-b", {"reaction": "reaction-a"}, reactor={"slug": "prc"})})
     api.send(REACTION_UPDATE, {"slug": "reaction-a", "version": 1, "input": {"target": {"reaction": "reaction-b"}}})
     version = api.row("reaction", "reaction-a").version
 

@@ -59,8 +59,8 @@ CHANGE_CREATE = create("relationshipChange", "RelationshipChangeInput")
 def change_input(**fields):
     """A valid RelationshipChangeInput without a slug (Israel → Taiwan, +2, for the Gaza war), ``fields`` on top."""
     base = {
-        "from": "israel",
-        "to": "taiwan",
+        "from": {"slug": "israel"},
+        "to": {"slug": "taiwan"},
         "delta": 2,
         "cause": {"event": "gaza-war"},
         "date": "2025-08-06",
@@ -99,12 +99,12 @@ def test_every_unknown_participant_is_named_by_its_position_in_the_list(api):
         "e",
         score=11,
         participants=[
-            {"actor": "israel", "role": "INITIATOR"},
-            {"actor": "atlantis", "role": "TARGET"},
-            {"actor": "taiwan", "role": "TARGET"},
-            {"actor": "narnia", "role": "INITIATOR"},
+            {"actor": {"slug": "israel"}, "role": "INITIATOR"},
+            {"actor": {"slug": "atlantis"}, "role": "TARGET"},
+            {"actor": {"slug": "taiwan"}, "role": "TARGET"},
+            {"actor": {"slug": "narnia"}, "role": "INITIATOR"},
         ],
-        sources=[{"source": SOURCE}, {"source": "no-such-source"}],
+        sources=[{"source": {"slug": SOURCE}}, {"source": {"slug": "no-such-source"}}],
     )
 
     error = refused(
@@ -127,7 +127,7 @@ def test_an_id_of_the_wrong_type_is_listed_with_the_other_problems(api):
     given = event_input(
         "e",
         date="someday",
-        participants=[{"actor": "israel", "role": "INITIATOR"}, {"actor": source_id, "role": "TARGET"}],
+        participants=[{"actor": {"slug": "israel"}, "role": "INITIATOR"}, {"actor": source_id, "role": "TARGET"}],
     )
 
     error = refused(api, EVENT_CREATE, {"input": given}, ["input.participants[1].actor", "input.date"])
@@ -152,7 +152,7 @@ CREATES = {
     "affiliation": (
         "affiliation",
         "AffiliationInput",
-        {"slug": "a", "member": "nobody", "organisation": "knesset", "start": "2025-06", "end": "2025-01"},
+        {"slug": "a", "member": {"slug": "nobody"}, "organisation": {"slug": "knesset"}, "start": "2025-06", "end": "2025-01"},
         ["input.end", "input.kind", "input.member"],
     ),
     "event": (
@@ -164,19 +164,19 @@ CREATES = {
     "statement": (
         "statement",
         "StatementInput",
-        {"slug": "s", "speaker": "nobody", "channel": "SPEECH", "date": "2025-08-06", "about": ["israel", "nemo"]},
+        {"slug": "s", "speaker": {"slug": "nobody"}, "channel": "SPEECH", "date": "2025-08-06", "about": [{"slug": "israel"}, {"slug": "nemo"}]},
         ["input.quote", "input.speaker", "input.about[1]"],
     ),
     "reaction": (
         "reaction",
         "ReactionInput",
-        {"slug": "r", "reactor": "nobody", "kind": "THANKS", "target": {"event": "atlantis"}, "date": "2025-13"},
+        {"slug": "r", "reactor": {"slug": "nobody"}, "kind": "THANKS", "target": {"event": "atlantis"}, "date": "2025-13"},
         ["input.date", "input.target", "input.reactor"],
     ),
     "relationship_change": (
         "relationshipChange",
         "RelationshipChangeInput",
-        change_input(to="israel", delta=0, explanation=None),
+        change_input(to={"slug": "israel"}, delta=0, explanation=None),
         ["input.delta", "input.to", "input.explanation"],
     ),
 }
@@ -202,35 +202,35 @@ UPDATES = {
         "affiliation",
         "AffiliationInput",
         "gideon-saar-foreign-minister-of-israel",
-        {"organisation": "nowhere", "start": "2025-06", "end": "2025-01"},
+        {"organisation": {"slug": "nowhere"}, "start": "2025-06", "end": "2025-01"},
         ["input.end", "input.organisation"],
     ),
     "event": (
         "event",
         "EventInput",
         "gaza-war",
-        {"slug": "gaza", "title": None, "score": 10.5, "participants": [{"actor": "atlantis", "role": "HOST"}]},
+        {"slug": "gaza", "title": None, "score": 10.5, "participants": [{"actor": {"slug": "atlantis"}, "role": "HOST"}]},
         ["input.slug", "input.score", "input.title", "input.participants[0].actor"],
     ),
     "statement": (
         "statement",
         "StatementInput",
         "saar-kyiv-remarks-2025-07",
-        {"quote": None, "venue": "no-such-event", "tags": ["ok", "x" * 61]},
+        {"quote": None, "venue": {"slug": "no-such-event"}, "tags": ["ok", "x" * 61]},
         ["input.quote", "input.tags[1]", "input.venue"],
     ),
     "reaction": (
         "reaction",
         "ReactionInput",
         "prc-embassy-accuses-knesset-over-petition",
-        {"reactor": "nobody", "score": -11, "statement": "no-such-statement"},
+        {"reactor": {"slug": "nobody"}, "score": -11, "statement": {"slug": "no-such-statement"}},
         ["input.score", "input.reactor", "input.statement"],
     ),
     "relationship_change": (
         "relationshipChange",
         "RelationshipChangeInput",
         "israel-taiwan-knesset-petition",
-        {"delta": 0, "from": "nobody", "cause": {"reaction": "no-such-reaction"}},
+        {"delta": 0, "from": {"slug": "nobody"}, "cause": {"reaction": "no-such-reaction"}},
         ["input.delta", "input.from", "input.cause"],
     ),
 }
@@ -293,7 +293,7 @@ def test_the_readme_example_error_is_what_the_api_answers(api):
 
     error = api.fail(
         CHANGE_CREATE,
-        {"input": change_input(delta=11, **{"from": "nobody"}, cause={"event": "atlantis"})},
+        {"input": change_input(delta=11, **{"from": {"slug": "nobody"}}, cause={"event": "atlantis"})},
         code="BAD_USER_INPUT",
     )
 

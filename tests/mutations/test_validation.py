@@ -33,8 +33,8 @@ def change_input(**fields):
     """A valid RelationshipChangeInput (Israel → Taiwan, +2, caused by the Gaza war), with ``fields`` on top."""
     base = {
         "slug": "test-change",
-        "from": "israel",
-        "to": "taiwan",
+        "from": {"slug": "israel"},
+        "to": {"slug": "taiwan"},
         "delta": 2,
         "cause": {"event": "gaza-war"},
         "date": "2025-08-06",
@@ -63,7 +63,7 @@ CASES = {
     "delta-11": (CHANGE_CREATE, {"input": change_input(delta=11)}, "delta"),
     "delta-minus-11": (CHANGE_CREATE, {"input": change_input(delta=-11)}, "delta"),
     "delta-0": (CHANGE_CREATE, {"input": change_input(delta=0)}, "delta"),
-    "change-toward-itself": (CHANGE_CREATE, {"input": change_input(to="israel")}, "to"),
+    "change-toward-itself": (CHANGE_CREATE, {"input": change_input(to={"slug": "israel"})}, "to"),
     "end-before-start": (EVENT_CREATE, {"input": event_input("e", date="2025-08-05/2025-08-01")}, "date"),
     "bad-date-text": (EVENT_CREATE, {"input": event_input("e", date="last Tuesday")}, "date"),
     "impossible-day": (EVENT_CREATE, {"input": event_input("e", date="2025-02-30")}, "date"),
@@ -72,8 +72,8 @@ CASES = {
         {
             "input": {
                 "slug": "a",
-                "member": "gideon-saar",
-                "organisation": "knesset",
+                "member": {"slug": "gideon-saar"},
+                "organisation": {"slug": "knesset"},
                 "kind": "MEMBER",
                 "start": "2025-06",
                 "end": "2025-01",
@@ -83,12 +83,12 @@ CASES = {
     ),
     "unknown-citation-source": (
         EVENT_CREATE,
-        {"input": event_input("e", sources=[{"source": "no-such-source"}])},
+        {"input": event_input("e", sources=[{"source": {"slug": "no-such-source"}}])},
         "sources",
     ),
     "unknown-speaker": (
         STATEMENT_CREATE,
-        {"input": {"slug": "s", "speaker": "nobody", "channel": "SPEECH", "quote": "Hi", "date": "2025-08-06"}},
+        {"input": {"slug": "s", "speaker": {"slug": "nobody"}, "channel": "SPEECH", "quote": "Hi", "date": "2025-08-06"}},
         "speaker",
     ),
     "unknown-actor-in-about": (
@@ -96,11 +96,11 @@ CASES = {
         {
             "input": {
                 "slug": "s",
-                "speaker": "gideon-saar",
+                "speaker": {"slug": "gideon-saar"},
                 "channel": "SPEECH",
                 "quote": "Hi",
                 "date": "2025-08-06",
-                "about": ["nobody"],
+                "about": [{"slug": "nobody"}],
             }
         },
         "about",
@@ -156,7 +156,7 @@ def test_invalid_write_is_refused_and_writes_nothing(api, document, variables, f
 def test_unknown_participant_is_named_and_nothing_is_written(api):
     """Given an unknown actor among participants, when eventCreate runs, then BAD_USER_INPUT names it, no write."""
     given = event_input(
-        "e", participants=[{"actor": "israel", "role": "INITIATOR"}, {"actor": "atlantis", "role": "TARGET"}]
+        "e", participants=[{"actor": {"slug": "israel"}, "role": "INITIATOR"}, {"actor": {"slug": "atlantis"}, "role": "TARGET"}]
     )
     before = api.fingerprint()
 
@@ -234,7 +234,7 @@ mutation ($slug: String!, $version: Int!, $input: ReactionInput!) {
 def test_update_refuses_a_reaction_that_would_answer_its_own_answer(api):
     """Given reaction B answering A, when A is updated to answer B, then BAD_USER_INPUT names `target`, no write."""
     api.ok(REACTION_CREATE, {"input": reaction_input("reaction-a", {"event": "gaza-war"})})
-    api.ok(REACTION_CREATE, {"input": reaction_input("reaction-b", {"reaction": "reaction-a"}, reactor="prc")})
+    api.ok(REACTION_CREATE, {"input": reaction_input("reaction-b", {"reaction": "reaction-a"}, reactor={"slug": "prc"})})
     before = api.fingerprint()
 
     api.fail(
