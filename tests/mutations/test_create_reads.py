@@ -83,7 +83,7 @@ def test_event_create_with_place_participants_tags_and_sources(api):
         sources=[{"source": {"slug": ARTICLE}, "passage": "Israel warms to Taiwan"}],
     )
 
-    created = api.ok(EVENT_CREATE, {"input": given})["eventCreate"]
+    created = api.written(EVENT_CREATE, {"input": given})["event"]
 
     assert created["slug"] == "israel-taiwan-talks"
     assert created["title"] == "Israel and Taiwan hold talks"
@@ -104,7 +104,7 @@ def test_created_event_shows_up_in_the_timeline(api):
     """Given a new Israel–Taiwan event, when their timeline is read, then it is there among the story's items."""
     before = timeline_slugs(api, {"actors": ["israel", "taiwan"], "actorsMatch": "ALL"})
 
-    api.ok(EVENT_CREATE, {"input": event_input("israel-taiwan-talks", date="2025-08-05")})
+    api.written(EVENT_CREATE, {"input": event_input("israel-taiwan-talks", date="2025-08-05")})
 
     after = timeline_slugs(api, {"actors": ["israel", "taiwan"], "actorsMatch": "ALL"})
     assert [item for item in after if item != ("Event", "israel-taiwan-talks")] == before
@@ -127,7 +127,7 @@ def test_statement_create_with_speaker_venue_and_about(api):
         "tags": ["taiwan"],
     }
 
-    created = api.ok(STATEMENT_CREATE, {"input": given})["statementCreate"]
+    created = api.written(STATEMENT_CREATE, {"input": given})["statement"]
 
     assert created["speaker"] == {"slug": "gideon-saar"}
     assert created["venue"] == {"slug": "knesset-taiwan-petition-2025-07"}
@@ -148,8 +148,8 @@ def test_reactions_target_an_event_a_statement_and_a_reaction(api):
         "prc-condemns-thanks", {"reaction": "taiwan-thanks-for-talks"}, reactor={"slug": "prc"}, kind="CONDEMN"
     )
 
-    made = [api.ok(REACTION_CREATE, {"input": given})["reactionCreate"] for given in (on_event, on_statement)]
-    made.append(api.ok(REACTION_CREATE, {"input": on_reaction})["reactionCreate"])
+    made = [api.written(REACTION_CREATE, {"input": given})["reaction"] for given in (on_event, on_statement)]
+    made.append(api.written(REACTION_CREATE, {"input": on_reaction})["reaction"])
 
     assert [r["target"] for r in made] == [
         {"__typename": "Event", "slug": "gaza-war"},
@@ -192,7 +192,7 @@ def test_relationship_change_moves_the_relationship(api, cause):
         "explanation": "Taipei backs Kyiv.",
     }
 
-    created = api.ok(CHANGE_CREATE, {"input": given})["relationshipChangeCreate"]
+    created = api.written(CHANGE_CREATE, {"input": given})["relationshipChange"]
 
     ((kind, slug),) = cause.items()
     assert created["cause"] == {"__typename": TYPENAME[kind], "slug": slug}
@@ -223,7 +223,7 @@ def test_relationship_change_adds_to_an_existing_relationship(api):
         "explanation": "A cooling.",
     }
 
-    api.ok(CHANGE_CREATE, {"input": given})
+    api.written(CHANGE_CREATE, {"input": given})
 
     after = api.ok(RELATIONSHIP, {"from": "israel", "to": "taiwan"}, role=None)["relationship"]
     assert after["score"] == before["score"] - 2

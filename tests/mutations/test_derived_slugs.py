@@ -127,5 +127,5 @@ def test_racing_creates_of_the_same_title_both_succeed_with_different_slugs(pg_a
     bodies = pg_api.gather(*(pg_api.asend(EVENT_CREATE, {"input": untitled_event("Race")}) for _ in range(4)))
 
     assert [b.get("errors") for b in bodies] == [None] * 4, bodies
-    slugs = sorted(b["data"]["eventCreate"]["slug"] for b in bodies)
+    slugs = sorted(b["data"]["event"]["slug"] for b in bodies)
     assert slugs == ["race", "race-2", "race-3", "race-4"]

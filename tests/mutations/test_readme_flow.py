@@ -67,7 +67,7 @@ def test_readme_write_walkthrough(desk):
 
     written = desk.ok(ADD_EVENT_AND_REACTION, headers={"Authorization": f"Bearer {desk.tokens['admin']}"})
 
-    event, reaction = written["eventCreate"], written["reactionCreate"]
+    event, reaction = written["event"], written["reaction"]
     assert event["version"] == 1 and event["date"]["label"] == "10 September 2025"
     assert event["participants"] == [
         {"role": "HOST", "actor": {"name": "Gideon Sa'ar"}},
