@@ -8,10 +8,13 @@ import pytest
 from tests.mutations.support import ARTICLE, EVENT_CREATE, EVENT_READ, REACTION_CREATE, event_input, reaction_input
 
 STATEMENT_CREATE = """
-mutation ($input: StatementInput!) {
+mutation ($input: StatementCreateInput!) {
   statementCreate(input: $input) {
-    id slug quote channel stance version date { text label }
-    speaker { slug } venue { slug } about { slug } tags
+    statement {
+      id slug quote channel stance version date { text label }
+      speaker { slug } venue { slug } about { slug } tags
+    }
+    userErrors { field message code }
   }
 }
 """
@@ -32,10 +35,13 @@ query ($event: String!, $statement: String!, $reaction: String!) {
 }
 """
 CHANGE_CREATE = """
-mutation ($input: RelationshipChangeInput!) {
+mutation ($input: RelationshipChangeCreateInput!) {
   relationshipChangeCreate(input: $input) {
-    id slug delta explanation version from { slug } to { slug } date { text }
-    cause { __typename ... on Event { slug } ... on Statement { slug } ... on Reaction { slug } }
+    relationshipChange {
+      id slug delta explanation version from { slug } to { slug } date { text }
+      cause { __typename ... on Event { slug } ... on Statement { slug } ... on Reaction { slug } }
+    }
+    userErrors { field message code }
   }
 }
 """
