@@ -28,8 +28,8 @@ from graphql import (
     GraphQLSyntaxError,
     VariableDefinitionNode,
 )
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 
 def graphql_schema(schema: strawberry.Schema) -> GraphQLSchema:

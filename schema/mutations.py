@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -52,6 +52,12 @@ from schema.types.enums import (
 from seeds.format import Problem
 
 UNSET: Any = strawberry.UNSET
+
+# Dates are the FuzzyDate scalar; the type checker sees what its values are, their canonical text.
+if TYPE_CHECKING:
+    Date = str
+else:
+    Date = FuzzyDate
 
 
 @strawberry.input(description="A citation of a source, with the passage that supports the record.")
@@ -109,7 +115,7 @@ class SourceUpdateInput:
     author: str | None = _f("Who wrote it.")
     url: str | None = _f("Where to read it.")
     language: str | None = _f("Language code, default `en`.")
-    published: FuzzyDate | None = _f("When it was published.")
+    published: Date | None = _f("When it was published.")
 
 
 @INPUTS.of(kinds.SOURCE)
@@ -145,8 +151,8 @@ class AffiliationUpdateInput:
     organisation: RecordRef | None = _f("The organisation, an actor.")
     kind: AffiliationKind | None = _f("How the member belongs.")
     role: str | None = _f("The role held.")
-    start: FuzzyDate | None = _f("When it began.")
-    end: FuzzyDate | None = _f("When it ended.")
+    start: Date | None = _f("When it began.")
+    end: Date | None = _f("When it ended.")
     sources: list[CitationInput] | None = _f("Citations.")
 
 
@@ -170,7 +176,7 @@ class EventUpdateInput:
     score: float | None = _f("−10…+10; defaults from the kind.")
     modality: Modality | None = _f("Default ACTUAL.")
     cameo: str | None = _f("CAMEO code.")
-    date: FuzzyDate | None = _f("When it happened.")
+    date: Date | None = _f("When it happened.")
     date_label: str | None = _f("A display label, if the generated one will not do.")
     day_order: int | None = _f("Order among items of the same day.")
     place: PlaceInput | None = _f("Where it happened.")
@@ -198,7 +204,7 @@ class StatementUpdateInput:
     stance: Stance | None = _f("Overall stance toward them.")
     summary: str | None = _f("What was said, in a line.")
     tags: list[str] | None = _f("Tags.")
-    date: FuzzyDate | None = _f("When it was said.")
+    date: Date | None = _f("When it was said.")
     date_label: str | None = _f("A display label, if the generated one will not do.")
     day_order: int | None = _f("Order among items of the same day.")
     sources: list[CitationInput] | None = _f("Citations.")
@@ -225,7 +231,7 @@ class ReactionUpdateInput:
     score: float | None = _f("−10…+10; defaults from the kind.")
     summary: str | None = _f("The reaction, in a line.")
     tags: list[str] | None = _f("Tags.")
-    date: FuzzyDate | None = _f("When.")
+    date: Date | None = _f("When.")
     date_label: str | None = _f("A display label, if the generated one will not do.")
     day_order: int | None = _f("Order among items of the same day.")
     sources: list[CitationInput] | None = _f("Citations.")
@@ -247,7 +253,7 @@ class RelationshipChangeUpdateInput:
     delta: int | None = _f("The signed move, −10…+10, not 0.")
     cause: ItemRef | None = _f("What moved it: an event, a statement or a reaction.")
     explanation: str | None = _f("Why, in a line.")
-    date: FuzzyDate | None = _f("When.")
+    date: Date | None = _f("When.")
     date_label: str | None = _f("A display label, if the generated one will not do.")
     day_order: int | None = _f("Order among items of the same day.")
     sources: list[CitationInput] | None = _f("Citations.")
@@ -310,7 +316,7 @@ class Given:
         return out
 
 
-CODES = {code.value: code for code in UserErrorCode}
+CODES = {code.name: code for code in UserErrorCode}  # each named by its code
 
 
 def camel_path(name: str) -> Path:
@@ -439,11 +445,13 @@ async def _write(info: Info, work: Any, *, retries: int = 0) -> Any:
     except Refused as refused:
         return refused.error
     except PublicError as error:
-        # The one public error a write raises that is about this write rather than the service: a unique key
-        # taken by a concurrent write (schema.context.Context.write), after its retries.
-        if error.extensions.get("code") != "CONFLICT":
+        # The public errors a write raises that are about what it asks rather than the server
+        # (schema.context.Context.write): a unique key taken by a concurrent write after its retries (CONFLICT),
+        # text the database refuses (a NUL character: BAD_USER_INPUT). The rest (TIMEOUT, SERVICE_UNAVAILABLE) stay.
+        code = error.extensions.get("code")
+        if code not in ("CONFLICT", "BAD_USER_INPUT"):
             raise
-        return service.WriteError("CONFLICT", str(error))
+        return service.WriteError(str(code), str(error))
 
 
 async def _user_errors(info: Info, read: Given | None, error: service.WriteError) -> list[UserError]:
@@ -545,16 +553,17 @@ async def remove(info: Info, kind: str, payload: Any, ref: RecordRef, version: i
         return payload(user_errors=await _user_errors(info, None, done))
     return payload(
         deleted=[
-            DeletedItem(
-                type=BY_KEY[k].type_name, id=ids.encode(BY_KEY[k].type_name, i), slug=s, deleted_at=aware(when)
-            )
+            DeletedItem(type=BY_KEY[k].type_name, id=ids.encode(BY_KEY[k].type_name, i), slug=s, deleted_at=aware(when))
             for k, i, s, when in done
         ]
     )
 
 
 REF = "The {label} to {action}: by `id` or by `slug`."
-VERSION = "The version you read; if the record changed since, nothing is written and a CONFLICT user error says its version now."
+VERSION = (
+    "The version you read; if the record changed since, nothing is written and a CONFLICT user error says its version "
+    "now."
+)
 CASCADE = (
     "Also delete the records that refer to this one, and unlink it from those that only link to it (default false: "
     "refuse with a REFERENCED user error listing them)."

@@ -22,7 +22,8 @@ from schema.types.nodes import Node
 @strawberry.enum(description="Why a write was refused.")
 class UserErrorCode(enum.Enum):
     INVALID = strawberry.enum_value(
-        "INVALID", description="A value is malformed, out of range or inconsistent with another, or a required one is missing."
+        "INVALID",
+        description="A value is malformed, out of range or inconsistent with another, or a required one is missing.",
     )
     NOT_FOUND = strawberry.enum_value(
         "NOT_FOUND", description="The record to change or delete, or a record the input refers to, does not exist."

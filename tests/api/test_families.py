@@ -67,7 +67,9 @@ mutation ($ref: RecordRef!, $version: Int!, $input: AffiliationUpdateInput!) {
 }
 """
 AFFILIATION_CREATE = """
-mutation ($input: AffiliationCreateInput!) { affiliationCreate(input: $input) { affiliation { slug } userErrors { code } } }
+mutation ($input: AffiliationCreateInput!) {
+  affiliationCreate(input: $input) { affiliation { slug } userErrors { code } }
+}
 """
 
 

@@ -72,7 +72,9 @@ def test_audit_record_id_is_the_records_global_id(api):
 def test_filter_by_who_made_the_write(api):
     """Given writes by the editor and the admin, when filtered by madeBy, then each sees only its own writes."""
     api.written(SOURCE_CREATE, {"input": {"slug": "editor-source", "title": "By the editor"}})
-    api.written(ACTOR_CREATE, {"input": {"slug": "admin-actor", "name": "By the admin", "kind": "PERSON"}}, role="admin")
+    api.written(
+        ACTOR_CREATE, {"input": {"slug": "admin-actor", "name": "By the admin", "kind": "PERSON"}}, role="admin"
+    )
     api.written(EVENT_CREATE, {"input": event_input("editor-event")})
 
     by_editor = trail(api, madeBy="eddie-editor")

@@ -217,11 +217,11 @@ mutation ($input: EventCreateInput!) {
 def test_a_forbidden_delete_costs_only_its_field(api):
     """Given an editor token, when one document creates an event and deletes another, then the create is made and
     answered, the delete is null with one FORBIDDEN error at its path, and the other event stays."""
-    document = f"""
-mutation ($input: EventCreateInput!, $ref: RecordRef!) {{
-  eventCreate(input: $input) {{ event {{ slug version }} userErrors {{ code }} }}
-  eventDelete(ref: $ref, version: 1) {{ deleted {{ slug }} userErrors {{ code }} }}
-}}
+    document = """
+mutation ($input: EventCreateInput!, $ref: RecordRef!) {
+  eventCreate(input: $input) { event { slug version } userErrors { code } }
+  eventDelete(ref: $ref, version: 1) { deleted { slug } userErrors { code } }
+}
 """
     body = api.send(document, {"input": event_input("editor-event"), "ref": {"slug": UNREFERENCED_EVENT}})
 

@@ -19,8 +19,8 @@ from tests.mutations.support import (
     EVENT_DELETE,
     EVENT_READ,
     EVENT_UPDATE,
-    Client,
     USER_ERRORS,
+    Client,
     event_input,
 )
 

@@ -143,7 +143,9 @@ def test_story_event_with_threads_is_refused_then_cascades(api):
     """Given the Gaza war, when deleted, then REFERENCED lists its references; with cascade its 10 records go."""
     before = api.fingerprint()
 
-    (error,) = api.refused(EVENT_DELETE_LISTING, {"ref": {"slug": "gaza-war"}, "version": 1}, code="REFERENCED", role="admin")
+    (error,) = api.refused(
+        EVENT_DELETE_LISTING, {"ref": {"slug": "gaza-war"}, "version": 1}, code="REFERENCED", role="admin"
+    )
 
     assert {(r["__typename"], r["slug"]) for r in error["references"]} == {
         *(("Reaction", slug) for slug in GAZA_REACTIONS),

@@ -50,7 +50,12 @@ DERIVED = {
     "statement": (
         "statement",
         "StatementCreateInput",
-        {"speaker": {"slug": "gideon-saar"}, "channel": "SPEECH", "quote": "We will not be silent, ever.", "date": "2025-08-06"},
+        {
+            "speaker": {"slug": "gideon-saar"},
+            "channel": "SPEECH",
+            "quote": "We will not be silent, ever.",
+            "date": "2025-08-06",
+        },
         "gideon-saar-we-will-not-be-silent",
     ),
     "statement-without-latin-words": (

@@ -86,7 +86,10 @@ CASES = [
             "mode": "meeting",
             "date": "2025-08-05",
             "place": {"name": "Taipei", "country": "TWN"},
-            "participants": [{"actor": {"slug": "israel"}, "role": "INITIATOR"}, {"actor": {"slug": "taiwan"}, "role": "TARGET"}],
+            "participants": [
+                {"actor": {"slug": "israel"}, "role": "INITIATOR"},
+                {"actor": {"slug": "taiwan"}, "role": "TARGET"},
+            ],
             "tags": ["test"],
             "sources": [{"source": {"slug": ARTICLE}}],
         },
@@ -164,7 +167,9 @@ CREATE = {
 }
 UPDATE = {
     c.kind: f"""mutation ($ref: RecordRef!, $version: Int!, $input: {TYPE_OF[c.kind]}UpdateInput!) {{
-      {_name(c.kind)}Update(ref: $ref, version: $version, input: $input) {{ {_name(c.kind)} {{ id {c.fields} }} {USER_ERRORS} }}
+      {_name(c.kind)}Update(ref: $ref, version: $version, input: $input) {{
+        {_name(c.kind)} {{ id {c.fields} }} {USER_ERRORS}
+      }}
     }}"""
     for c in CASES
 }

@@ -193,7 +193,13 @@ CREATES = {
     "affiliation": (
         "affiliation",
         "AffiliationCreateInput",
-        {"slug": "a", "member": {"slug": "nobody"}, "organisation": {"slug": "knesset"}, "start": "2025-06", "end": "2025-01"},
+        {
+            "slug": "a",
+            "member": {"slug": "nobody"},
+            "organisation": {"slug": "knesset"},
+            "start": "2025-06",
+            "end": "2025-01",
+        },
         ["input.end", "input.kind", "input.member"],
     ),
     "event": (
@@ -205,7 +211,13 @@ CREATES = {
     "statement": (
         "statement",
         "StatementCreateInput",
-        {"slug": "s", "speaker": {"slug": "nobody"}, "channel": "SPEECH", "date": "2025-08-06", "about": [{"slug": "israel"}, {"slug": "nemo"}]},
+        {
+            "slug": "s",
+            "speaker": {"slug": "nobody"},
+            "channel": "SPEECH",
+            "date": "2025-08-06",
+            "about": [{"slug": "israel"}, {"slug": "nemo"}],
+        },
         ["input.quote", "input.speaker", "input.about[1]"],
     ),
     "reaction": (
@@ -245,7 +257,13 @@ UPDATES = {
         {"title": None, "language": "x" * 13},
         ["input.title", "input.language"],
     ),
-    "actor": ("actor", "ActorUpdateInput", "israel", {"kind": None, "country": "Israel"}, ["input.kind", "input.country"]),
+    "actor": (
+        "actor",
+        "ActorUpdateInput",
+        "israel",
+        {"kind": None, "country": "Israel"},
+        ["input.kind", "input.country"],
+    ),
     "affiliation": (
         "affiliation",
         "AffiliationUpdateInput",

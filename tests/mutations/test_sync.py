@@ -61,7 +61,9 @@ def slugs(connection: dict) -> set[str]:
 def test_updated_since_lists_only_what_changed_after_the_time(api):
     """Given the clock, an update and a create, when events(updatedSince) is read, then exactly those two."""
     since = now()
-    api.written(EVENT_UPDATE, {"ref": {"slug": "gaza-war"}, "version": 1, "input": {"summary": "Updated for the sync test."}})
+    api.written(
+        EVENT_UPDATE, {"ref": {"slug": "gaza-war"}, "version": 1, "input": {"summary": "Updated for the sync test."}}
+    )
     api.written(EVENT_CREATE, {"input": event_input("new-event")})
 
     events = changed(api, since)["events"]
@@ -86,8 +88,12 @@ def test_updated_since_a_records_own_update_time(api):
 def test_updated_since_covers_every_list(api):
     """Given a statement, actor updated and a reaction created, when every list is asked, then each has its own."""
     since = now()
-    api.written(STATEMENT_UPDATE, {"ref": {"slug": "saar-unsc-upside-down"}, "version": 1, "input": {"summary": "New summary"}})
-    api.written(ACTOR_UPDATE, {"ref": {"slug": "taiwan"}, "version": 1, "input": {"description": "An island democracy."}})
+    api.written(
+        STATEMENT_UPDATE, {"ref": {"slug": "saar-unsc-upside-down"}, "version": 1, "input": {"summary": "New summary"}}
+    )
+    api.written(
+        ACTOR_UPDATE, {"ref": {"slug": "taiwan"}, "version": 1, "input": {"description": "An island democracy."}}
+    )
     api.written(REACTION_CREATE, {"input": reaction_input("sync-reaction", {"event": "gaza-war"})})
 
     data = changed(api, since)
@@ -129,7 +135,9 @@ def test_statement_whose_venue_a_cascade_removed_is_reported_as_changed(api):
     assert statement["venue"] == {"slug": "saar-visits-kyiv-2025-07"}
     since = now()
 
-    api.written(EVENT_DELETE, {"ref": {"slug": "saar-visits-kyiv-2025-07"}, "version": 1, "cascade": True}, role="admin")
+    api.written(
+        EVENT_DELETE, {"ref": {"slug": "saar-visits-kyiv-2025-07"}, "version": 1, "cascade": True}, role="admin"
+    )
 
     after = api.ok(STATEMENT_READ, {"slug": "saar-kyiv-remarks-2025-07"}, role=None)["statement"]
     assert after["venue"] is None

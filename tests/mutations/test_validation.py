@@ -13,7 +13,6 @@ from tests.mutations.support import (
     REACTION_CREATE,
     USER_ERRORS,
     event_input,
-    extensions,
     reaction_input,
 )
 
@@ -66,7 +65,12 @@ def no_target(slug):
 # (document, variables, the field that must be named: a path from the arguments, the code)
 CASES = {
     "reaction-without-target": (REACTION_CREATE, {"input": no_target("r")}, ["input", "target"], "INVALID"),
-    "reaction-to-unknown-event": (REACTION_CREATE, {"input": reaction_input("r", {"event": "atlantis"})}, ["input", "target"], "NOT_FOUND"),
+    "reaction-to-unknown-event": (
+        REACTION_CREATE,
+        {"input": reaction_input("r", {"event": "atlantis"})},
+        ["input", "target"],
+        "NOT_FOUND",
+    ),
     "delta-11": (CHANGE_CREATE, {"input": change_input(delta=11)}, ["input", "delta"], "INVALID"),
     "delta-minus-11": (CHANGE_CREATE, {"input": change_input(delta=-11)}, ["input", "delta"], "INVALID"),
     "delta-0": (CHANGE_CREATE, {"input": change_input(delta=0)}, ["input", "delta"], "INVALID"),
@@ -83,17 +87,28 @@ CASES = {
                 "end": "2025-01",
             }
         },
-        ["input", "end"], "INVALID",
+        ["input", "end"],
+        "INVALID",
     ),
     "unknown-citation-source": (
         EVENT_CREATE,
         {"input": event_input("e", sources=[{"source": {"slug": "no-such-source"}}])},
-        ["input", "sources", "0", "source"], "NOT_FOUND",
+        ["input", "sources", "0", "source"],
+        "NOT_FOUND",
     ),
     "unknown-speaker": (
         STATEMENT_CREATE,
-        {"input": {"slug": "s", "speaker": {"slug": "nobody"}, "channel": "SPEECH", "quote": "Hi", "date": "2025-08-06"}},
-        ["input", "speaker"], "NOT_FOUND",
+        {
+            "input": {
+                "slug": "s",
+                "speaker": {"slug": "nobody"},
+                "channel": "SPEECH",
+                "quote": "Hi",
+                "date": "2025-08-06",
+            }
+        },
+        ["input", "speaker"],
+        "NOT_FOUND",
     ),
     "unknown-actor-in-about": (
         STATEMENT_CREATE,
@@ -107,36 +122,56 @@ CASES = {
                 "about": [{"slug": "nobody"}],
             }
         },
-        ["input", "about", "0"], "NOT_FOUND",
+        ["input", "about", "0"],
+        "NOT_FOUND",
     ),
     "duplicate-slug": (EVENT_CREATE, {"input": event_input("gaza-war")}, ["input", "slug"], "TAKEN"),
     "bad-slug": (EVENT_CREATE, {"input": event_input("Not A Slug")}, ["input", "slug"], "INVALID"),
     "synthetic-slug": (EVENT_CREATE, {"input": event_input("syn-event-1")}, ["input", "slug"], "INVALID"),
-    "synthetic-actor-slug": (ACTOR_CREATE, {"input": {"slug": "syn-actor", "name": "A", "kind": "STATE"}}, ["input", "slug"], "INVALID"),
+    "synthetic-actor-slug": (
+        ACTOR_CREATE,
+        {"input": {"slug": "syn-actor", "name": "A", "kind": "STATE"}},
+        ["input", "slug"],
+        "INVALID",
+    ),
     "missing-title": (EVENT_CREATE, {"input": {**event_input("e"), "title": None}}, ["input", "title"], "INVALID"),
     "score-out-of-range": (EVENT_CREATE, {"input": event_input("e", score=10.5)}, ["input", "score"], "INVALID"),
     "lowercase-country": (
         ACTOR_CREATE,
         {"input": {"slug": "a", "name": "A", "kind": "STATE", "country": "isr"}},
-        ["input", "country"], "INVALID",
+        ["input", "country"],
+        "INVALID",
     ),
     "two-letter-country": (
         ACTOR_CREATE,
         {"input": {"slug": "a", "name": "A", "kind": "STATE", "country": "IL"}},
-        ["input", "country"], "INVALID",
+        ["input", "country"],
+        "INVALID",
     ),
-    "bad-place-country": (EVENT_CREATE, {"input": event_input("e", place={"country": "Taiwan"})}, ["input", "place", "country"], "INVALID"),
+    "bad-place-country": (
+        EVENT_CREATE,
+        {"input": event_input("e", place={"country": "Taiwan"})},
+        ["input", "place", "country"],
+        "INVALID",
+    ),
     "bad-wikidata": (
         ACTOR_CREATE,
         {"input": {"slug": "a", "name": "A", "kind": "STATE", "wikidata": "801"}},
-        ["input", "wikidata"], "INVALID",
+        ["input", "wikidata"],
+        "INVALID",
     ),
     "delta-0-on-update": (
         CHANGE_UPDATE,
         {"ref": {"slug": "israel-taiwan-knesset-petition"}, "version": 1, "input": {"delta": 0}},
-        ["input", "delta"], "INVALID",
+        ["input", "delta"],
+        "INVALID",
     ),
-    "clearing-a-required-field": (EVENT_UPDATE, {"ref": {"slug": "gaza-war"}, "version": 1, "input": {"title": None}}, ["input", "title"], "INVALID"),
+    "clearing-a-required-field": (
+        EVENT_UPDATE,
+        {"ref": {"slug": "gaza-war"}, "version": 1, "input": {"title": None}},
+        ["input", "title"],
+        "INVALID",
+    ),
     "bad-country-on-update": (
         ACTOR_UPDATE,
         {"ref": {"slug": "israel"}, "version": 1, "input": {"country": "Israel"}},
@@ -297,7 +332,10 @@ def test_a_target_by_global_id_is_read_as_its_item(api):
 
     made = api.written(REACTION_CREATE, {"input": reaction_input("by-id", {"id": event_id})})["reaction"]
     (error,) = api.refused(
-        REACTION_CREATE, {"input": reaction_input("by-actor-id", {"id": actor_id})}, code="INVALID", field=["input", "target"]
+        REACTION_CREATE,
+        {"input": reaction_input("by-actor-id", {"id": actor_id})},
+        code="INVALID",
+        field=["input", "target"],
     )
 
     assert made["target"] == {"__typename": "Event", "slug": "gaza-war"}
