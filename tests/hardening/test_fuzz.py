@@ -50,6 +50,7 @@ def fuzz_config() -> str:
     }
     bindings = {
         "*.*.slug": ("slugs", 0.7),
+        "*.*.ref.slug": ("slugs", 0.7),  # a RecordRef: the record an update or delete names
         "Query.relationship.from": ("actors", 0.8),
         "Query.relationship.to": ("actors", 0.8),
         "Query.relationships.actor": ("actors", 0.8),
