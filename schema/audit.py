@@ -33,7 +33,10 @@ class AuditEntry:
     after: JSON | None = strawberry.field(description="The record after the write (seed-file form).")
 
 
-@strawberry.type(description="A deleted record: enough for a client or mirror to drop its copy.")
+@strawberry.type(
+    description="A deleted record, as a delete answers it and `deletedSince` lists it: enough for a client or mirror "
+    "to drop its copy."
+)
 class DeletedItem:
     type: str = strawberry.field(description="The record type, e.g. `Event`.")
     id: strawberry.ID = strawberry.field(description="The record's former global id.")

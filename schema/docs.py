@@ -23,9 +23,7 @@ ARGUMENTS = {
     "id": "The global id.",
     "ids": f"Global ids, at most {PAGE_LIMIT}.",
     "slug": "The slug (give `id` or `slug`, not both).",
-    "version": "The version you read; the write fails with CONFLICT if the record changed since.",
-    "input": "The record's fields; on update only the fields given change (`null` clears one).",
-    "cascade": "Also delete the records that refer to this one (default false: refuse and list them).",
+    "updatedSince": "Only records created or changed at or after this time.",
     "since": "From this time on.",
 }
 

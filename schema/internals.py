@@ -28,6 +28,7 @@ from graphql import (
     GraphQLSyntaxError,
     VariableDefinitionNode,
 )
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 
@@ -90,6 +91,8 @@ def request_error_kind(error: GraphQLError) -> str:
         return "syntax"
     if any(isinstance(node, VariableDefinitionNode) for node in error.nodes or ()):
         return "variables"  # coercing a variable's value failed: the error points at its definition
+    if isinstance(error, StrawberryInputCoercionError) and not error.nodes:
+        return "variables"  # Strawberry's @oneOf check of a variable's value (a RecordRef, an ItemRef) points nowhere
     # Strawberry's QueryDepthLimiter and MaxAliasesLimiter report to the validation context directly, in words.
     if "exceeds maximum operation depth" in message:
         return "depth"

@@ -89,11 +89,14 @@ SYNTHETIC_PREFIX = "syn-"
 @dataclass(frozen=True)
 class Problem:
     """One bad field of one record: ``field`` is the seed-format key (dotted inside objects: ``place.lat``,
-    ``participants.initiator``) and ``index`` the position in that key's list when one item is at fault."""
+    ``participants.initiator``) and ``index`` the position in that key's list when one item is at fault. ``code``
+    says what sort of problem it is, for the API's typed errors: ``INVALID`` (a bad or missing value), ``NOT_FOUND``
+    (a reference to a record that does not exist), ``TAKEN`` (a slug another record has)."""
 
     field: str
     message: str
     index: int | None = None
+    code: str = "INVALID"
 
     def line(self, where: str) -> str:
         """``where: field: message``, as seed-file errors are printed."""

@@ -134,14 +134,15 @@ def test_the_graphql_schema_has_a_type_per_kind():
     assert mutation is not None
     for kind in KINDS:
         assert isinstance(parsed.get_type(kind.type_name), graphql.GraphQLObjectType), kind.type_name
-        input_type = parsed.get_type(f"{kind.type_name}Input")
-        assert isinstance(input_type, graphql.GraphQLInputObjectType), kind.type_name
-        assert {ref.field for ref in kind.references} <= set(input_type.fields), kind.type_name
+        for action in ("Create", "Update"):
+            input_type = parsed.get_type(f"{kind.type_name}{action}Input")
+            assert isinstance(input_type, graphql.GraphQLInputObjectType), (kind.type_name, action)
+            assert {ref.field for ref in kind.references} <= set(input_type.fields), (kind.type_name, action)
         name = kind.type_name[0].lower() + kind.type_name[1:]
         assert {f"{name}Create", f"{name}Update", f"{name}Delete"} <= set(mutation.fields), kind.type_name
         assert ids.decode(ids.encode(kind.type_name, 7)) == (kind.type_name, 7)
     assert set(loaders.BUILDERS) == set(loaders.ROW_TYPES) == set(kinds.BY_TYPE_NAME)
-    assert schema_mutations.INPUTS.missing() == []
+    assert schema_mutations.INPUTS.missing() == schema_mutations.UPDATE_INPUTS.missing() == []
 
 
 def test_the_seed_format_reads_and_the_export_writes_every_kind():

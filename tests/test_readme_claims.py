@@ -100,8 +100,11 @@ def test_deleted_since_takes_since(schema):
 def test_every_record_kind_has_create_update_delete(schema):
     """Given "Every mutation is <type>Create, <type>Update and <type>Delete for sources, actors, …", when the
     mutations are listed, then the README names every record kind and each has its three mutations."""
-    found = claim(r"Every mutation is `<type>Create`, `<type>Update` and `<type>Delete` for ([a-z ,]+?);")
-    plurals = re.split(r", | and ", found.group(1))
+    found = claim(
+        r"Every mutation is `<type>Create\(input:\)`, `<type>Update\(ref:, version:, input:\)` and "
+        r"`<type>Delete\(ref:, version:,\s+cascade:\)` for ([a-z ,\n]+?);"
+    )
+    plurals = re.split(r", | and ", " ".join(found.group(1).split()))
     names = {re.sub(r" (\w)", lambda m: m.group(1).upper(), plural.removesuffix("s")) for plural in plurals}
     assert names == {kind.type_name[0].lower() + kind.type_name[1:] for kind in KINDS}
     mutations = schema.mutation_type.fields if schema.mutation_type else {}
@@ -112,8 +115,8 @@ def test_every_record_kind_has_create_update_delete(schema):
 def test_updates_take_version_and_deletes_cascade(schema):
     """Given "Updates take the `version` you read" and "unless `cascade: true`", when each update and delete is
     checked, then updates require `version: Int!` and deletes take `cascade: Boolean`."""
-    claim(r"Updates take the `version` you read and fail with `CONFLICT`")
-    claim(r"deletes of a record others refer to fail with `CONFLICT` listing them unless `cascade: true`")
+    claim(r"`CONFLICT` \(the record changed since you read it: `currentVersion`\s+says its version now\)")
+    claim(r"`REFERENCED` \(a delete of a record others refer to: `references` lists them as nodes;\s+`cascade: true`")
     mutations = schema.mutation_type.fields if schema.mutation_type else {}
     wrong = []
     for kind in KINDS:

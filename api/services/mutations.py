@@ -3,6 +3,8 @@ audited, one transaction each (the caller's). No GraphQL here: errors are ``Writ
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,8 +19,10 @@ from seeds.format import RESERVED, Parsed, Problem, is_synthetic, read_record
 
 
 class WriteError(Exception):
-    """A write refused: ``code`` is the GraphQL error code, ``field`` the input field at fault; a refused input
-    also carries every ``problems`` found with it (seed-format fields, see ``seeds.format.Problem``)."""
+    """A write refused: ``code`` says why (``BAD_USER_INPUT``: the input has ``problems``, every one found, each
+    seed-format fields with a code of its own, see ``seeds.format.Problem``; ``NOT_FOUND``: the record to change is
+    not there; ``CONFLICT``: a stale version, ``extra["currentVersion"]``; ``REFERENCED``: a delete of a record
+    others refer to, ``extra["references"]``), ``field`` the argument or input field at fault."""
 
     def __init__(
         self,
@@ -49,8 +53,8 @@ class Problems:
         self.items: list[Problem] = []
         self.extend(found)
 
-    def add(self, field: str, message: str, index: int | None = None) -> None:
-        self.extend([Problem(field, message, index)])
+    def add(self, field: str, message: str, index: int | None = None, code: str = "INVALID") -> None:
+        self.extend([Problem(field, message, index, code)])
 
     def extend(self, found: Iterable[Problem]) -> None:
         # One problem per spot: an id that names nothing (found by the GraphQL layer) is met again by validation
@@ -94,7 +98,8 @@ def _validate(conn: Connection, kind: str, data: dict[str, Any], problems: Probl
     """Read the record as a seed line is read and add every problem, its references' included, to ``problems``."""
     parsed, found = read_record(kind, data, "input")
     problems.extend(found)
-    problems.extend(problem for _, problem in record_service.reference_problems(conn, [parsed]))
+    unknown = record_service.reference_problems(conn, [parsed])
+    problems.extend(dataclasses.replace(problem, code="NOT_FOUND") for _, problem in unknown)
     return parsed
 
 
@@ -130,7 +135,7 @@ def create(conn: Connection, *, kind: str, data: dict[str, Any], who: Any, probl
     elif isinstance(slug, str) and is_synthetic(slug):
         found.add("slug", RESERVED)
     elif isinstance(slug, str) and conn.execute(select(table.c.id).where(table.c.slug == slug)).first():
-        found.add("slug", f"{slug!r} is already used")
+        found.add("slug", f"{slug!r} is already used", code="TAKEN")
     parsed = _validate(conn, kind, data, found)
     if underivable:
         # The fields the slug is made from are missing, and their "is required" says what to add.
@@ -217,8 +222,9 @@ def delete_record(
     cascade: bool,
     who: Any,
     doomed: set[tuple[str, int]] | None = None,
-) -> list[tuple[str, int, str]]:
-    """Delete a record at ``version``; referenced records need ``cascade``. Returns everything deleted.
+) -> list[tuple[str, int, str, dt.datetime]]:
+    """Delete a record at ``version``; referenced records need ``cascade``. Returns everything deleted: (kind, id,
+    slug, when), as its tombstone has it.
 
     With cascade, records that refer to it are deleted too (recursively), and records that only lose a link
     to it (a participation, an `about`, a citation, a venue, a reacting statement) are updated: their version
@@ -229,16 +235,16 @@ def delete_record(
     doomed.add((kind, row.id))
     refs = [ref for ref in references(conn, kind, row.id) if (ref[0], ref[1]) not in doomed]
     if refs and not cascade:
-        listed = [{"type": k, "slug": s, "as": how} for k, _, s, how in refs]
+        listed = [{"type": k, "id": rid, "slug": s, "as": how} for k, rid, s, how in refs]
         shown = ", ".join(f"{k.replace('_', ' ')} {s!r} ({how})" for k, _, s, how in refs[:10])
         more = f" and {len(refs) - 10} more" if len(refs) > 10 else ""
         raise WriteError(
-            "CONFLICT",
+            "REFERENCED",
             f"cannot delete: referenced by {shown}{more}; pass cascade: true to delete them too",
             "cascade",
             {"references": listed},
         )
-    deleted: list[tuple[str, int, str]] = []
+    deleted: list[tuple[str, int, str, dt.datetime]] = []
     touched: dict[tuple[str, int], tuple[str, dict[str, Any]]] = {}
     for other, rid, slug, how in refs:
         if (other, rid) in doomed:
@@ -263,7 +269,8 @@ def delete_record(
     if kind == "source":
         conn.execute(delete(CITATION).where(CITATION.c.source_id == row.id))
     conn.execute(delete(table).where(table.c.id == row.id))
-    conn.execute(insert(TOMBSTONE).values(record_type=kind, record_id=row.id, slug=row.slug, deleted_at=utcnow()))
+    when = utcnow()
+    conn.execute(insert(TOMBSTONE).values(record_type=kind, record_id=row.id, slug=row.slug, deleted_at=when))
     changes.record(
         conn, who=who, action="delete", kind=kind, record_id=row.id, slug=row.slug, before=before, after=None
     )
@@ -280,7 +287,7 @@ def delete_record(
         changes.record(
             conn, who=who, action="update", kind=other, record_id=rid, slug=slug, before=earlier, after=later
         )
-    return [*deleted, (kind, row.id, row.slug)]
+    return [*deleted, (kind, row.id, row.slug, when)]
 
 
 def cycle_through(conn: Connection, *, slug: str, target_reaction: str | None) -> str | None:

@@ -102,7 +102,9 @@ def test_relay_pagination_query_pages_the_whole_timeline(client: Api, artifacts)
 def test_relay_pagination_query_keeps_its_filter(client: Api, artifacts):
     """Given the pagination query with a filter, when run, then only the filtered items come (the filter is kept)."""
     text = artifact_text(artifact(artifacts, "TimelineListPaginationQuery"))
-    data = client.gql(text, {"count": 50, "filter": {"actors": [{"slug": "knesset"}, {"slug": "taiwan"}], "actorsMatch": "ALL"}})
+    data = client.gql(
+        text, {"count": 50, "filter": {"actors": [{"slug": "knesset"}, {"slug": "taiwan"}], "actorsMatch": "ALL"}}
+    )
     assert 0 < len(data["timeline"]["edges"]) == data["timeline"]["totalCount"] < 20
 
 

@@ -62,11 +62,17 @@ query ($actor: RecordRef!, $family: Boolean!, $counterpart: RecordRef) {
 }
 """
 AFFILIATION_UPDATE = """
-mutation ($slug: String!, $version: Int!, $input: AffiliationInput!) {
-  affiliationUpdate(slug: $slug, version: $version, input: $input) { slug version end { end } }
+mutation ($ref: RecordRef!, $version: Int!, $input: AffiliationUpdateInput!) {
+  affiliationUpdate(ref: $ref, version: $version, input: $input) {
+    affiliation { slug version end { end } } userErrors { code }
+  }
 }
 """
-AFFILIATION_CREATE = "mutation ($input: AffiliationInput!) { affiliationCreate(input: $input) { slug } }"
+AFFILIATION_CREATE = """
+mutation ($input: AffiliationCreateInput!) {
+  affiliationCreate(input: $input) { affiliation { slug } userErrors { code } }
+}
+"""
 
 
 def day(value: str | None, default: dt.date) -> dt.date:
@@ -244,7 +250,8 @@ def test_a_member_who_left_office_no_longer_counts(writer: Writer):
         "gideon-saar-heads-israel-foreign-ministry",
     }
     for role in roles:
-        writer.ok(AFFILIATION_UPDATE, {"slug": role["slug"], "version": role["version"], "input": {"end": "2025-07"}})
+        ref = {"slug": role["slug"]}
+        writer.written(AFFILIATION_UPDATE, {"ref": ref, "version": role["version"], "input": {"end": "2025-07"}})
     after = timeline_slugs(writer, ["israel"])
     assert "saar-kyiv-remarks-2025-07" in after
     assert "saar-unsc-on-russian-representative" in before - after
@@ -257,12 +264,12 @@ def test_cycles_end_and_membership_does_not_widen(writer: Writer):
     mere member of the opposition, when families are asked, then the query ends, the cycle adds nothing, and the
     party's event is not Israel's."""
     before = timeline_slugs(writer, ["israel"])
-    writer.ok(AFFILIATION_CREATE, {"input": {"slug": "loop", "member": "israel", "organisation": "knesset",
-                                             "kind": "PART_OF"}})  # fmt: skip
-    writer.ok(
-        "mutation ($input: EventInput!) { eventCreate(input: $input) { slug } }",
+    writer.written(AFFILIATION_CREATE, {"input": {"slug": "loop", "member": {"slug": "israel"},
+                                                  "organisation": {"slug": "knesset"}, "kind": "PART_OF"}})  # fmt: skip
+    writer.written(
+        "mutation ($input: EventCreateInput!) { eventCreate(input: $input) { event { slug } userErrors { code } } }",
         {"input": {"slug": "yesh-atid-rally", "title": "A Yesh Atid rally", "kind": "MOBILIZE", "date": "2025-09",
-                   "participants": [{"actor": "yesh-atid", "role": "INITIATOR"}]}},
+                   "participants": [{"actor": {"slug": "yesh-atid"}, "role": "INITIATOR"}]}},
     )  # fmt: skip
     after = timeline_slugs(writer, ["israel"])
     assert after == before
@@ -275,9 +282,11 @@ def test_relationships_of_a_family(writer: Writer):
     """Given a change in the Knesset's stance toward Taiwan, when Israel's relationships are asked with its
     family, then the Knesset → Taiwan dyad is among them, and not without the opt-in; with Taiwan as counterpart,
     only the dyads between the family and Taiwan come."""
-    writer.ok(
-        "mutation ($input: RelationshipChangeInput!) { relationshipChangeCreate(input: $input) { slug } }",
-        {"input": {"slug": "knesset-warms-to-taiwan", "from": "knesset", "to": "taiwan", "delta": 2,
+    writer.written(
+        """mutation ($input: RelationshipChangeCreateInput!) {
+          relationshipChangeCreate(input: $input) { relationshipChange { slug } userErrors { code } }
+        }""",
+        {"input": {"slug": "knesset-warms-to-taiwan", "from": {"slug": "knesset"}, "to": {"slug": "taiwan"}, "delta": 2,
                    "date": "late 2025-07", "explanation": "The petition.",
                    "cause": {"event": "knesset-taiwan-petition-2025-07"}}},
     )  # fmt: skip

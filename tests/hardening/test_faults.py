@@ -38,9 +38,13 @@ QUERY = """
 }
 """
 MUTATION = """
-mutation { actorUpdate(slug: "israel", version: 1, input: {description: "Changed while the database is down."}) {
-  version } }
+mutation {
+  actorUpdate(ref: {slug: "israel"}, version: 1, input: {description: "Changed while the database is down."}) {
+    actor { version } userErrors { code }
+  }
+}
 """
+UPDATED = {"data": {"actorUpdate": {"actor": {"version": 2}, "userErrors": []}}}
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +122,7 @@ def test_postgres_stopped_and_started_under_a_running_server(postgres: TempPostg
         data = client.post("/graphql", json={"query": QUERY}).json()
         assert not data.get("errors") and data["data"]["timeline"]["totalCount"] > 0, data
         done = client.post("/graphql", json={"query": MUTATION}, headers={"Authorization": f"Bearer {token}"})
-        assert done.json() == {"data": {"actorUpdate": {"version": 2}}}, done.text  # nothing was written meanwhile
+        assert done.json() == UPDATED, done.text  # nothing was written meanwhile
 
 
 def test_first_requests_after_a_quiet_restart_succeed(postgres: TempPostgres, tmp_path: Path):
@@ -140,7 +144,7 @@ def test_first_requests_after_a_quiet_restart_succeed(postgres: TempPostgres, tm
         postgres.stop("fast")
         postgres.start()
         done = client.post("/graphql", json={"query": MUTATION}, headers={"Authorization": f"Bearer {token}"})
-        assert done.json() == {"data": {"actorUpdate": {"version": 2}}}, done.text
+        assert done.json() == UPDATED, done.text
         postgres.stop("fast")
         postgres.start()
         ready = client.get("/readyz")
@@ -253,7 +257,9 @@ def test_loader_killed_mid_write_leaves_nothing(backend: str, postgres: TempPost
 
 
 CASCADE = """
-mutation ($version: Int!) { actorDelete(slug: "israel", version: $version, cascade: true) { deleted { slug } } }
+mutation ($version: Int!) {
+  actorDelete(ref: {slug: "israel"}, version: $version, cascade: true) { deleted { slug } userErrors { code } }
+}
 """
 
 

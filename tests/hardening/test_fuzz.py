@@ -54,6 +54,7 @@ def fuzz_config() -> str:
         "Query.relationship.to.slug": ("actors", 0.8),
         "Query.relationships.actor.slug": ("actors", 0.8),
         "Query.relationships.counterpart.slug": ("actors", 0.8),
+        "*.*.ref.slug": ("slugs", 0.7),  # a RecordRef: the record an update or delete names
         "*.*.filter.actors[*]": ("actors", 0.7),
         "*.*.filter.from": ("dates", 0.7),
         "*.*.filter.to": ("dates", 0.7),

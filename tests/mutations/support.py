@@ -36,35 +36,45 @@ TYPE_OF = {
 # --- documents several modules use ---------------------------------------------------------------------------
 
 EVENT_FIELDS = """
-  id slug title summary kind mode contexts score modality cameo version createdAt updatedAt
+  id slug title summary eventKind mode contexts score modality cameo version createdAt updatedAt
   date { text label start end precision }
   place { name country latitude longitude }
   participants { role actor { slug } }
   tags
   citations { passage source { slug } }
 """
-EVENT_CREATE = f"mutation ($input: EventInput!) {{ eventCreate(input: $input) {{ {EVENT_FIELDS} }} }}"
+USER_ERRORS = "userErrors { field message code currentVersion references { __typename id ... on Event { slug } } }"
+EVENT_CREATE = f"""
+mutation ($input: EventCreateInput!) {{ eventCreate(input: $input) {{ event {{ {EVENT_FIELDS} }} {USER_ERRORS} }} }}
+"""
 EVENT_UPDATE = f"""
-mutation ($slug: String, $id: ID, $version: Int!, $input: EventInput!) {{
-  eventUpdate(slug: $slug, id: $id, version: $version, input: $input) {{ {EVENT_FIELDS} }}
+mutation ($ref: RecordRef!, $version: Int!, $input: EventUpdateInput!) {{
+  eventUpdate(ref: $ref, version: $version, input: $input) {{ event {{ {EVENT_FIELDS} }} {USER_ERRORS} }}
 }}
 """
-EVENT_DELETE = """
-mutation ($slug: String, $id: ID, $version: Int!, $cascade: Boolean! = false) {
-  eventDelete(slug: $slug, id: $id, version: $version, cascade: $cascade) { deleted { type id slug } }
-}
+EVENT_DELETE = f"""
+mutation ($ref: RecordRef!, $version: Int!, $cascade: Boolean! = false) {{
+  eventDelete(ref: $ref, version: $version, cascade: $cascade) {{ deleted {{ type id slug deletedAt }} {USER_ERRORS} }}
+}}
 """
-EVENT_READ = f"query ($slug: String!) {{ event(slug: $slug) {{ {EVENT_FIELDS} }} }}"
-REACTION_CREATE = """
-mutation ($input: ReactionInput!) {
-  reactionCreate(input: $input) {
-    id slug kind version reactor { slug }
-    target { __typename ... on Event { slug } ... on Statement { slug } ... on Reaction { slug } }
-  }
-}
+EVENT_READ = f"query ($slug: String!) {{ event(ref: {{slug: $slug}}) {{ {EVENT_FIELDS} }} }}"
+REACTION_CREATE = f"""
+mutation ($input: ReactionCreateInput!) {{
+  reactionCreate(input: $input) {{
+    reaction {{
+      id slug reactionKind version reactor {{ slug }}
+      target {{ __typename slug }}
+    }}
+    {USER_ERRORS}
+  }}
+}}
 """
-SOURCE_CREATE = "mutation ($input: SourceInput!) { sourceCreate(input: $input) { id slug title } }"
-ACTOR_CREATE = "mutation ($input: ActorInput!) { actorCreate(input: $input) { id slug version } }"
+SOURCE_CREATE = f"""
+mutation ($input: SourceCreateInput!) {{ sourceCreate(input: $input) {{ source {{ id slug title }} {USER_ERRORS} }} }}
+"""
+ACTOR_CREATE = f"""
+mutation ($input: ActorCreateInput!) {{ actorCreate(input: $input) {{ actor {{ id slug version }} {USER_ERRORS} }} }}
+"""
 AUDIT_TRAIL = """
 query ($filter: AuditFilter, $first: Int) {
   auditTrail(filter: $filter, first: $first) {
@@ -80,21 +90,27 @@ query ($since: DateTime!) {
 """
 
 
+def ref(slug: str) -> dict[str, str]:
+    """A ``RecordRef`` by slug."""
+    return {"slug": slug}
+
+
 def event_input(slug: str, **fields: Any) -> dict[str, Any]:
-    """A valid EventInput: a consultation on 5 August 2025 between Israel and Taiwan, with ``fields`` on top."""
+    """A valid EventCreateInput: a consultation on 5 August 2025 between Israel and Taiwan, with ``fields`` on top."""
     base: dict[str, Any] = {
         "slug": slug,
         "title": f"Test event {slug}",
         "kind": "CONSULT",
         "date": "2025-08-05",
-        "participants": [{"actor": "israel", "role": "INITIATOR"}, {"actor": "taiwan", "role": "TARGET"}],
+        "participants": [{"actor": ref("israel"), "role": "INITIATOR"}, {"actor": ref("taiwan"), "role": "TARGET"}],
     }
     return {**base, **fields}
 
 
 def reaction_input(slug: str, target: dict[str, str], **fields: Any) -> dict[str, Any]:
-    """A valid ReactionInput: Taiwan thanking ``target`` on 6 August 2025, with ``fields`` on top."""
-    return {"slug": slug, "reactor": "taiwan", "kind": "THANKS", "target": target, "date": "2025-08-06", **fields}
+    """A valid ReactionCreateInput: Taiwan thanking ``target`` (an ``ItemRef``) on 6 August 2025, with ``fields`` on
+    top."""
+    return {"slug": slug, "reactor": ref("taiwan"), "kind": "THANKS", "target": target, "date": "2025-08-06", **fields}
 
 
 def now() -> dt.datetime:
@@ -202,6 +218,35 @@ class Client(Api):
         if field is not None:
             assert extensions(errors[0]).get("field") == field, errors[0]
         return errors[0]
+
+    def written(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """The payload of a write that must succeed (the document holds one mutation): no GraphQL error and no
+        ``userErrors``."""
+        (payload,) = self.ok(query, variables, **kwargs).values()
+        assert payload["userErrors"] == [], payload["userErrors"]
+        return payload
+
+    def refused(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        code: str,
+        field: list[str] | None = None,
+        **kwargs: Any,
+    ) -> list[dict[str, Any]]:
+        """The ``userErrors`` of a write that must be refused (the document holds one mutation): HTTP 200, no
+        GraphQL error, the record null (or ``deleted`` empty), and the first user error of ``code`` (at ``field``,
+        if given), each with a message."""
+        (payload,) = self.ok(query, variables, **kwargs).values()
+        errors = payload["userErrors"]
+        assert errors, payload
+        assert all(value in (None, []) for key, value in payload.items() if key != "userErrors"), payload
+        assert errors[0]["code"] == code, errors
+        if field is not None:
+            assert errors[0]["field"] == field, errors
+        assert all(error["message"] for error in errors), errors
+        return errors
 
     def gather(self, *coroutines: Any) -> list[Any]:
         """Run coroutines (e.g. ``asend`` calls) concurrently on the client's loop; their results in order."""

@@ -30,9 +30,9 @@ def trail(api, **filter_) -> dict:
 def test_create_update_delete_each_leave_an_entry(api):
     """Given an event created, updated and deleted, when its audit trail is read, then 3 entries: who, before, after."""
     start = now()
-    created = api.ok(EVENT_CREATE, {"input": event_input("audited-event", title="Old title")})["eventCreate"]
-    api.ok(EVENT_UPDATE, {"slug": "audited-event", "version": 1, "input": {"title": "New title"}})
-    api.ok(EVENT_DELETE, {"slug": "audited-event", "version": 2}, role="admin")
+    created = api.written(EVENT_CREATE, {"input": event_input("audited-event", title="Old title")})["event"]
+    api.written(EVENT_UPDATE, {"ref": {"slug": "audited-event"}, "version": 1, "input": {"title": "New title"}})
+    api.written(EVENT_DELETE, {"ref": {"slug": "audited-event"}, "version": 2}, role="admin")
 
     entries = trail(api, record=created["id"])
 
@@ -59,7 +59,7 @@ def test_create_update_delete_each_leave_an_entry(api):
 
 def test_audit_record_id_is_the_records_global_id(api):
     """Given an audited create, when its recordId is passed to node(id:), then that is the created event."""
-    api.ok(EVENT_CREATE, {"input": event_input("audited-event")})
+    api.written(EVENT_CREATE, {"input": event_input("audited-event")})
 
     (entry,) = trail(api, recordType="Event")["nodes"]
 
@@ -71,9 +71,11 @@ def test_audit_record_id_is_the_records_global_id(api):
 
 def test_filter_by_who_made_the_write(api):
     """Given writes by the editor and the admin, when filtered by madeBy, then each sees only its own writes."""
-    api.ok(SOURCE_CREATE, {"input": {"slug": "editor-source", "title": "By the editor"}})
-    api.ok(ACTOR_CREATE, {"input": {"slug": "admin-actor", "name": "By the admin", "kind": "PERSON"}}, role="admin")
-    api.ok(EVENT_CREATE, {"input": event_input("editor-event")})
+    api.written(SOURCE_CREATE, {"input": {"slug": "editor-source", "title": "By the editor"}})
+    api.written(
+        ACTOR_CREATE, {"input": {"slug": "admin-actor", "name": "By the admin", "kind": "PERSON"}}, role="admin"
+    )
+    api.written(EVENT_CREATE, {"input": event_input("editor-event")})
 
     by_editor = trail(api, madeBy="eddie-editor")
     by_admin = trail(api, madeBy="ada-admin")
@@ -88,10 +90,10 @@ def test_filter_by_who_made_the_write(api):
 
 def test_filter_since_a_time(api):
     """Given a write, the clock, two writes, when filtered since the clock, then only the later two are listed."""
-    api.ok(EVENT_CREATE, {"input": event_input("early-event")})
+    api.written(EVENT_CREATE, {"input": event_input("early-event")})
     since = now()
-    api.ok(EVENT_CREATE, {"input": event_input("late-event")})
-    api.ok(EVENT_UPDATE, {"slug": "early-event", "version": 1, "input": {"title": "Touched later"}})
+    api.written(EVENT_CREATE, {"input": event_input("late-event")})
+    api.written(EVENT_UPDATE, {"ref": {"slug": "early-event"}, "version": 1, "input": {"title": "Touched later"}})
 
     entries = trail(api, since=since.isoformat())
 
@@ -105,9 +107,9 @@ def test_filter_since_a_time(api):
 
 def test_filter_by_record_type(api):
     """Given a source, actor and event created, when filtered by recordType, then each type lists its own entry."""
-    api.ok(SOURCE_CREATE, {"input": {"slug": "some-source", "title": "S"}})
-    api.ok(ACTOR_CREATE, {"input": {"slug": "some-actor", "name": "A", "kind": "PERSON"}})
-    api.ok(EVENT_CREATE, {"input": event_input("some-event")})
+    api.written(SOURCE_CREATE, {"input": {"slug": "some-source", "title": "S"}})
+    api.written(ACTOR_CREATE, {"input": {"slug": "some-actor", "name": "A", "kind": "PERSON"}})
+    api.written(EVENT_CREATE, {"input": event_input("some-event")})
 
     for record_type, slug in (("Source", "some-source"), ("Actor", "some-actor"), ("Event", "some-event")):
         assert [e["recordSlug"] for e in trail(api, recordType=record_type)["nodes"]] == [slug]
@@ -122,18 +124,36 @@ def test_filter_by_record_type(api):
 
 
 def test_failed_writes_leave_no_entry(api):
-    """Given failed writes (invalid, stale, forbidden, anonymous), when the trail is read, then none is in it."""
-    api.ok(EVENT_CREATE, {"input": event_input("only-event")})
+    """Given failed writes (a malformed date, a slug taken, a missing title, stale, referenced, forbidden, anonymous),
+    when the trail is read, then none is in it."""
+    api.written(EVENT_CREATE, {"input": event_input("only-event")})
 
     api.fail(EVENT_CREATE, {"input": event_input("bad-date", date="whenever")}, code="BAD_USER_INPUT")
-    api.fail(EVENT_CREATE, {"input": event_input("only-event")}, code="BAD_USER_INPUT")
-    api.fail(EVENT_UPDATE, {"slug": "only-event", "version": 7, "input": {"title": "x"}}, code="CONFLICT")
-    api.fail(EVENT_DELETE, {"slug": "gaza-war", "version": 1}, code="CONFLICT", role="admin")
+    api.refused(EVENT_CREATE, {"input": event_input("only-event")}, code="TAKEN")
+    api.refused(EVENT_CREATE, {"input": event_input("no-title", title=None)}, code="INVALID")
+    api.refused(EVENT_UPDATE, {"ref": {"slug": "only-event"}, "version": 7, "input": {"title": "x"}}, code="CONFLICT")
+    api.refused(EVENT_DELETE, {"ref": {"slug": "gaza-war"}, "version": 1}, code="REFERENCED", role="admin")
     api.fail(
-        EVENT_UPDATE, {"slug": "only-event", "version": 1, "input": {"title": "x"}}, code="FORBIDDEN", role="reader"
+        EVENT_UPDATE,
+        {"ref": {"slug": "only-event"}, "version": 1, "input": {"title": "x"}},
+        code="FORBIDDEN",
+        role="reader",
+        data={"eventUpdate": None},
     )
-    api.fail(EVENT_DELETE, {"slug": "only-event", "version": 1}, code="FORBIDDEN", role="editor")
-    api.fail(EVENT_CREATE, {"input": event_input("anonymous-event")}, code="UNAUTHENTICATED", role=None)
+    api.fail(
+        EVENT_DELETE,
+        {"ref": {"slug": "only-event"}, "version": 1},
+        code="FORBIDDEN",
+        role="editor",
+        data={"eventDelete": None},
+    )
+    api.fail(
+        EVENT_CREATE,
+        {"input": event_input("anonymous-event")},
+        code="UNAUTHENTICATED",
+        role=None,
+        data={"eventCreate": None},
+    )
 
     entries = trail(api)
     assert entries["totalCount"] == 1
@@ -147,7 +167,7 @@ def test_failed_writes_leave_no_entry(api):
 )
 def test_non_admins_asking_for_the_trail_beside_the_timeline_still_get_the_timeline(api, role, code):
     """Given a non-admin, when it asks for timeline and auditTrail, then the timeline, auditTrail null, one error."""
-    api.ok(EVENT_CREATE, {"input": event_input("audited-event")})
+    api.written(EVENT_CREATE, {"input": event_input("audited-event")})
     expected = api.ok(f"query {{ {TIMELINE} }}", role=None)["timeline"]
 
     body = api.send(TIMELINE_AND_TRAIL, role=role)
@@ -161,7 +181,7 @@ def test_non_admins_asking_for_the_trail_beside_the_timeline_still_get_the_timel
 
 def test_admins_get_the_timeline_and_the_trail_together(api):
     """Given an admin, when it asks for timeline and auditTrail together, then both answer and no error."""
-    api.ok(EVENT_CREATE, {"input": event_input("audited-event")})
+    api.written(EVENT_CREATE, {"input": event_input("audited-event")})
 
     data = api.ok(TIMELINE_AND_TRAIL, role="admin")
 

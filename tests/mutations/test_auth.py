@@ -15,19 +15,22 @@ from tests.support import run_realign
 
 UNREFERENCED_EVENT = "russia-invades-ukraine-2022"
 CREATE = (EVENT_CREATE, {"input": event_input("auth-test-event")})
-UPDATE = (EVENT_UPDATE, {"slug": UNREFERENCED_EVENT, "version": 1, "input": {"title": "Renamed"}})
-DELETE = (EVENT_DELETE, {"slug": UNREFERENCED_EVENT, "version": 1})
+UPDATE = (EVENT_UPDATE, {"ref": {"slug": UNREFERENCED_EVENT}, "version": 1, "input": {"title": "Renamed"}})
+DELETE = (EVENT_DELETE, {"ref": {"slug": UNREFERENCED_EVENT}, "version": 1})
+# Mutation fields are nullable: a refused one is null, with one error at its path saying why.
+NO_CREATE, NO_UPDATE, NO_DELETE = {"eventCreate": None}, {"eventUpdate": None}, {"eventDelete": None}
 AUDIT = (AUDIT_TRAIL, {"first": 5})
 NO_TRAIL = {"auditTrail": None}  # auditTrail is nullable: refused, it is null and the error says why
 READS = """
 query {
   timeline(first: 3) { totalCount nodes { __typename } }
-  event(slug: "gaza-war") { title version participants { actor { slug } } }
+  event(ref: {slug: "gaza-war"}) { title version participants { actor { slug } } }
   relationship(from: {slug: "israel"}, to: {slug: "taiwan"}) { score }
 }
 """
 ANONYMOUS_SYNC = "query ($since: DateTime!) { deletedSince(since: $since) { totalCount } }"
 OPERATIONS = {"create": CREATE, "update": UPDATE, "delete": DELETE}
+NOTHING = {"create": NO_CREATE, "update": NO_UPDATE, "delete": NO_DELETE}
 
 
 @pytest.mark.parametrize(
@@ -47,7 +50,7 @@ def test_write_without_a_usable_header_is_unauthenticated(api, headers, operatio
     document, variables = OPERATIONS[operation]
     before = api.fingerprint()
 
-    api.fail(document, variables, code="UNAUTHENTICATED", headers=headers)
+    api.fail(document, variables, code="UNAUTHENTICATED", headers=headers, data=NOTHING[operation])
 
     assert api.fingerprint() == before
 
@@ -57,7 +60,7 @@ def test_unknown_token_is_unauthenticated(api):
     before = api.fingerprint()
     forged = {"Authorization": f"Bearer {tokens.PREFIX}thisTokenWasNeverIssued0000000000000000000"}
 
-    api.fail(*CREATE, code="UNAUTHENTICATED", headers=forged)
+    api.fail(*CREATE, code="UNAUTHENTICATED", headers=forged, data=NO_CREATE)
     api.fail(*AUDIT, code="UNAUTHENTICATED", headers=forged, data=NO_TRAIL)
 
     assert api.fingerprint() == before
@@ -68,13 +71,19 @@ def test_token_revoked_with_the_cli_stops_working(api):
     made = run_realign("token", "create", "--name", "temp-editor", "--role", "editor", url=api.url)
     assert made.returncode == 0, made.stderr
     header = {"Authorization": f"Bearer {made.stdout.strip()}"}
-    api.ok(EVENT_CREATE, {"input": event_input("written-before-revocation")}, headers=header)
+    api.written(EVENT_CREATE, {"input": event_input("written-before-revocation")}, headers=header)
 
     revoked = run_realign("token", "revoke", "temp-editor", url=api.url)
     assert revoked.returncode == 0, revoked.stderr
     before = api.fingerprint()
 
-    api.fail(EVENT_CREATE, {"input": event_input("written-after-revocation")}, code="UNAUTHENTICATED", headers=header)
+    api.fail(
+        EVENT_CREATE,
+        {"input": event_input("written-after-revocation")},
+        code="UNAUTHENTICATED",
+        headers=header,
+        data=NO_CREATE,
+    )
 
     assert api.fingerprint() == before
     assert api.row("event", "written-after-revocation") is None
@@ -86,7 +95,7 @@ def test_revoked_admin_token_cannot_delete(api):
         assert tokens.revoke(conn, name="ada-admin")
     before = api.fingerprint()
 
-    api.fail(*DELETE, code="UNAUTHENTICATED", role="admin")
+    api.fail(*DELETE, code="UNAUTHENTICATED", role="admin", data=NO_DELETE)
     api.fail(*AUDIT, code="UNAUTHENTICATED", role="admin", data=NO_TRAIL)
 
     assert api.fingerprint() == before
@@ -99,7 +108,7 @@ def test_reader_cannot_write(api, operation):
     document, variables = OPERATIONS[operation]
     before = api.fingerprint()
 
-    error = api.fail(document, variables, code="FORBIDDEN", role="reader")
+    error = api.fail(document, variables, code="FORBIDDEN", role="reader", data=NOTHING[operation])
 
     assert "rita-reader" in error["message"]
     assert api.fingerprint() == before
@@ -109,7 +118,7 @@ def test_editor_cannot_delete(api):
     """Given an editor token, when it deletes an unreferenced event, then FORBIDDEN and the event stays."""
     before = api.fingerprint()
 
-    api.fail(*DELETE, code="FORBIDDEN", role="editor")
+    api.fail(*DELETE, code="FORBIDDEN", role="editor", data=NO_DELETE)
 
     assert api.fingerprint() == before
     assert api.row("event", UNREFERENCED_EVENT) is not None
@@ -128,8 +137,8 @@ def test_only_admins_read_the_audit_trail(api, role):
 
 def test_admin_may_also_write(api):
     """Given an admin token, when it creates and updates (editor work), then both succeed: roles are ordered."""
-    api.ok(*CREATE, role="admin")
-    api.ok(*UPDATE, role="admin")
+    api.written(*CREATE, role="admin")
+    api.written(*UPDATE, role="admin")
 
     assert api.row("event", "auth-test-event") is not None
     assert api.row("event", UNREFERENCED_EVENT).version == 2
@@ -183,3 +192,43 @@ def test_mutation_over_get_is_refused(api):
 
     assert 400 <= response.status_code < 500, response.text
     assert api.fingerprint() == before
+
+
+# A mutation document holds only Mutation fields; `__typename` is the one field beside a mutation that needs no
+# token. What matters is that the refusal costs its own field only, never `data: null` for the whole response.
+def test_an_unauthenticated_mutation_is_null_and_the_field_beside_it_still_answers(api):
+    """Given no token, when a document asks for a mutation and `__typename`, then the mutation is null with one
+    UNAUTHENTICATED error at its path, `__typename` still answers and nothing is written."""
+    document = """
+mutation ($input: EventCreateInput!) {
+  __typename
+  eventCreate(input: $input) { event { id } userErrors { code } }
+}
+"""
+    before = api.fingerprint()
+
+    body = api.send(document, {"input": event_input("anonymous-event")}, role=None)
+
+    assert body["data"] == {"__typename": "Mutation", "eventCreate": None}, body
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [(["eventCreate"], "UNAUTHENTICATED")]
+    assert api.fingerprint() == before
+
+
+def test_a_forbidden_delete_costs_only_its_field(api):
+    """Given an editor token, when one document creates an event and deletes another, then the create is made and
+    answered, the delete is null with one FORBIDDEN error at its path, and the other event stays."""
+    document = """
+mutation ($input: EventCreateInput!, $ref: RecordRef!) {
+  eventCreate(input: $input) { event { slug version } userErrors { code } }
+  eventDelete(ref: $ref, version: 1) { deleted { slug } userErrors { code } }
+}
+"""
+    body = api.send(document, {"input": event_input("editor-event"), "ref": {"slug": UNREFERENCED_EVENT}})
+
+    assert body["data"] == {
+        "eventCreate": {"event": {"slug": "editor-event", "version": 1}, "userErrors": []},
+        "eventDelete": None,
+    }, body
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [(["eventDelete"], "FORBIDDEN")]
+    assert api.row("event", "editor-event") is not None
+    assert api.row("event", UNREFERENCED_EVENT) is not None

@@ -19,8 +19,11 @@ def exported_events(folder) -> dict[str, dict]:
 # died on it with a traceback). Rows the API writes must stay readable by the CLI.
 def test_export_after_writing_ongoing_events(api, tmp_path):
     """Given ongoing events written via the API, when `realign export` runs, then it exports them, no traceback."""
-    api.ok(EVENT_UPDATE, {"slug": "russia-invades-ukraine-2022", "version": 1, "input": {"title": "The war goes on"}})
-    api.ok(EVENT_CREATE, {"input": event_input("open-ended-talks", date="2025-08-01/..")})
+    api.written(
+        EVENT_UPDATE,
+        {"ref": {"slug": "russia-invades-ukraine-2022"}, "version": 1, "input": {"title": "The war goes on"}},
+    )
+    api.written(EVENT_CREATE, {"input": event_input("open-ended-talks", date="2025-08-01/..")})
     folder = tmp_path / "export"
 
     result = run_realign("export", str(folder), url=api.url)

@@ -1,4 +1,5 @@
-"""Optimistic concurrency: a write names the version it read; a stale version is a CONFLICT that writes nothing.
+"""Optimistic concurrency: a write names the version it read; a stale version is a CONFLICT user error (with the
+record's `currentVersion`) that writes nothing.
 
 The parallel update tests run on PostgreSQL only (fixture ``pg_api``): there, concurrent transactions really
 overlap and the compare-and-set on ``version`` is what keeps updates from being lost. SQLite serialises writers
@@ -18,24 +19,34 @@ from tests.mutations.support import (
     EVENT_DELETE,
     EVENT_READ,
     EVENT_UPDATE,
+    USER_ERRORS,
     Client,
     event_input,
-    extensions,
 )
 
 WRITERS = 8
 EVENT = "gaza-war"
-EVENT_ID = "query ($slug: String!) { event(slug: $slug) { id version title tags updatedAt } }"
-CHANGE_UPDATE = """
-mutation ($slug: String!, $version: Int!, $input: RelationshipChangeInput!) {
-  relationshipChangeUpdate(slug: $slug, version: $version, input: $input) { version delta }
-}
+EVENT_ID = "query ($slug: String!) { event(ref: {slug: $slug}) { id version title tags updatedAt } }"
+CHANGE_UPDATE = f"""
+mutation ($ref: RecordRef!, $version: Int!, $input: RelationshipChangeUpdateInput!) {{
+  relationshipChangeUpdate(ref: $ref, version: $version, input: $input) {{
+    relationshipChange {{ version delta }} {USER_ERRORS}
+  }}
+}}
 """
-CHANGE_DELETE = """
-mutation ($slug: String!, $version: Int!) {
-  relationshipChangeDelete(slug: $slug, version: $version) { deleted { slug } }
-}
+CHANGE_DELETE = f"""
+mutation ($ref: RecordRef!, $version: Int!) {{
+  relationshipChangeDelete(ref: $ref, version: $version) {{ deleted {{ slug }} {USER_ERRORS} }}
+}}
 """
+REF = {"slug": EVENT}
+
+
+def outcome(body: dict) -> str:
+    """What one write came to: ``ok``, or the code of its first user error (it must have no GraphQL error)."""
+    assert not body.get("errors"), body
+    (payload,) = body["data"].values()
+    return payload["userErrors"][0]["code"] if payload["userErrors"] else "ok"
 
 
 def audit_of(api, slug: str) -> list[dict]:
@@ -47,14 +58,14 @@ def audit_of(api, slug: str) -> list[dict]:
 @pytest.mark.parametrize("stale", [1, 3], ids=["behind", "ahead"])
 def test_update_naming_a_wrong_version_conflicts_and_writes_nothing(api, stale):
     """Given an event at version 2, when an update names 1 or 3, then CONFLICT (currentVersion 2), no write."""
-    api.ok(EVENT_UPDATE, {"slug": EVENT, "version": 1, "input": {"title": "First"}})
+    api.written(EVENT_UPDATE, {"ref": REF, "version": 1, "input": {"title": "First"}})
     before = api.fingerprint()
 
-    error = api.fail(
-        EVENT_UPDATE, {"slug": EVENT, "version": stale, "input": {"title": "Second"}}, code="CONFLICT", field="version"
+    (error,) = api.refused(
+        EVENT_UPDATE, {"ref": REF, "version": stale, "input": {"title": "Second"}}, code="CONFLICT", field=["version"]
     )
 
-    assert extensions(error)["currentVersion"] == 2
+    assert error["currentVersion"] == 2
     assert api.fingerprint() == before
     assert api.ok(EVENT_READ, {"slug": EVENT}, role=None)["event"]["title"] == "First"
 
@@ -62,14 +73,16 @@ def test_update_naming_a_wrong_version_conflicts_and_writes_nothing(api, stale):
 def test_delete_naming_a_stale_version_conflicts_and_deletes_nothing(api):
     """Given a change at version 2, when deleted at version 1, then CONFLICT (currentVersion 2); at 2 it goes."""
     slug = "israel-taiwan-knesset-petition"
-    api.ok(CHANGE_UPDATE, {"slug": slug, "version": 1, "input": {"delta": 3}})
+    api.written(CHANGE_UPDATE, {"ref": {"slug": slug}, "version": 1, "input": {"delta": 3}})
     before = api.fingerprint()
 
-    error = api.fail(CHANGE_DELETE, {"slug": slug, "version": 1}, code="CONFLICT", role="admin")
+    (error,) = api.refused(
+        CHANGE_DELETE, {"ref": {"slug": slug}, "version": 1}, code="CONFLICT", field=["version"], role="admin"
+    )
 
-    assert extensions(error)["currentVersion"] == 2
+    assert error["currentVersion"] == 2
     assert api.fingerprint() == before
-    api.ok(CHANGE_DELETE, {"slug": slug, "version": 2}, role="admin")
+    api.written(CHANGE_DELETE, {"ref": {"slug": slug}, "version": 2}, role="admin")
     assert api.row("relationship_change", slug) is None
 
 
@@ -77,12 +90,12 @@ def test_second_of_two_sequential_updates_from_the_same_read_conflicts(api):
     """Given two clients that read version 1, when both update in turn, then the second gets CONFLICT."""
     version = api.ok(EVENT_ID, {"slug": EVENT}, role=None)["event"]["version"]
 
-    api.ok(EVENT_UPDATE, {"slug": EVENT, "version": version, "input": {"title": "Alice's title"}})
-    error = api.fail(
-        EVENT_UPDATE, {"slug": EVENT, "version": version, "input": {"title": "Bob's title"}}, code="CONFLICT"
+    api.written(EVENT_UPDATE, {"ref": REF, "version": version, "input": {"title": "Alice's title"}})
+    (error,) = api.refused(
+        EVENT_UPDATE, {"ref": REF, "version": version, "input": {"title": "Bob's title"}}, code="CONFLICT"
     )
 
-    assert extensions(error)["currentVersion"] == version + 1
+    assert error["currentVersion"] == version + 1
     assert api.ok(EVENT_ID, {"slug": EVENT}, role=None)["event"]["title"] == "Alice's title"
 
 
@@ -93,21 +106,21 @@ def test_parallel_writers_with_the_same_version_only_one_wins(pg_api):
 
     bodies = pg_api.gather(
         *(
-            pg_api.asend(EVENT_UPDATE, {"slug": EVENT, "version": start["version"], "input": {"title": title}})
+            pg_api.asend(EVENT_UPDATE, {"ref": REF, "version": start["version"], "input": {"title": title}})
             for title in titles
         )
     )
 
-    winners = [n for n, body in enumerate(bodies) if not body.get("errors")]
+    winners = [n for n, body in enumerate(bodies) if outcome(body) == "ok"]
     assert len(winners) == 1, bodies
     for n, body in enumerate(bodies):
         if n in winners:
             continue
-        (error,) = body["errors"]
-        assert extensions(error)["code"] == "CONFLICT", error
-        assert extensions(error)["currentVersion"] == start["version"] + 1, error
+        (error,) = body["data"]["eventUpdate"]["userErrors"]
+        assert error["code"] == "CONFLICT", error
+        assert error["currentVersion"] == start["version"] + 1, error
     (winner,) = winners
-    assert bodies[winner]["data"]["eventUpdate"]["title"] == titles[winner]
+    assert bodies[winner]["data"]["eventUpdate"]["event"]["title"] == titles[winner]
     final = pg_api.ok(EVENT_ID, {"slug": EVENT}, role=None)["event"]
     assert (final["title"], final["version"]) == (titles[winner], start["version"] + 1)
     updates = [e for e in audit_of(pg_api, EVENT) if e["action"] == "update"]
@@ -127,10 +140,10 @@ def test_read_modify_write_with_retries_loses_no_update(pg_api):
             for _ in range(10 * WRITERS):
                 event = client.ok(EVENT_READ, {"slug": EVENT}, role=None)["event"]
                 tags = [*event["tags"], f"writer-{n}"]
-                body = client.send(EVENT_UPDATE, {"slug": EVENT, "version": event["version"], "input": {"tags": tags}})
-                if not body.get("errors"):
+                body = client.send(EVENT_UPDATE, {"ref": REF, "version": event["version"], "input": {"tags": tags}})
+                if outcome(body) == "ok":
                     return conflicts
-                assert [extensions(e).get("code") for e in body["errors"]] == ["CONFLICT"], body
+                assert [e["code"] for e in body["data"]["eventUpdate"]["userErrors"]] == ["CONFLICT"], body
                 conflicts += 1
             raise AssertionError(f"writer {n} never got its write in")
         finally:
@@ -149,15 +162,15 @@ def test_read_modify_write_with_retries_loses_no_update(pg_api):
 def test_parallel_update_and_delete_one_wins(pg_api):
     """Given an event at version 1 (PostgreSQL), when an update and a delete race, then one wins, one CONFLICTs."""
     slug = "russia-invades-ukraine-2022"
-    update = pg_api.asend(EVENT_UPDATE, {"slug": slug, "version": 1, "input": {"title": "Renamed"}})
-    delete = pg_api.asend(EVENT_DELETE, {"slug": slug, "version": 1}, role="admin")
+    update = pg_api.asend(EVENT_UPDATE, {"ref": {"slug": slug}, "version": 1, "input": {"title": "Renamed"}})
+    delete = pg_api.asend(EVENT_DELETE, {"ref": {"slug": slug}, "version": 1}, role="admin")
 
     bodies = pg_api.gather(update, delete)
 
-    outcomes = sorted("ok" if not b.get("errors") else extensions(b["errors"][0])["code"] for b in bodies)
-    assert outcomes == ["CONFLICT", "ok"], bodies
+    outcomes = [outcome(b) for b in bodies]
+    assert sorted(outcomes) == ["CONFLICT", "ok"], bodies
     row = pg_api.row("event", slug)
-    if bodies[0].get("errors"):
+    if outcomes[0] != "ok":
         assert row is None
     else:
         assert row.version == 2
@@ -172,6 +185,6 @@ def test_parallel_creates_of_different_records_all_succeed(api):
         *(api.asend(EVENT_CREATE, {"input": event_input(f"parallel-event-{n}")}) for n in range(WRITERS))
     )
 
-    failures = [body["errors"] for body in bodies if body.get("errors")]
+    failures = [body for body in bodies if outcome(body) != "ok"]
     assert failures == [], f"{len(failures)} of {WRITERS} creates failed: {failures[:1]}"
     assert all(api.row("event", f"parallel-event-{n}") is not None for n in range(WRITERS))

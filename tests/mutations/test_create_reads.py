@@ -8,34 +8,40 @@ import pytest
 from tests.mutations.support import ARTICLE, EVENT_CREATE, EVENT_READ, REACTION_CREATE, event_input, reaction_input
 
 STATEMENT_CREATE = """
-mutation ($input: StatementInput!) {
+mutation ($input: StatementCreateInput!) {
   statementCreate(input: $input) {
-    id slug quote channel stance version date { text label }
-    speaker { slug } venue { slug } about { slug } tags
+    statement {
+      id slug quote channel stance version date { text label }
+      speaker { slug } venue { slug } about { slug } tags
+    }
+    userErrors { field message code }
   }
 }
 """
 STATEMENT_READ = """
 query ($slug: String!) {
-  statement(slug: $slug) {
+  statement(ref: {slug: $slug}) {
     id slug quote speaker { slug } venue { slug } about { slug }
     reactions { nodes { slug } }
   }
 }
 """
-VENUE_STATEMENTS = "query ($slug: String!) { event(slug: $slug) { statements { nodes { slug } } } }"
+VENUE_STATEMENTS = "query ($slug: String!) { event(ref: {slug: $slug}) { statements { nodes { slug } } } }"
 THREADS = """
 query ($event: String!, $statement: String!, $reaction: String!) {
-  event(slug: $event) { reactions { nodes { slug } } }
-  statement(slug: $statement) { reactions { nodes { slug } } }
-  reaction(slug: $reaction) { reactions { nodes { slug } } }
+  event(ref: {slug: $event}) { reactions { nodes { slug } } }
+  statement(ref: {slug: $statement}) { reactions { nodes { slug } } }
+  reaction(ref: {slug: $reaction}) { reactions { nodes { slug } } }
 }
 """
 CHANGE_CREATE = """
-mutation ($input: RelationshipChangeInput!) {
+mutation ($input: RelationshipChangeCreateInput!) {
   relationshipChangeCreate(input: $input) {
-    id slug delta explanation version from { slug } to { slug } date { text }
-    cause { __typename ... on Event { slug } ... on Statement { slug } ... on Reaction { slug } }
+    relationshipChange {
+      id slug delta explanation version from { slug } to { slug } date { text }
+      cause { __typename ... on Event { slug } ... on Statement { slug } ... on Reaction { slug } }
+    }
+    userErrors { field message code }
   }
 }
 """
@@ -82,14 +88,14 @@ def test_event_create_with_place_participants_tags_and_sources(api):
         summary="Officials met in Taipei.",
         place={"name": "Taipei", "country": "TWN", "latitude": 25.03, "longitude": 121.56},
         tags=["Diplomacy", "taiwan"],
-        sources=[{"source": ARTICLE, "passage": "Israel warms to Taiwan"}],
+        sources=[{"source": {"slug": ARTICLE}, "passage": "Israel warms to Taiwan"}],
     )
 
-    created = api.ok(EVENT_CREATE, {"input": given})["eventCreate"]
+    created = api.written(EVENT_CREATE, {"input": given})["event"]
 
     assert created["slug"] == "israel-taiwan-talks"
     assert created["title"] == "Israel and Taiwan hold talks"
-    assert created["kind"] == "CONSULT" and created["modality"] == "ACTUAL"
+    assert created["eventKind"] == "CONSULT" and created["modality"] == "ACTUAL"
     assert created["date"]["text"] == "2025-08-05" and created["date"]["label"] == "5 August 2025"
     assert created["place"] == {"name": "Taipei", "country": "TWN", "latitude": 25.03, "longitude": 121.56}
     assert created["participants"] == [
@@ -104,14 +110,14 @@ def test_event_create_with_place_participants_tags_and_sources(api):
 
 def test_created_event_shows_up_in_the_timeline(api):
     """Given a new Israel–Taiwan event, when their timeline is read, then it is there among the story's items."""
-    before = timeline_slugs(api, {"actors": ["israel", "taiwan"], "actorsMatch": "ALL"})
+    before = timeline_slugs(api, {"actors": [{"slug": "israel"}, {"slug": "taiwan"}], "actorsMatch": "ALL"})
 
-    api.ok(EVENT_CREATE, {"input": event_input("israel-taiwan-talks", date="2025-08-05")})
+    api.written(EVENT_CREATE, {"input": event_input("israel-taiwan-talks", date="2025-08-05")})
 
-    after = timeline_slugs(api, {"actors": ["israel", "taiwan"], "actorsMatch": "ALL"})
+    after = timeline_slugs(api, {"actors": [{"slug": "israel"}, {"slug": "taiwan"}], "actorsMatch": "ALL"})
     assert [item for item in after if item != ("Event", "israel-taiwan-talks")] == before
     assert ("Event", "israel-taiwan-talks") in after
-    window = timeline_slugs(api, {"actors": ["taiwan"], "from": "2025-08-05", "to": "2025-08-05"})
+    window = timeline_slugs(api, {"actors": [{"slug": "taiwan"}], "from": "2025-08-05", "to": "2025-08-05"})
     assert ("Event", "israel-taiwan-talks") in window
 
 
@@ -119,17 +125,17 @@ def test_statement_create_with_speaker_venue_and_about(api):
     """Given speaker, venue and about, when statementCreate runs, then reads, venue and timeline show it."""
     given = {
         "slug": "saar-on-taiwan",
-        "speaker": "gideon-saar",
+        "speaker": {"slug": "gideon-saar"},
         "channel": "PRESS_CONFERENCE",
-        "venue": "knesset-taiwan-petition-2025-07",
+        "venue": {"slug": "knesset-taiwan-petition-2025-07"},
         "quote": "Taiwan is a friend.",
-        "about": ["taiwan", "prc"],
+        "about": [{"slug": "taiwan"}, {"slug": "prc"}],
         "stance": "POSITIVE",
         "date": "2025-08-06",
         "tags": ["taiwan"],
     }
 
-    created = api.ok(STATEMENT_CREATE, {"input": given})["statementCreate"]
+    created = api.written(STATEMENT_CREATE, {"input": given})["statement"]
 
     assert created["speaker"] == {"slug": "gideon-saar"}
     assert created["venue"] == {"slug": "knesset-taiwan-petition-2025-07"}
@@ -139,7 +145,7 @@ def test_statement_create_with_speaker_venue_and_about(api):
     assert read["quote"] == "Taiwan is a friend." and read["venue"] == {"slug": "knesset-taiwan-petition-2025-07"}
     venue = api.ok(VENUE_STATEMENTS, {"slug": "knesset-taiwan-petition-2025-07"}, role=None)["event"]
     assert {"slug": "saar-on-taiwan"} in venue["statements"]["nodes"]
-    assert ("Statement", "saar-on-taiwan") in timeline_slugs(api, {"actors": ["gideon-saar"]})
+    assert ("Statement", "saar-on-taiwan") in timeline_slugs(api, {"actors": [{"slug": "gideon-saar"}]})
 
 
 def test_reactions_target_an_event_a_statement_and_a_reaction(api):
@@ -147,11 +153,11 @@ def test_reactions_target_an_event_a_statement_and_a_reaction(api):
     on_event = reaction_input("taiwan-thanks-for-talks", {"event": "gaza-war"})
     on_statement = reaction_input("taiwan-thanks-saar", {"statement": "saar-unsc-on-russian-representative"})
     on_reaction = reaction_input(
-        "prc-condemns-thanks", {"reaction": "taiwan-thanks-for-talks"}, reactor="prc", kind="CONDEMN"
+        "prc-condemns-thanks", {"reaction": "taiwan-thanks-for-talks"}, reactor={"slug": "prc"}, kind="CONDEMN"
     )
 
-    made = [api.ok(REACTION_CREATE, {"input": given})["reactionCreate"] for given in (on_event, on_statement)]
-    made.append(api.ok(REACTION_CREATE, {"input": on_reaction})["reactionCreate"])
+    made = [api.written(REACTION_CREATE, {"input": given})["reaction"] for given in (on_event, on_statement)]
+    made.append(api.written(REACTION_CREATE, {"input": on_reaction})["reaction"])
 
     assert [r["target"] for r in made] == [
         {"__typename": "Event", "slug": "gaza-war"},
@@ -186,15 +192,15 @@ def test_relationship_change_moves_the_relationship(api, cause):
     assert (empty["score"], empty["changes"]["nodes"]) == (0, [])
     given = {
         "slug": "taiwan-ukraine-warms",
-        "from": "taiwan",
-        "to": "ukraine",
+        "from": {"slug": "taiwan"},
+        "to": {"slug": "ukraine"},
         "delta": 3,
         "cause": cause,
         "date": "2025-08-07",
         "explanation": "Taipei backs Kyiv.",
     }
 
-    created = api.ok(CHANGE_CREATE, {"input": given})["relationshipChangeCreate"]
+    created = api.written(CHANGE_CREATE, {"input": given})["relationshipChange"]
 
     ((kind, slug),) = cause.items()
     assert created["cause"] == {"__typename": TYPENAME[kind], "slug": slug}
@@ -217,15 +223,15 @@ def test_relationship_change_adds_to_an_existing_relationship(api):
     before = api.ok(RELATIONSHIP, {"from": {"slug": "israel"}, "to": {"slug": "taiwan"}}, role=None)["relationship"]
     given = {
         "slug": "israel-taiwan-cools",
-        "from": "israel",
-        "to": "taiwan",
+        "from": {"slug": "israel"},
+        "to": {"slug": "taiwan"},
         "delta": -2,
         "cause": {"event": "gaza-war"},
         "date": "2025-09-01",
         "explanation": "A cooling.",
     }
 
-    api.ok(CHANGE_CREATE, {"input": given})
+    api.written(CHANGE_CREATE, {"input": given})
 
     after = api.ok(RELATIONSHIP, {"from": {"slug": "israel"}, "to": {"slug": "taiwan"}}, role=None)["relationship"]
     assert after["score"] == before["score"] - 2

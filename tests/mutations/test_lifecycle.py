@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.mutations.support import ARTICLE, DELETED_SINCE, TYPE_OF, now, parse_time
+from tests.mutations.support import ARTICLE, DELETED_SINCE, TYPE_OF, USER_ERRORS, now, parse_time
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ CASES = [
             "wikidata": "Q42",
             "externalIds": {"twitter": "@tester"},
             "description": "Someone made up for a test.",
-            "sources": [{"source": ARTICLE, "passage": "a passage"}],
+            "sources": [{"source": {"slug": ARTICLE}, "passage": "a passage"}],
         },
         patch={"name": "Renamed Actor", "country": None},
         changed={"name": "Renamed Actor", "country": None},
@@ -63,8 +63,8 @@ CASES = [
         fields="slug kind role start { text } end { text } member { slug } organisation { slug }",
         create={
             "slug": "test-affiliation",
-            "member": "gideon-saar",
-            "organisation": "knesset",
+            "member": {"slug": "gideon-saar"},
+            "organisation": {"slug": "knesset"},
             "kind": "MEMBER",
             "role": "Member of the Knesset",
             "start": "2025-01",
@@ -76,7 +76,7 @@ CASES = [
     ),
     Case(
         kind="event",
-        fields=f"slug title summary kind mode score modality date {{ text label }} {STAMPS} "
+        fields=f"slug title summary eventKind mode score modality date {{ text label }} {STAMPS} "
         "place { name country } participants { role actor { slug } } tags citations { source { slug } }",
         create={
             "slug": "test-event",
@@ -86,9 +86,12 @@ CASES = [
             "mode": "meeting",
             "date": "2025-08-05",
             "place": {"name": "Taipei", "country": "TWN"},
-            "participants": [{"actor": "israel", "role": "INITIATOR"}, {"actor": "taiwan", "role": "TARGET"}],
+            "participants": [
+                {"actor": {"slug": "israel"}, "role": "INITIATOR"},
+                {"actor": {"slug": "taiwan"}, "role": "TARGET"},
+            ],
             "tags": ["test"],
-            "sources": [{"source": ARTICLE}],
+            "sources": [{"source": {"slug": ARTICLE}}],
         },
         patch={"title": "Renamed consultation", "summary": None, "place": None},
         changed={"title": "Renamed consultation", "summary": None, "place": None},
@@ -99,11 +102,11 @@ CASES = [
         "speaker { slug } venue { slug } about { slug } tags",
         create={
             "slug": "test-statement",
-            "speaker": "gideon-saar",
+            "speaker": {"slug": "gideon-saar"},
             "channel": "SPEECH",
-            "venue": "gaza-war",
+            "venue": {"slug": "gaza-war"},
             "quote": "We stand with our friends.",
-            "about": ["taiwan"],
+            "about": [{"slug": "taiwan"}],
             "stance": "POSITIVE",
             "summary": "Support for friends.",
             "date": "2025-08-06",
@@ -114,14 +117,14 @@ CASES = [
     ),
     Case(
         kind="reaction",
-        fields=f"slug kind score summary date {{ text }} {STAMPS} reactor {{ slug }} statement {{ slug }} tags "
+        fields=f"slug reactionKind score summary date {{ text }} {STAMPS} reactor {{ slug }} statement {{ slug }} tags "
         "target { __typename ... on Event { slug } ... on Statement { slug } ... on Reaction { slug } }",
         create={
             "slug": "test-reaction",
-            "reactor": "taiwan",
+            "reactor": {"slug": "taiwan"},
             "kind": "THANKS",
             "target": {"event": "gaza-war"},
-            "statement": "abby-lee-to-ny-sun-on-petition",
+            "statement": {"slug": "abby-lee-to-ny-sun-on-petition"},
             "summary": "Taiwan said thanks.",
             "date": "2025-08-06",
             "tags": ["test"],
@@ -136,13 +139,13 @@ CASES = [
         "citations { source { slug } }",
         create={
             "slug": "test-change",
-            "from": "israel",
-            "to": "taiwan",
+            "from": {"slug": "israel"},
+            "to": {"slug": "taiwan"},
             "delta": 2,
             "cause": {"event": "gaza-war"},
             "date": "2025-08-06",
             "explanation": "They grew closer.",
-            "sources": [{"source": ARTICLE}],
+            "sources": [{"source": {"slug": ARTICLE}}],
         },
         patch={"delta": 3, "sources": None},
         changed={"delta": 3, "citations": []},
@@ -157,24 +160,30 @@ def _name(kind: str) -> str:
 
 
 CREATE = {
-    c.kind: f"mutation ($input: {TYPE_OF[c.kind]}Input!) {{ {_name(c.kind)}Create(input: $input) {{ id {c.fields} }} }}"
+    c.kind: f"""mutation ($input: {TYPE_OF[c.kind]}CreateInput!) {{
+      {_name(c.kind)}Create(input: $input) {{ {_name(c.kind)} {{ id {c.fields} }} {USER_ERRORS} }}
+    }}"""
     for c in CASES
 }
 UPDATE = {
-    c.kind: f"""mutation ($slug: String!, $version: Int!, $input: {TYPE_OF[c.kind]}Input!) {{
-      {_name(c.kind)}Update(slug: $slug, version: $version, input: $input) {{ id {c.fields} }}
+    c.kind: f"""mutation ($ref: RecordRef!, $version: Int!, $input: {TYPE_OF[c.kind]}UpdateInput!) {{
+      {_name(c.kind)}Update(ref: $ref, version: $version, input: $input) {{
+        {_name(c.kind)} {{ id {c.fields} }} {USER_ERRORS}
+      }}
     }}"""
     for c in CASES
 }
 UPDATE_BY_ID = {
-    c.kind: f"""mutation ($id: ID!, $version: Int!, $input: {TYPE_OF[c.kind]}Input!) {{
-      {_name(c.kind)}Update(id: $id, version: $version, input: $input) {{ id version }}
+    c.kind: f"""mutation ($id: ID!, $version: Int!, $input: {TYPE_OF[c.kind]}UpdateInput!) {{
+      {_name(c.kind)}Update(ref: {{id: $id}}, version: $version, input: $input) {{
+        {_name(c.kind)} {{ id version }} {USER_ERRORS}
+      }}
     }}"""
     for c in CASES
 }
 DELETE = {
-    c.kind: f"""mutation ($slug: String!, $version: Int!) {{
-      {_name(c.kind)}Delete(slug: $slug, version: $version) {{ deleted {{ type id slug }} }}
+    c.kind: f"""mutation ($ref: RecordRef!, $version: Int!) {{
+      {_name(c.kind)}Delete(ref: $ref, version: $version) {{ deleted {{ type id slug deletedAt }} {USER_ERRORS} }}
     }}"""
     for c in CASES
 }
@@ -187,7 +196,7 @@ AFFILIATION_VERSION = "query ($id: ID!) { node(id: $id) { ... on Affiliation { s
 
 
 def _created(api, case: Case) -> dict[str, Any]:
-    return api.ok(CREATE[case.kind], {"input": case.create})[f"{_name(case.kind)}Create"]
+    return api.written(CREATE[case.kind], {"input": case.create})[_name(case.kind)]
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
@@ -209,8 +218,8 @@ def test_update_changes_only_the_given_fields(api, case):
     created = _created(api, case)
     stored = api.row(case.kind, case.create["slug"])
 
-    updated = api.ok(UPDATE[case.kind], {"slug": case.create["slug"], "version": 1, "input": case.patch})
-    updated = updated[f"{_name(case.kind)}Update"]
+    ref = {"slug": case.create["slug"]}
+    updated = api.written(UPDATE[case.kind], {"ref": ref, "version": 1, "input": case.patch})[_name(case.kind)]
 
     volatile = {"version", "updatedAt"}
     expected = {k: v for k, v in {**created, **case.changed}.items() if k not in volatile}
@@ -232,8 +241,8 @@ def test_two_updates_each_add_exactly_one_version(api, case):
     _created(api, case)
     slug = case.create["slug"]
 
-    api.ok(UPDATE[case.kind], {"slug": slug, "version": 1, "input": case.patch})
-    api.ok(UPDATE[case.kind], {"slug": slug, "version": 2, "input": {}})
+    api.written(UPDATE[case.kind], {"ref": {"slug": slug}, "version": 1, "input": case.patch})
+    api.written(UPDATE[case.kind], {"ref": {"slug": slug}, "version": 2, "input": {}})
 
     assert api.row(case.kind, slug).version == 3
 
@@ -244,17 +253,18 @@ def test_delete_removes_the_record_and_leaves_a_tombstone(api, case):
     created = _created(api, case)
     since = now()
 
-    payload = api.ok(DELETE[case.kind], {"slug": case.create["slug"], "version": 1}, role="admin")
+    payload = api.written(DELETE[case.kind], {"ref": {"slug": case.create["slug"]}, "version": 1}, role="admin")
 
     gone = {"type": TYPE_OF[case.kind], "id": created["id"], "slug": case.create["slug"]}
-    assert payload[f"{_name(case.kind)}Delete"] == {"deleted": [gone]}
+    (deleted,) = payload["deleted"]
+    assert {k: deleted[k] for k in ("type", "id", "slug")} == gone
+    assert parse_time(deleted["deletedAt"]) >= since
     assert api.ok(READ[case.kind], {"id": created["id"]})["node"] is None
     assert api.row(case.kind, case.create["slug"]) is None
     tombstones = api.ok(DELETED_SINCE, {"since": since.isoformat()}, role=None)["deletedSince"]
     assert tombstones["totalCount"] == 1
     (item,) = tombstones["nodes"]
-    assert {k: item[k] for k in ("type", "id", "slug")} == gone
-    assert parse_time(item["deletedAt"]) >= since
+    assert item == deleted  # one tombstone type: the delete's answer is what deletedSince lists
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.versioned], ids=[c.kind for c in CASES if c.versioned])
@@ -262,8 +272,8 @@ def test_update_by_global_id(api, case):
     """Given a record's global id, when <type>Update names it by `id`, then that record changes."""
     created = _created(api, case)
 
-    updated = api.ok(UPDATE_BY_ID[case.kind], {"id": created["id"], "version": 1, "input": case.patch})
-    updated = updated[f"{_name(case.kind)}Update"]
+    updated = api.written(UPDATE_BY_ID[case.kind], {"id": created["id"], "version": 1, "input": case.patch})
+    updated = updated[_name(case.kind)]
 
     assert updated == {"id": created["id"], "version": 2}
 

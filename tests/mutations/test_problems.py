@@ -1,6 +1,6 @@
-"""An input with several problems hears of all of them in one BAD_USER_INPUT: `extensions.problems` lists each as
-`{field, message}` with the field a path from the mutation's arguments, `extensions.field` names the first as it
-always has, the message says how many there are, and nothing at all is written."""
+"""An input with several problems hears of all of them at once: the payload's `userErrors` lists each with its
+field, a path from the mutation's arguments (`["input", "participants", "1", "actor"]`), a message naming that
+field and a code; the record is null, and nothing at all is written."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import re
 import pytest
 
 from schema import ids
-from tests.mutations.support import EVENT_CREATE, EVENT_UPDATE, event_input, extensions
+from tests.mutations.support import EVENT_CREATE, EVENT_UPDATE, USER_ERRORS, event_input
 from tests.support import ROOT
 
 SOURCE = "ny-sun-coalition-of-the-beleaguered"
@@ -18,49 +18,68 @@ SOURCE = "ny-sun-coalition-of-the-beleaguered"
 
 def create(name: str, input_type: str) -> str:
     """A `<name>Create` document taking a ``$input`` of ``input_type``."""
-    return f"mutation ($input: {input_type}!) {{ {name}Create(input: $input) {{ id }} }}"
+    return f"mutation ($input: {input_type}!) {{ {name}Create(input: $input) {{ {name} {{ id }} {USER_ERRORS} }} }}"
 
 
 def update(name: str, input_type: str) -> str:
-    """A `<name>Update` document by slug."""
+    """A `<name>Update` document taking a ``$ref``."""
     return f"""
-mutation ($slug: String!, $version: Int!, $input: {input_type}!) {{
-  {name}Update(slug: $slug, version: $version, input: $input) {{ id }}
+mutation ($ref: RecordRef!, $version: Int!, $input: {input_type}!) {{
+  {name}Update(ref: $ref, version: $version, input: $input) {{ {name} {{ id }} {USER_ERRORS} }}
 }}
 """
 
 
-def problems_of(error: dict) -> dict[str, str]:
-    """extensions.problems as field → message (asserting no field is named twice)."""
-    listed = extensions(error)["problems"]
-    fields = [p["field"] for p in listed]
-    assert len(fields) == len(set(fields)), listed
-    return {p["field"]: p["message"] for p in listed}
+def path(text: str) -> list[str]:
+    """A path written as the messages write it (``input.participants[1].actor``) as a list of its parts."""
+    return [part for part in re.split(r"[.\[\]]+", text) if part]
 
 
-def refused(api, document: str, variables: dict, fields: list[str]) -> dict:
-    """Run a write that must be refused with exactly ``fields`` (in this order) and write nothing; the error."""
+def text(field: list[str]) -> str:
+    """A path as the messages write it: ``input.participants[1].actor``."""
+    return "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in field).lstrip(".")
+
+
+def problems_of(errors: list[dict]) -> dict[str, str]:
+    """What each user error says about its field, by the field as text (asserting no field is named twice)."""
+    fields = [text(e["field"]) for e in errors]
+    assert len(fields) == len(set(fields)), errors
+    return {field: e["message"].removeprefix(f"{field}: ") for field, e in zip(fields, errors, strict=True)}
+
+
+def codes_of(errors: list[dict]) -> dict[str, str]:
+    """The code of each user error, by its field as text."""
+    return {text(e["field"]): e["code"] for e in errors}
+
+
+def refused(api, document: str, variables: dict, fields: list[str]) -> list[dict]:
+    """Run a write that must be refused with exactly ``fields`` (in this order), each message naming its field, and
+    write nothing; the user errors."""
     before = api.fingerprint()
 
-    error = api.fail(document, variables, code="BAD_USER_INPUT")
+    errors = _refused(api, document, variables)
 
-    assert [p["field"] for p in extensions(error)["problems"]] == fields, error
-    assert all(p["message"] for p in extensions(error)["problems"]), error
-    assert error["message"].startswith(f"{len(fields)} problems with the input: "), error["message"]
-    for field in fields:
-        assert field in error["message"], (field, error["message"])
+    assert [e["field"] for e in errors] == [path(f) for f in fields], errors
+    for field, error in zip(fields, errors, strict=True):
+        assert error["message"].startswith(f"{field}: "), error
     assert api.fingerprint() == before
-    return error
+    return errors
 
 
-CHANGE_CREATE = create("relationshipChange", "RelationshipChangeInput")
+def _refused(api, document: str, variables: dict) -> list[dict]:
+    (payload,) = api.ok(document, variables).values()
+    assert all(v is None for k, v in payload.items() if k != "userErrors"), payload
+    return payload["userErrors"]
+
+
+CHANGE_CREATE = create("relationshipChange", "RelationshipChangeCreateInput")
 
 
 def change_input(**fields):
     """A valid RelationshipChangeInput without a slug (Israel → Taiwan, +2, for the Gaza war), ``fields`` on top."""
     base = {
-        "from": "israel",
-        "to": "taiwan",
+        "from": {"slug": "israel"},
+        "to": {"slug": "taiwan"},
         "delta": 2,
         "cause": {"event": "gaza-war"},
         "date": "2025-08-06",
@@ -71,25 +90,26 @@ def change_input(**fields):
 
 def test_bad_slug_and_delta_11_are_both_named(api):
     """Given a change with a malformed slug and delta 11, when created, then both `slug` and `delta` are named."""
-    error = refused(
+    errors = refused(
         api,
         CHANGE_CREATE,
         {"input": change_input(slug="Not A Slug", delta=11)},
         ["input.slug", "input.delta"],
     )
 
-    assert extensions(error)["field"] == "slug"
-    assert "outside -10" in problems_of(error)["input.delta"]
+    assert "outside -10" in problems_of(errors)["input.delta"]
+    assert codes_of(errors) == {"input.slug": "INVALID", "input.delta": "INVALID"}
 
 
 def test_missing_from_and_delta_11_are_both_named_and_no_slug_is_asked_for(api):
     """Given a change without slug and `from` and with delta 11, when created, then `from` and `delta` are named
     (the slug would be made from `from`, so asking for it too would only repeat the problem)."""
-    error = refused(
+    errors = refused(
         api, CHANGE_CREATE, {"input": change_input(**{"from": None}, delta=11)}, ["input.delta", "input.from"]
     )
 
-    assert problems_of(error)["input.from"] == "is required"
+    assert problems_of(errors)["input.from"] == "is required"
+    assert codes_of(errors)["input.from"] == "INVALID"
 
 
 def test_every_unknown_participant_is_named_by_its_position_in_the_list(api):
@@ -99,84 +119,124 @@ def test_every_unknown_participant_is_named_by_its_position_in_the_list(api):
         "e",
         score=11,
         participants=[
-            {"actor": "israel", "role": "INITIATOR"},
-            {"actor": "atlantis", "role": "TARGET"},
-            {"actor": "taiwan", "role": "TARGET"},
-            {"actor": "narnia", "role": "INITIATOR"},
+            {"actor": {"slug": "israel"}, "role": "INITIATOR"},
+            {"actor": {"slug": "atlantis"}, "role": "TARGET"},
+            {"actor": {"slug": "taiwan"}, "role": "TARGET"},
+            {"actor": {"slug": "narnia"}, "role": "INITIATOR"},
         ],
-        sources=[{"source": SOURCE}, {"source": "no-such-source"}],
+        sources=[{"source": {"slug": SOURCE}}, {"source": {"slug": "no-such-source"}}],
     )
 
-    error = refused(
+    errors = refused(
         api,
         EVENT_CREATE,
         {"input": given},
         ["input.score", "input.participants[1].actor", "input.participants[3].actor", "input.sources[1].source"],
     )
 
-    problems = problems_of(error)
+    problems = problems_of(errors)
     assert "atlantis" in problems["input.participants[1].actor"]
     assert "narnia" in problems["input.participants[3].actor"]
     assert "no-such-source" in problems["input.sources[1].source"]
-    assert extensions(error)["field"] == "score"
+    assert errors[1]["field"] == ["input", "participants", "1", "actor"]
+    assert codes_of(errors) == {
+        "input.score": "INVALID",
+        "input.participants[1].actor": "NOT_FOUND",
+        "input.participants[3].actor": "NOT_FOUND",
+        "input.sources[1].source": "NOT_FOUND",
+    }
 
 
 def test_an_id_of_the_wrong_type_is_listed_with_the_other_problems(api):
-    """Given a participant named by a Source's global id and a bad date, when created, then both are listed."""
+    """Given a participant named by a Source's global id, another by an id naming no actor, and a bad score, when
+    created, then all three are listed, the ids first (they are looked up before the input is validated)."""
     source_id = ids.encode("Source", api.row("source", SOURCE).id)
     given = event_input(
         "e",
-        date="someday",
-        participants=[{"actor": "israel", "role": "INITIATOR"}, {"actor": source_id, "role": "TARGET"}],
+        score=11,
+        participants=[
+            {"actor": {"slug": "israel"}, "role": "INITIATOR"},
+            {"actor": {"id": source_id}, "role": "TARGET"},
+            {"actor": {"id": ids.encode("Actor", 999999)}, "role": "TARGET"},
+        ],
     )
 
-    error = refused(api, EVENT_CREATE, {"input": given}, ["input.participants[1].actor", "input.date"])
+    errors = refused(
+        api,
+        EVENT_CREATE,
+        {"input": given},
+        ["input.participants[1].actor", "input.participants[2].actor", "input.score"],
+    )
 
-    assert "not of an Actor" in problems_of(error)["input.participants[1].actor"]
+    assert "not of an Actor" in problems_of(errors)["input.participants[1].actor"]
+    assert codes_of(errors) == {
+        "input.participants[1].actor": "INVALID",
+        "input.participants[2].actor": "NOT_FOUND",
+        "input.score": "INVALID",
+    }
 
 
 # One create per record type, each with several problems: (mutation, input type, input, expected fields in order)
 CREATES = {
     "source": (
         "source",
-        "SourceInput",
-        {"slug": "s", "url": "u" * 1001, "published": "someday"},
-        ["input.published", "input.title", "input.url"],
+        "SourceCreateInput",
+        {"slug": "s", "url": "u" * 1001, "language": "x" * 13},
+        ["input.title", "input.url", "input.language"],
     ),
     "actor": (
         "actor",
-        "ActorInput",
+        "ActorCreateInput",
         {"slug": "a", "name": "A", "country": "isr", "wikidata": "801"},
         ["input.wikidata", "input.kind", "input.country"],
     ),
     "affiliation": (
         "affiliation",
-        "AffiliationInput",
-        {"slug": "a", "member": "nobody", "organisation": "knesset", "start": "2025-06", "end": "2025-01"},
+        "AffiliationCreateInput",
+        {
+            "slug": "a",
+            "member": {"slug": "nobody"},
+            "organisation": {"slug": "knesset"},
+            "start": "2025-06",
+            "end": "2025-01",
+        },
         ["input.end", "input.kind", "input.member"],
     ),
     "event": (
         "event",
-        "EventInput",
-        {"slug": "e", "kind": "CONSULT", "date": "2025-02-30", "place": {"latitude": 100.0}, "cameo": "x" * 11},
+        "EventCreateInput",
+        {"slug": "e", "kind": "CONSULT", "place": {"latitude": 100.0}, "cameo": "x" * 11},
         ["input.date", "input.place.latitude", "input.title", "input.cameo"],
     ),
     "statement": (
         "statement",
-        "StatementInput",
-        {"slug": "s", "speaker": "nobody", "channel": "SPEECH", "date": "2025-08-06", "about": ["israel", "nemo"]},
+        "StatementCreateInput",
+        {
+            "slug": "s",
+            "speaker": {"slug": "nobody"},
+            "channel": "SPEECH",
+            "date": "2025-08-06",
+            "about": [{"slug": "israel"}, {"slug": "nemo"}],
+        },
         ["input.quote", "input.speaker", "input.about[1]"],
     ),
     "reaction": (
         "reaction",
-        "ReactionInput",
-        {"slug": "r", "reactor": "nobody", "kind": "THANKS", "target": {"event": "atlantis"}, "date": "2025-13"},
-        ["input.date", "input.target", "input.reactor"],
+        "ReactionCreateInput",
+        {
+            "slug": "r",
+            "reactor": {"slug": "nobody"},
+            "kind": "THANKS",
+            "score": 11,
+            "target": {"event": "atlantis"},
+            "date": "2025-08",
+        },
+        ["input.score", "input.target", "input.reactor"],
     ),
     "relationship_change": (
         "relationshipChange",
-        "RelationshipChangeInput",
-        change_input(to="israel", delta=0, explanation=None),
+        "RelationshipChangeCreateInput",
+        change_input(to={"slug": "israel"}, delta=0, explanation=None),
         ["input.delta", "input.to", "input.explanation"],
     ),
 }
@@ -192,45 +252,51 @@ def test_create_lists_every_problem_of_each_record_type(api, name, input_type, g
 UPDATES = {
     "source": (
         "source",
-        "SourceInput",
+        "SourceUpdateInput",
         SOURCE,
-        {"title": None, "published": "2025-02-30"},
-        ["input.published", "input.title"],
+        {"title": None, "language": "x" * 13},
+        ["input.title", "input.language"],
     ),
-    "actor": ("actor", "ActorInput", "israel", {"kind": None, "country": "Israel"}, ["input.kind", "input.country"]),
+    "actor": (
+        "actor",
+        "ActorUpdateInput",
+        "israel",
+        {"kind": None, "country": "Israel"},
+        ["input.kind", "input.country"],
+    ),
     "affiliation": (
         "affiliation",
-        "AffiliationInput",
+        "AffiliationUpdateInput",
         "gideon-saar-foreign-minister-of-israel",
-        {"organisation": "nowhere", "start": "2025-06", "end": "2025-01"},
+        {"organisation": {"slug": "nowhere"}, "start": "2025-06", "end": "2025-01"},
         ["input.end", "input.organisation"],
     ),
     "event": (
         "event",
-        "EventInput",
+        "EventUpdateInput",
         "gaza-war",
-        {"slug": "gaza", "title": None, "score": 10.5, "participants": [{"actor": "atlantis", "role": "HOST"}]},
-        ["input.slug", "input.score", "input.title", "input.participants[0].actor"],
+        {"title": None, "score": 10.5, "participants": [{"actor": {"slug": "atlantis"}, "role": "HOST"}]},
+        ["input.score", "input.title", "input.participants[0].actor"],
     ),
     "statement": (
         "statement",
-        "StatementInput",
+        "StatementUpdateInput",
         "saar-kyiv-remarks-2025-07",
-        {"quote": None, "venue": "no-such-event", "tags": ["ok", "x" * 61]},
+        {"quote": None, "venue": {"slug": "no-such-event"}, "tags": ["ok", "x" * 61]},
         ["input.quote", "input.tags[1]", "input.venue"],
     ),
     "reaction": (
         "reaction",
-        "ReactionInput",
+        "ReactionUpdateInput",
         "prc-embassy-accuses-knesset-over-petition",
-        {"reactor": "nobody", "score": -11, "statement": "no-such-statement"},
+        {"reactor": {"slug": "nobody"}, "score": -11, "statement": {"slug": "no-such-statement"}},
         ["input.score", "input.reactor", "input.statement"],
     ),
     "relationship_change": (
         "relationshipChange",
-        "RelationshipChangeInput",
+        "RelationshipChangeUpdateInput",
         "israel-taiwan-knesset-petition",
-        {"delta": 0, "from": "nobody", "cause": {"reaction": "no-such-reaction"}},
+        {"delta": 0, "from": {"slug": "nobody"}, "cause": {"reaction": "no-such-reaction"}},
         ["input.delta", "input.from", "input.cause"],
     ),
 }
@@ -243,59 +309,92 @@ def test_update_lists_every_problem_of_each_record_type(api, name, input_type, s
     kind = {"relationshipChange": "relationship_change"}.get(name, name)
     version = api.row(kind, slug).version
 
-    refused(api, update(name, input_type), {"slug": slug, "version": version, "input": patch}, fields)
+    refused(api, update(name, input_type), {"ref": {"slug": slug}, "version": version, "input": patch}, fields)
 
     assert api.row(kind, slug).version == version
 
 
 def test_a_missing_record_with_a_bad_patch_is_still_not_found(api):
-    """Given a slug nobody has and a patch with two problems, when updated, then NOT_FOUND (naming `slug`)."""
+    """Given a slug nobody has and a patch with two problems, when updated, then only NOT_FOUND, at `ref`."""
     before = api.fingerprint()
 
-    api.fail(
+    errors = api.refused(
         EVENT_UPDATE,
-        {"slug": "atlantis", "version": 1, "input": {"title": None, "score": 11}},
+        {"ref": {"slug": "atlantis"}, "version": 1, "input": {"title": None, "score": 11}},
         code="NOT_FOUND",
-        field="slug",
+        field=["ref"],
     )
 
+    assert len(errors) == 1 and "atlantis" in errors[0]["message"], errors
+    assert api.fingerprint() == before
+
+
+def test_an_id_naming_no_record_to_update_is_not_found(api):
+    """Given the global id of an event that does not exist, when updated, then NOT_FOUND at `ref`, no write."""
+    before = api.fingerprint()
+
+    api.refused(
+        EVENT_UPDATE,
+        {"ref": {"id": ids.encode("Event", 999999)}, "version": 1, "input": {"title": "x"}},
+        code="NOT_FOUND",
+        field=["ref"],
+    )
+
+    assert api.fingerprint() == before
+
+
+def test_an_id_of_another_type_to_update_is_invalid(api):
+    """Given an actor's global id as the event to update, when updated, then INVALID at `ref.id`, no write."""
+    before = api.fingerprint()
+
+    (error,) = api.refused(
+        EVENT_UPDATE,
+        {"ref": {"id": ids.encode("Actor", api.row("actor", "israel").id)}, "version": 1, "input": {"title": "x"}},
+        code="INVALID",
+        field=["ref", "id"],
+    )
+
+    assert "not of an Event" in error["message"]
     assert api.fingerprint() == before
 
 
 def test_a_stale_version_with_a_bad_patch_is_still_a_conflict(api):
-    """Given an event at version 2, when a bad patch names version 1, then CONFLICT: reload first, then fix."""
-    api.ok(EVENT_UPDATE, {"slug": "gaza-war", "version": 1, "input": {"title": "First"}})
+    """Given an event at version 2, when a bad patch names version 1, then only CONFLICT with currentVersion 2:
+    reload first, then fix."""
+    api.written(EVENT_UPDATE, {"ref": {"slug": "gaza-war"}, "version": 1, "input": {"title": "First"}})
     before = api.fingerprint()
 
-    error = api.fail(
+    (error,) = api.refused(
         EVENT_UPDATE,
-        {"slug": "gaza-war", "version": 1, "input": {"title": None, "score": 11}},
+        {"ref": {"slug": "gaza-war"}, "version": 1, "input": {"title": None, "score": 11}},
         code="CONFLICT",
-        field="version",
+        field=["version"],
     )
 
-    assert extensions(error)["currentVersion"] == 2
+    assert error["currentVersion"] == 2
     assert api.fingerprint() == before
 
 
 def test_one_problem_reads_as_before(api):
-    """Given an input with one problem, when created, then the message is that problem, naming its field."""
-    error = api.fail(CHANGE_CREATE, {"input": change_input(delta=11)}, code="BAD_USER_INPUT", field="delta")
+    """Given an input with one problem, when created, then one user error says it, naming its field."""
+    (error,) = api.refused(CHANGE_CREATE, {"input": change_input(delta=11)}, code="INVALID", field=["input", "delta"])
 
     assert error["message"] == "input.delta: 11 is outside -10…+10"
-    assert extensions(error)["problems"] == [{"field": "input.delta", "message": "11 is outside -10…+10"}]
 
 
 def test_the_readme_example_error_is_what_the_api_answers(api):
-    """Given the README's example of a refused input, when the same input is sent, then the same error comes back."""
+    """Given the README's example of a refused input, when the same input is sent, then the same payload comes
+    back."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    example = json.loads(re.search(r'```json\n(\{\n  "message": "3 problems.+?\n\})\n```', readme, re.S)[1])
+    example = json.loads(re.search(r'```json\n(\{\n  "relationshipChangeCreate".+?\n\})\n```', readme, re.S)[1])
+    document = """
+mutation ($input: RelationshipChangeCreateInput!) {
+  relationshipChangeCreate(input: $input) { relationshipChange { id } userErrors { field message code } }
+}
+"""
 
-    error = api.fail(
-        CHANGE_CREATE,
-        {"input": change_input(delta=11, **{"from": "nobody"}, cause={"event": "atlantis"})},
-        code="BAD_USER_INPUT",
+    data = api.ok(
+        document, {"input": change_input(delta=11, **{"from": {"slug": "nobody"}}, cause={"event": "atlantis"})}
     )
 
-    assert error["message"] == example["message"]
-    assert error["extensions"] == example["extensions"]
+    assert data == example

@@ -12,23 +12,32 @@ from tests.mutations.support import Client, fingerprint
 from tests.support import run_realign
 
 TOKEN_NAME = "my-desk"
-ADD_EVENT_AND_REACTION = """
-mutation {
+EVENT = """
   eventCreate(input: {
     slug: "saar-meets-lin-2025-09", title: "Sa'ar meets Taiwan's foreign minister", kind: CONSULT,
     date: "2025-09-10", place: {name: "Jerusalem", country: "ISR"}, tags: ["taiwan"],
-    participants: [{actor: "gideon-saar", role: HOST}, {actor: "taiwan", role: PARTICIPANT}]
-  }) { id slug version date { label } participants { role actor { name } } }
-  reactionCreate(input: {
-    slug: "prc-condemns-saar-meeting", reactor: "prc-embassy-tel-aviv", kind: CONDEMN,
-    target: {event: "saar-meets-lin-2025-09"}, date: "2025-09-11"
-  }) { id slug kind target { ... on Event { title } } }
-}
+    participants: [{actor: {slug: "gideon-saar"}, role: HOST}, {actor: {slug: "taiwan"}, role: PARTICIPANT}]
+  }) {
+    event { id slug version date { label } participants { role actor { name } } }
+    userErrors { field message code }
+  }
 """
+REACTION = """
+  reactionCreate(input: {
+    slug: "prc-condemns-saar-meeting", reactor: {slug: "%s"}, kind: CONDEMN,
+    target: {event: "saar-meets-lin-2025-09"}, date: "2025-09-11"
+  }) {
+    reaction { id slug reactionKind target { slug ... on Event { title } } }
+    userErrors { field message code }
+  }
+"""
+ADD_EVENT_AND_REACTION = "mutation {" + EVENT + REACTION % "prc-embassy-tel-aviv" + "}"
+# The issue's case: the reactor misspelt. The event is still saved, and the client learns its id and version.
+ADD_EVENT_AND_BAD_REACTION = "mutation {" + EVENT + REACTION % "prc-embasy-tel-aviv" + "}"
 TIMELINE = """
 {
-  timeline(filter: {from: "2025-09", actors: ["taiwan"]}) {
-    nodes { __typename ... on Event { slug title } ... on Reaction { slug kind reactor { name } } }
+  timeline(filter: {from: "2025-09", actors: [{slug: "taiwan"}]}) {
+    nodes { __typename ... on Event { slug title } ... on Reaction { slug reactionKind reactor { name } } }
   }
 }
 """
@@ -60,6 +69,7 @@ def test_readme_write_walkthrough(desk):
     try:
         before = fingerprint(engine)
         anonymous = desk.send(ADD_EVENT_AND_REACTION, role=None)
+        assert anonymous["data"] == {"eventCreate": None, "reactionCreate": None}, anonymous
         assert {e["extensions"]["code"] for e in anonymous["errors"]} == {"UNAUTHENTICATED"}
         assert fingerprint(engine) == before
     finally:
@@ -67,13 +77,14 @@ def test_readme_write_walkthrough(desk):
 
     written = desk.ok(ADD_EVENT_AND_REACTION, headers={"Authorization": f"Bearer {desk.tokens['admin']}"})
 
-    event, reaction = written["eventCreate"], written["reactionCreate"]
+    assert written["eventCreate"]["userErrors"] == written["reactionCreate"]["userErrors"] == []
+    event, reaction = written["eventCreate"]["event"], written["reactionCreate"]["reaction"]
     assert event["version"] == 1 and event["date"]["label"] == "10 September 2025"
     assert event["participants"] == [
         {"role": "HOST", "actor": {"name": "Gideon Sa'ar"}},
         {"role": "PARTICIPANT", "actor": {"name": "Taiwan"}},
     ]
-    assert reaction["target"] == {"title": "Sa'ar meets Taiwan's foreign minister"}
+    assert reaction["target"] == {"slug": "saar-meets-lin-2025-09", "title": "Sa'ar meets Taiwan's foreign minister"}
 
     items = desk.ok(TIMELINE, role=None)["timeline"]["nodes"]
     assert [(i["__typename"], i["slug"]) for i in items] == [
@@ -91,3 +102,37 @@ def test_readme_write_walkthrough(desk):
     assert all(a["before"] is None for a in audit["nodes"])
     assert audit["nodes"][1]["after"]["participants"] == {"host": ["gideon-saar"], "participant": ["taiwan"]}
     assert audit["nodes"][0]["after"]["target"] == {"event": "saar-meets-lin-2025-09"}
+
+
+def test_a_bad_reaction_beside_a_good_event_costs_only_itself(desk):
+    """Given the README's mutation with the reactor misspelt, when it runs, then HTTP 200 and no GraphQL error: the
+    event is created and its payload gives its id and version, the reaction's payload is null with one NOT_FOUND user
+    error at `input.reactor`, and only the event is written."""
+    response = desk.request(
+        "POST",
+        "/graphql",
+        json={"query": ADD_EVENT_AND_BAD_REACTION},
+        headers={"Authorization": f"Bearer {desk.tokens['admin']}"},
+    )
+
+    assert response.status_code == 200
+    answer = response.json()
+    assert "errors" not in answer, answer["errors"]
+    made = answer["data"]["eventCreate"]
+    assert made["userErrors"] == []
+    assert made["event"]["slug"] == "saar-meets-lin-2025-09" and made["event"]["version"] == 1
+    assert answer["data"]["reactionCreate"] == {
+        "reaction": None,
+        "userErrors": [
+            {
+                "field": ["input", "reactor"],
+                "message": "input.reactor: unknown actor 'prc-embasy-tel-aviv'",
+                "code": "NOT_FOUND",
+            }
+        ],
+    }
+    read = "query ($id: ID!) { node(id: $id) { ... on Event { slug version } } }"
+    node = desk.ok(read, {"id": made["event"]["id"]}, role=None)
+    assert node["node"] == {"slug": "saar-meets-lin-2025-09", "version": 1}
+    audit = desk.ok(AUDIT, {"who": TOKEN_NAME}, role="admin")["auditTrail"]
+    assert [(a["action"], a["recordSlug"]) for a in audit["nodes"]] == [("create", "saar-meets-lin-2025-09")]

@@ -29,22 +29,22 @@ query ($since: DateTime!) {
 }
 """
 STATEMENT_UPDATE = """
-mutation ($slug: String!, $version: Int!, $input: StatementInput!) {
-  statementUpdate(slug: $slug, version: $version, input: $input) { slug }
+mutation ($ref: RecordRef!, $version: Int!, $input: StatementUpdateInput!) {
+  statementUpdate(ref: $ref, version: $version, input: $input) { statement { slug } userErrors { code } }
 }
 """
 ACTOR_UPDATE = """
-mutation ($slug: String!, $version: Int!, $input: ActorInput!) {
-  actorUpdate(slug: $slug, version: $version, input: $input) { slug }
+mutation ($ref: RecordRef!, $version: Int!, $input: ActorUpdateInput!) {
+  actorUpdate(ref: $ref, version: $version, input: $input) { actor { slug } userErrors { code } }
 }
 """
 ACTOR_DELETE = """
-mutation ($slug: String!, $version: Int!, $cascade: Boolean!) {
-  actorDelete(slug: $slug, version: $version, cascade: $cascade) { deleted { type slug } }
+mutation ($ref: RecordRef!, $version: Int!, $cascade: Boolean!) {
+  actorDelete(ref: $ref, version: $version, cascade: $cascade) { deleted { type slug } userErrors { code } }
 }
 """
-STATEMENT_READ = "query ($slug: String!) { statement(slug: $slug) { version updatedAt venue { slug } } }"
-PARTICIPANTS = "query ($slug: String!) { event(slug: $slug) { version participants { actor { slug } } } }"
+STATEMENT_READ = "query ($slug: String!) { statement(ref: {slug: $slug}) { version updatedAt venue { slug } } }"
+PARTICIPANTS = "query ($slug: String!) { event(ref: {slug: $slug}) { version participants { actor { slug } } } }"
 
 
 def changed(api, since: dt.datetime | str) -> dict:
@@ -61,8 +61,10 @@ def slugs(connection: dict) -> set[str]:
 def test_updated_since_lists_only_what_changed_after_the_time(api):
     """Given the clock, an update and a create, when events(updatedSince) is read, then exactly those two."""
     since = now()
-    api.ok(EVENT_UPDATE, {"slug": "gaza-war", "version": 1, "input": {"summary": "Updated for the sync test."}})
-    api.ok(EVENT_CREATE, {"input": event_input("new-event")})
+    api.written(
+        EVENT_UPDATE, {"ref": {"slug": "gaza-war"}, "version": 1, "input": {"summary": "Updated for the sync test."}}
+    )
+    api.written(EVENT_CREATE, {"input": event_input("new-event")})
 
     events = changed(api, since)["events"]
 
@@ -72,8 +74,8 @@ def test_updated_since_lists_only_what_changed_after_the_time(api):
 
 def test_updated_since_a_records_own_update_time(api):
     """Given a record's updatedAt (any zone), when used as updatedSince, then only that record comes back."""
-    api.ok(EVENT_UPDATE, {"slug": "gaza-war", "version": 1, "input": {"title": "Earlier change"}})
-    created = api.ok(EVENT_CREATE, {"input": event_input("new-event")})["eventCreate"]
+    api.written(EVENT_UPDATE, {"ref": {"slug": "gaza-war"}, "version": 1, "input": {"title": "Earlier change"}})
+    created = api.written(EVENT_CREATE, {"input": event_input("new-event")})["event"]
     stamp = parse_time(created["updatedAt"])
 
     assert slugs(changed(api, created["updatedAt"])["events"]) == {"new-event"}
@@ -86,9 +88,13 @@ def test_updated_since_a_records_own_update_time(api):
 def test_updated_since_covers_every_list(api):
     """Given a statement, actor updated and a reaction created, when every list is asked, then each has its own."""
     since = now()
-    api.ok(STATEMENT_UPDATE, {"slug": "saar-unsc-upside-down", "version": 1, "input": {"summary": "New summary"}})
-    api.ok(ACTOR_UPDATE, {"slug": "taiwan", "version": 1, "input": {"description": "An island democracy."}})
-    api.ok(REACTION_CREATE, {"input": reaction_input("sync-reaction", {"event": "gaza-war"})})
+    api.written(
+        STATEMENT_UPDATE, {"ref": {"slug": "saar-unsc-upside-down"}, "version": 1, "input": {"summary": "New summary"}}
+    )
+    api.written(
+        ACTOR_UPDATE, {"ref": {"slug": "taiwan"}, "version": 1, "input": {"description": "An island democracy."}}
+    )
+    api.written(REACTION_CREATE, {"input": reaction_input("sync-reaction", {"event": "gaza-war"})})
 
     data = changed(api, since)
 
@@ -105,11 +111,11 @@ def test_updated_since_covers_every_list(api):
 def test_deleted_since_lists_only_later_deletions(api):
     """Given a deletion, the clock, a deletion, when deletedSince(clock) is read, then only the second is listed."""
     first = now()
-    api.ok(EVENT_CREATE, {"input": event_input("gone-first")})
-    api.ok(EVENT_CREATE, {"input": event_input("gone-second")})
-    api.ok(EVENT_DELETE, {"slug": "gone-first", "version": 1}, role="admin")
+    api.written(EVENT_CREATE, {"input": event_input("gone-first")})
+    api.written(EVENT_CREATE, {"input": event_input("gone-second")})
+    api.written(EVENT_DELETE, {"ref": {"slug": "gone-first"}, "version": 1}, role="admin")
     between = now()
-    api.ok(EVENT_DELETE, {"slug": "gone-second", "version": 1}, role="admin")
+    api.written(EVENT_DELETE, {"ref": {"slug": "gone-second"}, "version": 1}, role="admin")
 
     later = api.ok(DELETED_SINCE, {"since": between.isoformat()}, role=None)["deletedSince"]
     both = api.ok(DELETED_SINCE, {"since": first.isoformat()}, role=None)["deletedSince"]
@@ -129,7 +135,9 @@ def test_statement_whose_venue_a_cascade_removed_is_reported_as_changed(api):
     assert statement["venue"] == {"slug": "saar-visits-kyiv-2025-07"}
     since = now()
 
-    api.ok(EVENT_DELETE, {"slug": "saar-visits-kyiv-2025-07", "version": 1, "cascade": True}, role="admin")
+    api.written(
+        EVENT_DELETE, {"ref": {"slug": "saar-visits-kyiv-2025-07"}, "version": 1, "cascade": True}, role="admin"
+    )
 
     after = api.ok(STATEMENT_READ, {"slug": "saar-kyiv-remarks-2025-07"}, role=None)["statement"]
     assert after["venue"] is None
@@ -146,7 +154,7 @@ def test_event_that_lost_a_participant_to_a_cascade_is_reported_as_changed(api):
     assert {"actor": {"slug": "prc-dark-fleet"}} in before["participants"]
     since = now()
 
-    api.ok(ACTOR_DELETE, {"slug": "prc-dark-fleet", "version": 1, "cascade": True}, role="admin")
+    api.written(ACTOR_DELETE, {"ref": {"slug": "prc-dark-fleet"}, "version": 1, "cascade": True}, role="admin")
 
     after = api.ok(PARTICIPANTS, {"slug": event}, role=None)["event"]
     assert {"actor": {"slug": "prc-dark-fleet"}} not in after["participants"]

@@ -1,4 +1,6 @@
-"""Invalid writes: each fails with BAD_USER_INPUT naming the input field at fault, and writes nothing at all."""
+"""Invalid writes: each is refused with a user error naming the input field at fault (a path from the mutation's
+arguments) and writes nothing at all; a value GraphQL itself cannot coerce (a malformed date, two targets in a
+`@oneOf` input) is a request error instead, and writes nothing either."""
 
 from __future__ import annotations
 
@@ -9,23 +11,33 @@ from tests.mutations.support import (
     EVENT_CREATE,
     EVENT_UPDATE,
     REACTION_CREATE,
+    USER_ERRORS,
     event_input,
-    extensions,
     reaction_input,
 )
 
-CHANGE_CREATE = "mutation ($input: RelationshipChangeInput!) { relationshipChangeCreate(input: $input) { id } }"
-CHANGE_UPDATE = """
-mutation ($slug: String!, $version: Int!, $input: RelationshipChangeInput!) {
-  relationshipChangeUpdate(slug: $slug, version: $version, input: $input) { id }
-}
+CHANGE_CREATE = f"""
+mutation ($input: RelationshipChangeCreateInput!) {{
+  relationshipChangeCreate(input: $input) {{ relationshipChange {{ id }} {USER_ERRORS} }}
+}}
 """
-STATEMENT_CREATE = "mutation ($input: StatementInput!) { statementCreate(input: $input) { id } }"
-AFFILIATION_CREATE = "mutation ($input: AffiliationInput!) { affiliationCreate(input: $input) { id } }"
-ACTOR_UPDATE = """
-mutation ($slug: String!, $version: Int!, $input: ActorInput!) {
-  actorUpdate(slug: $slug, version: $version, input: $input) { id }
-}
+CHANGE_UPDATE = f"""
+mutation ($ref: RecordRef!, $version: Int!, $input: RelationshipChangeUpdateInput!) {{
+  relationshipChangeUpdate(ref: $ref, version: $version, input: $input) {{ relationshipChange {{ id }} {USER_ERRORS} }}
+}}
+"""
+STATEMENT_CREATE = f"""
+mutation ($input: StatementCreateInput!) {{ statementCreate(input: $input) {{ statement {{ id }} {USER_ERRORS} }} }}
+"""
+AFFILIATION_CREATE = f"""
+mutation ($input: AffiliationCreateInput!) {{
+  affiliationCreate(input: $input) {{ affiliation {{ id }} {USER_ERRORS} }}
+}}
+"""
+ACTOR_UPDATE = f"""
+mutation ($ref: RecordRef!, $version: Int!, $input: ActorUpdateInput!) {{
+  actorUpdate(ref: $ref, version: $version, input: $input) {{ actor {{ id }} {USER_ERRORS} }}
+}}
 """
 
 
@@ -33,8 +45,8 @@ def change_input(**fields):
     """A valid RelationshipChangeInput (Israel → Taiwan, +2, caused by the Gaza war), with ``fields`` on top."""
     base = {
         "slug": "test-change",
-        "from": "israel",
-        "to": "taiwan",
+        "from": {"slug": "israel"},
+        "to": {"slug": "taiwan"},
         "delta": 2,
         "cause": {"event": "gaza-war"},
         "date": "2025-08-06",
@@ -50,198 +62,281 @@ def no_target(slug):
     return given
 
 
-# (document, variables, the field that must be named)
+# (document, variables, the field that must be named: a path from the arguments, the code)
 CASES = {
-    "reaction-without-target": (REACTION_CREATE, {"input": no_target("r")}, "target"),
-    "reaction-with-empty-target": (REACTION_CREATE, {"input": reaction_input("r", {})}, "target"),
-    "reaction-with-two-targets": (
+    "reaction-without-target": (REACTION_CREATE, {"input": no_target("r")}, ["input", "target"], "INVALID"),
+    "reaction-to-unknown-event": (
         REACTION_CREATE,
-        {"input": reaction_input("r", {"event": "gaza-war", "statement": "saar-unsc-upside-down"})},
-        "target",
+        {"input": reaction_input("r", {"event": "atlantis"})},
+        ["input", "target"],
+        "NOT_FOUND",
     ),
-    "reaction-to-unknown-event": (REACTION_CREATE, {"input": reaction_input("r", {"event": "atlantis"})}, "target"),
-    "delta-11": (CHANGE_CREATE, {"input": change_input(delta=11)}, "delta"),
-    "delta-minus-11": (CHANGE_CREATE, {"input": change_input(delta=-11)}, "delta"),
-    "delta-0": (CHANGE_CREATE, {"input": change_input(delta=0)}, "delta"),
-    "change-toward-itself": (CHANGE_CREATE, {"input": change_input(to="israel")}, "to"),
-    "end-before-start": (EVENT_CREATE, {"input": event_input("e", date="2025-08-05/2025-08-01")}, "date"),
-    "bad-date-text": (EVENT_CREATE, {"input": event_input("e", date="last Tuesday")}, "date"),
-    "impossible-day": (EVENT_CREATE, {"input": event_input("e", date="2025-02-30")}, "date"),
+    "delta-11": (CHANGE_CREATE, {"input": change_input(delta=11)}, ["input", "delta"], "INVALID"),
+    "delta-minus-11": (CHANGE_CREATE, {"input": change_input(delta=-11)}, ["input", "delta"], "INVALID"),
+    "delta-0": (CHANGE_CREATE, {"input": change_input(delta=0)}, ["input", "delta"], "INVALID"),
+    "change-toward-itself": (CHANGE_CREATE, {"input": change_input(to={"slug": "israel"})}, ["input", "to"], "INVALID"),
     "affiliation-ends-before-it-starts": (
         AFFILIATION_CREATE,
         {
             "input": {
                 "slug": "a",
-                "member": "gideon-saar",
-                "organisation": "knesset",
+                "member": {"slug": "gideon-saar"},
+                "organisation": {"slug": "knesset"},
                 "kind": "MEMBER",
                 "start": "2025-06",
                 "end": "2025-01",
             }
         },
-        "end",
+        ["input", "end"],
+        "INVALID",
     ),
     "unknown-citation-source": (
         EVENT_CREATE,
-        {"input": event_input("e", sources=[{"source": "no-such-source"}])},
-        "sources",
+        {"input": event_input("e", sources=[{"source": {"slug": "no-such-source"}}])},
+        ["input", "sources", "0", "source"],
+        "NOT_FOUND",
     ),
     "unknown-speaker": (
         STATEMENT_CREATE,
-        {"input": {"slug": "s", "speaker": "nobody", "channel": "SPEECH", "quote": "Hi", "date": "2025-08-06"}},
-        "speaker",
+        {
+            "input": {
+                "slug": "s",
+                "speaker": {"slug": "nobody"},
+                "channel": "SPEECH",
+                "quote": "Hi",
+                "date": "2025-08-06",
+            }
+        },
+        ["input", "speaker"],
+        "NOT_FOUND",
     ),
     "unknown-actor-in-about": (
         STATEMENT_CREATE,
         {
             "input": {
                 "slug": "s",
-                "speaker": "gideon-saar",
+                "speaker": {"slug": "gideon-saar"},
                 "channel": "SPEECH",
                 "quote": "Hi",
                 "date": "2025-08-06",
-                "about": ["nobody"],
+                "about": [{"slug": "nobody"}],
             }
         },
-        "about",
+        ["input", "about", "0"],
+        "NOT_FOUND",
     ),
-    "duplicate-slug": (EVENT_CREATE, {"input": event_input("gaza-war")}, "slug"),
-    "bad-slug": (EVENT_CREATE, {"input": event_input("Not A Slug")}, "slug"),
-    "synthetic-slug": (EVENT_CREATE, {"input": event_input("syn-event-1")}, "slug"),
-    "synthetic-actor-slug": (ACTOR_CREATE, {"input": {"slug": "syn-actor", "name": "A", "kind": "STATE"}}, "slug"),
-    "missing-title": (EVENT_CREATE, {"input": {**event_input("e"), "title": None}}, "title"),
-    "score-out-of-range": (EVENT_CREATE, {"input": event_input("e", score=10.5)}, "score"),
+    "duplicate-slug": (EVENT_CREATE, {"input": event_input("gaza-war")}, ["input", "slug"], "TAKEN"),
+    "bad-slug": (EVENT_CREATE, {"input": event_input("Not A Slug")}, ["input", "slug"], "INVALID"),
+    "synthetic-slug": (EVENT_CREATE, {"input": event_input("syn-event-1")}, ["input", "slug"], "INVALID"),
+    "synthetic-actor-slug": (
+        ACTOR_CREATE,
+        {"input": {"slug": "syn-actor", "name": "A", "kind": "STATE"}},
+        ["input", "slug"],
+        "INVALID",
+    ),
+    "missing-title": (EVENT_CREATE, {"input": {**event_input("e"), "title": None}}, ["input", "title"], "INVALID"),
+    "score-out-of-range": (EVENT_CREATE, {"input": event_input("e", score=10.5)}, ["input", "score"], "INVALID"),
     "lowercase-country": (
         ACTOR_CREATE,
         {"input": {"slug": "a", "name": "A", "kind": "STATE", "country": "isr"}},
-        "country",
+        ["input", "country"],
+        "INVALID",
     ),
     "two-letter-country": (
         ACTOR_CREATE,
         {"input": {"slug": "a", "name": "A", "kind": "STATE", "country": "IL"}},
-        "country",
+        ["input", "country"],
+        "INVALID",
     ),
-    "bad-place-country": (EVENT_CREATE, {"input": event_input("e", place={"country": "Taiwan"})}, "place.country"),
+    "bad-place-country": (
+        EVENT_CREATE,
+        {"input": event_input("e", place={"country": "Taiwan"})},
+        ["input", "place", "country"],
+        "INVALID",
+    ),
     "bad-wikidata": (
         ACTOR_CREATE,
         {"input": {"slug": "a", "name": "A", "kind": "STATE", "wikidata": "801"}},
-        "wikidata",
+        ["input", "wikidata"],
+        "INVALID",
     ),
-    "slug-change-on-update": (EVENT_UPDATE, {"slug": "gaza-war", "version": 1, "input": {"slug": "gaza"}}, "slug"),
     "delta-0-on-update": (
         CHANGE_UPDATE,
-        {"slug": "israel-taiwan-knesset-petition", "version": 1, "input": {"delta": 0}},
-        "delta",
+        {"ref": {"slug": "israel-taiwan-knesset-petition"}, "version": 1, "input": {"delta": 0}},
+        ["input", "delta"],
+        "INVALID",
     ),
-    "clearing-a-required-field": (EVENT_UPDATE, {"slug": "gaza-war", "version": 1, "input": {"title": None}}, "title"),
+    "clearing-a-required-field": (
+        EVENT_UPDATE,
+        {"ref": {"slug": "gaza-war"}, "version": 1, "input": {"title": None}},
+        ["input", "title"],
+        "INVALID",
+    ),
     "bad-country-on-update": (
         ACTOR_UPDATE,
-        {"slug": "israel", "version": 1, "input": {"country": "Israel"}},
-        "country",
+        {"ref": {"slug": "israel"}, "version": 1, "input": {"country": "Israel"}},
+        ["input", "country"],
+        "INVALID",
     ),
 }
 
 
-@pytest.mark.parametrize(("document", "variables", "field"), list(CASES.values()), ids=list(CASES))
-def test_invalid_write_is_refused_and_writes_nothing(api, document, variables, field):
-    """Given an invalid input, when the mutation runs, then BAD_USER_INPUT names the field and nothing is written."""
+@pytest.mark.parametrize(("document", "variables", "field", "code"), list(CASES.values()), ids=list(CASES))
+def test_invalid_write_is_refused_and_writes_nothing(api, document, variables, field, code):
+    """Given an invalid input, when the mutation runs, then one user error names the field with its code (HTTP 200,
+    no GraphQL error) and nothing is written."""
     before = api.fingerprint()
 
-    error = api.fail(document, variables, code="BAD_USER_INPUT", field=field)
+    (error,) = api.refused(document, variables, code=code, field=field)
 
     assert error["message"]
     assert api.fingerprint() == before
 
 
-def test_unknown_participant_is_named_and_nothing_is_written(api):
-    """Given an unknown actor among participants, when eventCreate runs, then BAD_USER_INPUT names it, no write."""
-    given = event_input(
-        "e", participants=[{"actor": "israel", "role": "INITIATOR"}, {"actor": "atlantis", "role": "TARGET"}]
-    )
+# Values GraphQL itself refuses before any resolver runs: a request error (the variables cannot be coerced), no data.
+COERCION = {
+    # Strawberry's message names the type, not where it is (its @oneOf check of a variable's value has no path).
+    "reaction-with-empty-target": (REACTION_CREATE, {"input": reaction_input("r", {})}, "'ItemRef'"),
+    "reaction-with-two-targets": (
+        REACTION_CREATE,
+        {"input": reaction_input("r", {"event": "gaza-war", "statement": "saar-unsc-upside-down"})},
+        "exactly one key",
+    ),
+    "ref-with-id-and-slug": (
+        EVENT_UPDATE,
+        {"ref": {"slug": "gaza-war", "id": "RXZlbnQ6MQ"}, "version": 1, "input": {"title": "x"}},
+        "'RecordRef'",
+    ),
+    "end-before-start": (EVENT_CREATE, {"input": event_input("e", date="2025-08-05/2025-08-01")}, "end is before"),
+    "bad-date-text": (EVENT_CREATE, {"input": event_input("e", date="last Tuesday")}, "is not a date"),
+    "impossible-day": (EVENT_CREATE, {"input": event_input("e", date="2025-02-30")}, "not a real date"),
+    "slug-change-on-update": (
+        EVENT_UPDATE,
+        {"ref": {"slug": "gaza-war"}, "version": 1, "input": {"slug": "gaza"}},
+        "slug",
+    ),
+}
+
+
+@pytest.mark.parametrize(("document", "variables", "said"), list(COERCION.values()), ids=list(COERCION))
+def test_a_value_graphql_cannot_coerce_is_a_request_error(api, document, variables, said):
+    """Given a malformed FuzzyDate, a @oneOf input with none or two of its fields, or a field the input type does not
+    have (the slug of an update), when sent, then one BAD_USER_INPUT request error says what, no data, no write."""
     before = api.fingerprint()
 
-    error = api.fail(EVENT_CREATE, {"input": given}, code="BAD_USER_INPUT")
+    error = api.fail(document, variables, code="BAD_USER_INPUT")
 
-    field = extensions(error)["field"]
-    assert field == "participants" or field.startswith("participants."), error
-    assert "atlantis" in error["message"]
+    assert said in error["message"], error
     assert api.fingerprint() == before
 
 
-def test_problems_extension_names_fields_as_the_client_wrote_them(api):
-    """Given a change with a bad date, when created, then extensions.field names `date` and extensions.problems
-    the path from the mutation's arguments, `input.date`."""
-    error = api.fail(CHANGE_CREATE, {"input": change_input(date="someday")}, code="BAD_USER_INPUT")
+def test_unknown_participant_is_named_and_nothing_is_written(api):
+    """Given an unknown actor among participants, when eventCreate runs, then NOT_FOUND names it, no write."""
+    given = event_input(
+        "e",
+        participants=[
+            {"actor": {"slug": "israel"}, "role": "INITIATOR"},
+            {"actor": {"slug": "atlantis"}, "role": "TARGET"},
+        ],
+    )
+    before = api.fingerprint()
 
-    problems = extensions(error)["problems"]
-    assert extensions(error)["field"] == "date"
-    assert [p["field"] for p in problems] == ["input.date"]
-    assert all(p["field"] and p["message"] for p in problems)
+    (error,) = api.refused(
+        EVENT_CREATE, {"input": given}, code="NOT_FOUND", field=["input", "participants", "1", "actor"]
+    )
+
+    assert "atlantis" in error["message"]
+    assert api.fingerprint() == before
 
 
 def test_a_refused_update_leaves_the_version_alone(api):
     """Given a change at version 1, when an update with delta 0 is refused, then it stays at version 1."""
     slug = "israel-taiwan-knesset-petition"
-    api.fail(CHANGE_UPDATE, {"slug": slug, "version": 1, "input": {"delta": 0}}, code="BAD_USER_INPUT")
+    api.refused(CHANGE_UPDATE, {"ref": {"slug": slug}, "version": 1, "input": {"delta": 0}}, code="INVALID")
 
     assert api.row("relationship_change", slug).version == 1
-    api.ok(CHANGE_UPDATE, {"slug": slug, "version": 1, "input": {"delta": 4}})
+    api.written(CHANGE_UPDATE, {"ref": {"slug": slug}, "version": 1, "input": {"delta": 4}})
     assert api.row("relationship_change", slug).version == 2
 
 
 # The seed-file key is `place.lat`; the GraphQL input field is `PlaceInput.latitude` (schema.mutations.camel_path).
 def test_bad_coordinate_names_the_graphql_field(api):
-    """Given a latitude of 100, when eventCreate runs, then BAD_USER_INPUT names `place.latitude`, no write."""
+    """Given a latitude of 100, when eventCreate runs, then INVALID names `input.place.latitude`, no write."""
     before = api.fingerprint()
 
-    api.fail(
+    api.refused(
         EVENT_CREATE,
         {"input": event_input("e", place={"latitude": 100.0})},
-        code="BAD_USER_INPUT",
-        field="place.latitude",
+        code="INVALID",
+        field=["input", "place", "latitude"],
     )
 
     assert api.fingerprint() == before
 
 
 def test_unknown_record_to_update_is_not_found(api):
-    """Given a slug nobody has, when eventUpdate names it, then NOT_FOUND names `slug` and nothing is written."""
+    """Given a slug nobody has, when eventUpdate names it, then NOT_FOUND names `ref` and nothing is written."""
     before = api.fingerprint()
 
-    api.fail(EVENT_UPDATE, {"slug": "atlantis", "version": 1, "input": {"title": "x"}}, code="NOT_FOUND", field="slug")
+    api.refused(
+        EVENT_UPDATE,
+        {"ref": {"slug": "atlantis"}, "version": 1, "input": {"title": "x"}},
+        code="NOT_FOUND",
+        field=["ref"],
+    )
 
     assert api.fingerprint() == before
 
 
-def test_update_needs_exactly_one_of_id_or_slug(api):
-    """Given neither id nor slug, when eventUpdate runs, then BAD_USER_INPUT names `id` and nothing is written."""
+def test_update_needs_its_ref(api):
+    """Given no `ref`, when eventUpdate runs, then a request error (the argument is required), nothing written."""
     before = api.fingerprint()
 
-    api.fail(EVENT_UPDATE, {"version": 1, "input": {"title": "x"}}, code="BAD_USER_INPUT", field="id")
+    api.fail(EVENT_UPDATE, {"version": 1, "input": {"title": "x"}}, code="BAD_USER_INPUT")
 
     assert api.fingerprint() == before
 
 
-REACTION_UPDATE = """
-mutation ($slug: String!, $version: Int!, $input: ReactionInput!) {
-  reactionUpdate(slug: $slug, version: $version, input: $input) { id }
-}
+REACTION_UPDATE = f"""
+mutation ($ref: RecordRef!, $version: Int!, $input: ReactionUpdateInput!) {{
+  reactionUpdate(ref: $ref, version: $version, input: $input) {{ reaction {{ id }} {USER_ERRORS} }}
+}}
 """
 
 
 # A reaction may not answer, through a chain of reactions, its own answer (`cycle_through` in api/services/mutations.py
 # walks the target's chain): A → B → A would make thread reads alternate forever (it was once accepted).
 def test_update_refuses_a_reaction_that_would_answer_its_own_answer(api):
-    """Given reaction B answering A, when A is updated to answer B, then BAD_USER_INPUT names `target`, no write."""
-    api.ok(REACTION_CREATE, {"input": reaction_input("reaction-a", {"event": "gaza-war"})})
-    api.ok(REACTION_CREATE, {"input": reaction_input("reaction-b", {"reaction": "reaction-a"}, reactor="prc")})
+    """Given reaction B answering A, when A is updated to answer B, then INVALID names `target`, no write."""
+    api.written(REACTION_CREATE, {"input": reaction_input("reaction-a", {"event": "gaza-war"})})
+    api.written(
+        REACTION_CREATE, {"input": reaction_input("reaction-b", {"reaction": "reaction-a"}, reactor={"slug": "prc"})}
+    )
     before = api.fingerprint()
 
-    api.fail(
+    api.refused(
         REACTION_UPDATE,
-        {"slug": "reaction-a", "version": 1, "input": {"target": {"reaction": "reaction-b"}}},
-        code="BAD_USER_INPUT",
-        field="target",
+        {"ref": {"slug": "reaction-a"}, "version": 1, "input": {"target": {"reaction": "reaction-b"}}},
+        code="INVALID",
+        field=["input", "target"],
     )
 
     assert api.fingerprint() == before
+
+
+def test_a_target_by_global_id_is_read_as_its_item(api):
+    """Given an ItemRef naming the Gaza war by its global id, when a reaction is created, then it answers that event;
+    an id of an actor there is INVALID, naming `target`."""
+    event_id = api.ok('{ event(ref: {slug: "gaza-war"}) { id } }', role=None)["event"]["id"]
+    actor_id = api.ok('{ actor(ref: {slug: "israel"}) { id } }', role=None)["actor"]["id"]
+
+    made = api.written(REACTION_CREATE, {"input": reaction_input("by-id", {"id": event_id})})["reaction"]
+    (error,) = api.refused(
+        REACTION_CREATE,
+        {"input": reaction_input("by-actor-id", {"id": actor_id})},
+        code="INVALID",
+        field=["input", "target"],
+    )
+
+    assert made["target"] == {"__typename": "Event", "slug": "gaza-war"}
+    assert "not of an item" in error["message"]
