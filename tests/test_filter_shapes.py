@@ -21,6 +21,13 @@ from sqlmodel import SQLModel
 import api.models  # noqa: F401 - registers every table on the metadata
 from schema.filters import Resolved, conditions, filter_shape, filter_values, window_branches
 
+
+def kinds(**given: list[str]) -> dict[str, list[str]]:
+    """A resolved filter's kinds: each item type's list as the filter's enums give it (an event kind in capitals,
+    channels and reaction kinds as stored); a type not given gets an empty list, as when another type's is given."""
+    return {kind: given.get(kind, []) for kind in ("event", "statement", "reaction")}
+
+
 DIALECTS = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}
 KINDS = ("event", "statement", "reaction")
 TAGS_RARE = {"event": False, "statement": False, "reaction": False}
@@ -57,15 +64,16 @@ FIELDS: list[dict[str, Any]] = [
     {"actor_ids": [1, 2], "affiliated": True},
     {"actor_ids": [1, 2], "affiliated": True, "match_all": True},
     {"actor_ids": [1, 2, 2, 3], "affiliated": True, "match_all": True},
-    {"eventKinds": ["ACCUSE"], "reactionKinds": ["ACCUSE"]},  # an event kind and a reaction kind
-    {"eventKinds": ["AGREE"], "reactionKinds": ["AGREE"]},
-    {"eventKinds": ["ACCUSE", "AGREE"], "reactionKinds": ["ACCUSE", "AGREE"]},
-    {"eventKinds": ["ACCUSE", "CONSULT"], "reactionKinds": ["ACCUSE"]},
-    {"channels": ["SPEECH"]},
-    {"channels": ["SPEECH", "REMARKS"]},
-    {"reactionKinds": ["THANKS"]},
-    {"eventKinds": ["CONSULT"]},
-    {"eventKinds": ["CONSULT"], "reactionKinds": ["THANKS"], "channels": ["SPEECH"]},
+    {"kinds": kinds(event=["ACCUSE"], reaction=["accuse"])},  # an event kind and a reaction kind of one name
+    {"kinds": kinds(event=["AGREE"], reaction=["agree"])},
+    {"kinds": kinds(event=["ACCUSE", "AGREE"], reaction=["accuse", "agree"])},
+    {"kinds": kinds(event=["ACCUSE", "CONSULT"], reaction=["accuse"])},
+    {"kinds": kinds(statement=["speech"])},
+    {"kinds": kinds(statement=["speech", "remarks"])},
+    {"kinds": kinds(reaction=["thanks"])},
+    {"kinds": kinds(event=["CONSULT"])},
+    {"kinds": kinds(event=["CONSULT"], statement=["speech"], reaction=["thanks"])},
+    {"kinds": kinds()},  # every kind list given empty: nothing of any type
     {"tags": ["war"], "tags_common": TAGS_RARE},
     {"tags": ["war", "trade"], "tags_common": TAGS_RARE},
     {"tags": ["war"], "tags_common": {**TAGS_RARE, "event": True}},
@@ -92,7 +100,7 @@ FIELDS: list[dict[str, Any]] = [
     {"item_types": {"event", "statement", "reaction"}},
 ]
 TOGETHER: list[dict[str, Any]] = [
-    {"actor_ids": [1], "country": "NOR", "channels": ["SPEECH"]},
+    {"actor_ids": [1], "country": "NOR", "kinds": kinds(statement=["speech"])},
     {"actor_ids": [1], "affiliated": True, "search": "", "search_words": []},
     {**rare_search([1]), "tags": ["war"], "tags_common": TAGS_RARE, "item_types": {"event"}},
     {**common_search(["harbour"], [1]), "updated_since": SINCE, "country": "NOR", "country_is_common": True},

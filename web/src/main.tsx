@@ -21,10 +21,10 @@ const DEFAULT_QUERY = `# Welcome to Realign. The docs pane (book icon, top left)
   timeline(first: 5) {
     totalCount
     nodes {
-      __typename
-      ... on Event { title date { label } }
+      __typename slug date { label }
+      ... on Event { title eventKind }
       ... on Statement { quote speaker { name } }
-      ... on Reaction { kind reactor { name } }
+      ... on Reaction { reactionKind reactor { name } }
     }
   }
 }
