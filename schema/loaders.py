@@ -31,6 +31,7 @@ from schema import ids
 from schema.context import row_type
 from schema.pagination import build_connection, page_args
 from schema.prefetch import JOINED, Walk, relation
+from schema.refs import FuzzyDate
 from schema.types import enums
 from schema.types.nodes import (
     Actor,
@@ -75,7 +76,7 @@ def aware(value: dt.datetime) -> dt.datetime:
 def date_info(row: Any) -> DateInfo:
     """The date of a dated row."""
     return DateInfo(
-        text=row.when_text,
+        text=FuzzyDate(row.when_text),
         label=row.date_label,
         start=row.date_start,
         end=None if row.date_ongoing else row.date_end,
@@ -92,7 +93,7 @@ def text_date(text: str | None, label: str | None) -> DateInfo | None:
         return None
     when = parse_when(text)
     return DateInfo(
-        text=when.text,
+        text=FuzzyDate(when.text),
         label=label or when.label,
         start=when.earliest,
         end=None if when.ongoing else when.latest,
@@ -656,7 +657,13 @@ _nested_connection("Event", "statements", "Statement", lambda: S.c.venue_event_i
 _nested_connection("Event", "reactions", "Reaction", lambda: R.c.target_event_id, _plain)
 _nested_connection("Statement", "reactions", "Reaction", lambda: R.c.target_statement_id, _plain)
 _nested_connection("Reaction", "reactions", "Reaction", lambda: R.c.target_reaction_id, _plain)
+
+
 # What each timeline item moved: the relationship changes naming it as their cause.
-for _kind in TIMELINE:
-    _cause = RC.c[f"cause_{_kind}_id"]
-    _nested_connection(BY_KEY[_kind].type_name, "causedChanges", "RelationshipChange", lambda c=_cause: c, _plain)
+def _cause_column(item: str) -> Callable[[], Any]:
+    """The column of a change naming an item of this kind as its cause."""
+    return lambda: RC.c[f"cause_{item}_id"]
+
+
+for _item in TIMELINE:
+    _nested_connection(BY_KEY[_item].type_name, "causedChanges", "RelationshipChange", _cause_column(_item), _plain)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -52,12 +52,6 @@ from schema.types.enums import (
 from seeds.format import Problem
 
 UNSET: Any = strawberry.UNSET
-
-# Dates are the FuzzyDate scalar; the type checker sees what its values are, their canonical text.
-if TYPE_CHECKING:
-    Date = str
-else:
-    Date = FuzzyDate
 
 
 @strawberry.input(description="A citation of a source, with the passage that supports the record.")
@@ -115,7 +109,7 @@ class SourceUpdateInput:
     author: str | None = _f("Who wrote it.")
     url: str | None = _f("Where to read it.")
     language: str | None = _f("Language code, default `en`.")
-    published: Date | None = _f("When it was published.")
+    published: FuzzyDate | None = _f("When it was published.")
 
 
 @INPUTS.of(kinds.SOURCE)
@@ -151,8 +145,8 @@ class AffiliationUpdateInput:
     organisation: RecordRef | None = _f("The organisation, an actor.")
     kind: AffiliationKind | None = _f("How the member belongs.")
     role: str | None = _f("The role held.")
-    start: Date | None = _f("When it began.")
-    end: Date | None = _f("When it ended.")
+    start: FuzzyDate | None = _f("When it began.")
+    end: FuzzyDate | None = _f("When it ended.")
     sources: list[CitationInput] | None = _f("Citations.")
 
 
@@ -176,7 +170,7 @@ class EventUpdateInput:
     score: float | None = _f("−10…+10; defaults from the kind.")
     modality: Modality | None = _f("Default ACTUAL.")
     cameo: str | None = _f("CAMEO code.")
-    date: Date | None = _f("When it happened.")
+    date: FuzzyDate | None = _f("When it happened.")
     date_label: str | None = _f("A display label, if the generated one will not do.")
     day_order: int | None = _f("Order among items of the same day.")
     place: PlaceInput | None = _f("Where it happened.")
@@ -204,7 +198,7 @@ class StatementUpdateInput:
     stance: Stance | None = _f("Overall stance toward them.")
     summary: str | None = _f("What was said, in a line.")
     tags: list[str] | None = _f("Tags.")
-    date: Date | None = _f("When it was said.")
+    date: FuzzyDate | None = _f("When it was said.")
     date_label: str | None = _f("A display label, if the generated one will not do.")
     day_order: int | None = _f("Order among items of the same day.")
     sources: list[CitationInput] | None = _f("Citations.")
@@ -231,7 +225,7 @@ class ReactionUpdateInput:
     score: float | None = _f("−10…+10; defaults from the kind.")
     summary: str | None = _f("The reaction, in a line.")
     tags: list[str] | None = _f("Tags.")
-    date: Date | None = _f("When.")
+    date: FuzzyDate | None = _f("When.")
     date_label: str | None = _f("A display label, if the generated one will not do.")
     day_order: int | None = _f("Order among items of the same day.")
     sources: list[CitationInput] | None = _f("Citations.")
@@ -253,7 +247,7 @@ class RelationshipChangeUpdateInput:
     delta: int | None = _f("The signed move, −10…+10, not 0.")
     cause: ItemRef | None = _f("What moved it: an event, a statement or a reaction.")
     explanation: str | None = _f("Why, in a line.")
-    date: Date | None = _f("When.")
+    date: FuzzyDate | None = _f("When.")
     date_label: str | None = _f("A display label, if the generated one will not do.")
     day_order: int | None = _f("Order among items of the same day.")
     sources: list[CitationInput] | None = _f("Citations.")

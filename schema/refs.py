@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import NewType
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from api.dates import DateError, parse_when
 from schema import ids
@@ -50,7 +51,7 @@ def _parse_fuzzy_date(value: object) -> str:
 # A date as a client writes it, checked and made canonical on the way in: the ``FuzzyDate`` scalar. The schema
 # maps this type to its definition (``SCALARS``, given to ``StrawberryConfig.scalar_map`` by ``build_schema``).
 FuzzyDate = NewType("FuzzyDate", str)
-SCALARS = {
+SCALARS: dict[object, ScalarDefinition] = {
     FuzzyDate: strawberry.scalar(
         name="FuzzyDate",
         description=FUZZY_DATE_GRAMMAR,

@@ -296,13 +296,15 @@ PAGE = ("first", "after", "last", "before")
 FILTERS = {
     "ItemFilter": [
         '{from: "2025-07"}',
-        '{actors: ["israel"]}',
-        '{actors: ["israel"], includeAffiliated: true}',
+        '{actors: [{slug: "israel"}]}',
+        '{actors: [{slug: "israel"}], includeAffiliated: true}',
         '{search: "Beijing"}',
         "{itemTypes: [EVENT, REACTION]}",
-        '{from: "2024", to: "2025-06", actors: ["taiwan", "knesset"], actorsMatch: ALL}',
+        "{eventKinds: [CONSULT, SUPPORT], reactionKinds: [THANKS]}",
+        '{from: "2024", to: "2025-06", actors: [{slug: "taiwan"}, {slug: "knesset"}], actorsMatch: ALL}',
     ],
     "ActorFilter": ["{kinds: [STATE]}", '{country: "ISR"}', '{search: "minister"}'],
+    "RecordFilter": ['{updatedSince: "2020-01-01T00:00:00Z"}', '{updatedSince: "2999-01-01T00:00:00Z"}'],
 }
 MAX_DEPTH = 6  # fields below the root at most: deeper selections are cut (the depth limit would refuse them)
 GROWTH = 30  # fields (or inline fragments) ``Shaper.grow`` may add to a query
@@ -457,7 +459,8 @@ class Shaper:
             if way is not None:
                 out.append(argument(way, IntValueNode(value=str(self.draw(st.sampled_from((3, 2, 1, 0)))))))
         if depth == 0 and name in LOOKUPS:
-            out.append(argument("slug", StringValueNode(value=self.draw(st.sampled_from(self.slugs[LOOKUPS[name]])))))
+            slug = self.draw(st.sampled_from(self.slugs[LOOKUPS[name]]))
+            out.append(argument("ref", graphql.parse_value(f'{{slug: "{slug}"}}')))
         if depth == 0 and name == "relationship":
             actors = st.sampled_from(["israel", "taiwan", "prc", "ukraine", "russia"])
             source = self.draw(actors)

@@ -120,16 +120,17 @@ def test_the_timeline_kinds_are_the_dated_ones_in_rank_order():
 def test_the_graphql_schema_has_a_type_per_kind():
     """Given the schema, when its object types, unions and mutations are read, then every kind has its type (a
     Node), its builder, its input with a field per reference, and its create, update and delete; the timeline's
-    unions hold the items."""
+    `TimelineItem` interface is implemented by the items."""
     parsed = graphql.build_schema(schema.sdl())
     node = parsed.get_type("Node")
     assert isinstance(node, graphql.GraphQLInterfaceType)
-    assert {t.name for t in parsed.get_possible_types(node)} == set(kinds.BY_TYPE_NAME)
-    items = [item.type_name for item in ITEMS]
-    for union in ("TimelineItem", "ReactionTarget", "Cause"):
-        found = parsed.get_type(union)
-        assert isinstance(found, graphql.GraphQLUnionType), union
-        assert [t.name for t in found.types] == items, union
+    # Every record kind is a Node, and so is a relationship (a pair of actors, not a record kind).
+    assert {t.name for t in parsed.get_possible_types(node)} == {*kinds.BY_TYPE_NAME, "Relationship"}
+    items = {item.type_name for item in ITEMS}
+    timeline_item = parsed.get_type("TimelineItem")
+    assert isinstance(timeline_item, graphql.GraphQLInterfaceType)
+    assert {t.name for t in parsed.get_possible_types(timeline_item)} == items
+    assert not any(isinstance(t, graphql.GraphQLUnionType) for t in parsed.type_map.values())
     mutation = parsed.mutation_type
     assert mutation is not None
     for kind in KINDS:

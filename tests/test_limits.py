@@ -35,7 +35,7 @@ def only_error(answer: httpx.Response) -> dict[str, Any]:
     return body["errors"][0]
 
 
-DEEP = '{ actor(slug: "israel") { events { nodes { statements { nodes { reactions { nodes { reactions { nodes '
+DEEP = '{ actor(ref: {slug: "israel"}) { events { nodes { statements { nodes { reactions { nodes { reactions { nodes '
 DEEP += "{ reactions { nodes { reactor { name } } } } } } } } } } } } }"
 
 

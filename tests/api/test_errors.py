@@ -153,12 +153,13 @@ def test_after_and_before_together_is_bad_user_input(client):
 
 
 def test_both_id_and_slug_is_bad_user_input(client):
-    """Given both id and slug (or neither) in a `RecordRef`, when actor is asked, then BAD_USER_INPUT: the input
-    is @oneOf, so GraphQL itself refuses it."""
+    """Given both id and slug (or neither) in a `RecordRef`, when actor is asked, then GraphQL itself refuses it
+    (the input is @oneOf): BAD_USER_INPUT for a variable's value, as for any variable, and a validation error for
+    a literal in the document."""
     israel = client.gql('{ actor(ref: {slug: "israel"}) { id } }')["actor"]["id"]
     for ref in ({"id": israel, "slug": "israel"}, {}):
         code, _, message = only_code(client, ACTOR, {"ref": ref})
-        assert code == "GRAPHQL_VALIDATION_FAILED" and "exactly one key" in message, message
+        assert code == "BAD_USER_INPUT" and "exactly one key" in message, message
     literal = client.errors('{ actor(ref: {id: "x", slug: "israel"}) { name } }')
     assert codes(literal) == ["GRAPHQL_VALIDATION_FAILED"] and "exactly one key" in literal[0]["message"], literal
 
