@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
-from strawberry.types import Info
+from strawberry.types import Info, get_object_definition
 
 from api import kinds
 from api.kinds import BY_KEY, BY_TYPE_NAME, KINDS, REFERENCES, TIMELINE, PerKind
@@ -164,7 +164,9 @@ class AffiliationCreateInput(AffiliationUpdateInput):
 class EventUpdateInput:
     title: str | None = _f("A short title.")
     summary: str | None = _f("What happened, in your own words.")
-    kind: EventKind | None = _f("The PLOVER event type.")
+    kind: EventKind | None = strawberry.field(
+        name="eventKind", default=UNSET, description="The PLOVER event type (`Event.eventKind`)."
+    )
     mode: str | None = _f("A finer mode, e.g. `visit`.")
     contexts: list[str] | None = _f("PLOVER-style contexts.")
     score: float | None = _f("−10…+10; defaults from the kind.")
@@ -219,7 +221,9 @@ class StatementCreateInput(StatementUpdateInput):
 @strawberry.input(name="ReactionUpdateInput", description=UPDATE.format(a="a reaction"))
 class ReactionUpdateInput:
     reactor: RecordRef | None = _f("Who reacted, an actor.")
-    kind: ReactionKind | None = _f("What kind of response.")
+    kind: ReactionKind | None = strawberry.field(
+        name="reactionKind", default=UNSET, description="What kind of response (`Reaction.reactionKind`)."
+    )
     target: ItemRef | None = _f("What it answers: an event, a statement or another reaction.")
     statement: RecordRef | None = _f("The reacting words, a statement.")
     score: float | None = _f("−10…+10; defaults from the kind.")
@@ -277,6 +281,8 @@ class Given:
     problems: list[Problem] = dataclasses.field(default_factory=list)
     # (role, position among that role's actors) -> position in `participants`
     participants: dict[tuple[str, int], int] = dataclasses.field(default_factory=dict)
+    # Seed-format keys whose input field is named otherwise (`kind` is an event's `eventKind`)
+    renamed: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def path(self, problem: Problem) -> Path:
         """Where a problem is in the GraphQL input: ``["participants", "1", "actor"]``, ``["place", "latitude"]``."""
@@ -284,6 +290,8 @@ class Given:
         if name.startswith("participants."):
             at = self.participants.get((name.removeprefix("participants."), index if index is not None else -1))
             return ["participants"] if at is None else ["participants", str(at), "actor"]
+        if name in self.renamed:
+            name = self.renamed[name]
         if index is None:
             return camel_path(name)
         if name == "sources":
@@ -368,11 +376,14 @@ async def _item(info: Info, given: Given, ref: ItemRef, field: str) -> dict[str,
 async def to_data(info: Info, given: Any) -> Given:
     """An input object as a seed-format dict (only the fields given; references as slugs)."""
     out = Given()
+    names = {field.python_name: field.graphql_name for field in get_object_definition(given, strict=True).fields}
     for item in dataclasses.fields(given):
         value = getattr(given, item.name)
         if value is UNSET:
             continue
         key = "from" if item.name == "from_" else item.name
+        if names.get(item.name) not in (None, key):
+            out.renamed[key] = str(names[item.name])
         out.data[key] = await _convert(info, out, key, value)
     return out
 

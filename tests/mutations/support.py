@@ -100,7 +100,7 @@ def event_input(slug: str, **fields: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "slug": slug,
         "title": f"Test event {slug}",
-        "kind": "CONSULT",
+        "eventKind": "CONSULT",
         "date": "2025-08-05",
         "participants": [{"actor": ref("israel"), "role": "INITIATOR"}, {"actor": ref("taiwan"), "role": "TARGET"}],
     }
@@ -110,7 +110,14 @@ def event_input(slug: str, **fields: Any) -> dict[str, Any]:
 def reaction_input(slug: str, target: dict[str, str], **fields: Any) -> dict[str, Any]:
     """A valid ReactionCreateInput: Taiwan thanking ``target`` (an ``ItemRef``) on 6 August 2025, with ``fields`` on
     top."""
-    return {"slug": slug, "reactor": ref("taiwan"), "kind": "THANKS", "target": target, "date": "2025-08-06", **fields}
+    return {
+        "slug": slug,
+        "reactor": ref("taiwan"),
+        "reactionKind": "THANKS",
+        "target": target,
+        "date": "2025-08-06",
+        **fields,
+    }
 
 
 def now() -> dt.datetime:

@@ -153,7 +153,7 @@ def test_reactions_target_an_event_a_statement_and_a_reaction(api):
     on_event = reaction_input("taiwan-thanks-for-talks", {"event": "gaza-war"})
     on_statement = reaction_input("taiwan-thanks-saar", {"statement": "saar-unsc-on-russian-representative"})
     on_reaction = reaction_input(
-        "prc-condemns-thanks", {"reaction": "taiwan-thanks-for-talks"}, reactor={"slug": "prc"}, kind="CONDEMN"
+        "prc-condemns-thanks", {"reaction": "taiwan-thanks-for-talks"}, reactor={"slug": "prc"}, reactionKind="CONDEMN"
     )
 
     made = [api.written(REACTION_CREATE, {"input": given})["reaction"] for given in (on_event, on_statement)]

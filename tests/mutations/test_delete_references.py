@@ -71,8 +71,12 @@ def build_thread(api) -> None:
     """A new event, two reactions to it, a reaction to the first reaction, and a change caused by that one."""
     api.written(EVENT_CREATE, {"input": event_input("doomed-event")})
     api.written(REACTION_CREATE, {"input": reaction_input("first-reaction", {"event": "doomed-event"})})
-    api.written(REACTION_CREATE, {"input": reaction_input("third-reaction", {"event": "doomed-event"}, kind="PRAISE")})
-    second = reaction_input("second-reaction", {"reaction": "first-reaction"}, reactor={"slug": "prc"}, kind="CONDEMN")
+    api.written(
+        REACTION_CREATE, {"input": reaction_input("third-reaction", {"event": "doomed-event"}, reactionKind="PRAISE")}
+    )
+    second = reaction_input(
+        "second-reaction", {"reaction": "first-reaction"}, reactor={"slug": "prc"}, reactionKind="CONDEMN"
+    )
     api.written(REACTION_CREATE, {"input": second})
     change = {
         "slug": "prc-taiwan-over-thanks",

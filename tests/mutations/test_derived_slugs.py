@@ -67,7 +67,12 @@ DERIVED = {
     "reaction": (
         "reaction",
         "ReactionCreateInput",
-        {"reactor": {"slug": "taiwan"}, "kind": "THANKS", "target": {"event": "gaza-war"}, "date": "2025-08-06"},
+        {
+            "reactor": {"slug": "taiwan"},
+            "reactionKind": "THANKS",
+            "target": {"event": "gaza-war"},
+            "date": "2025-08-06",
+        },
         "taiwan-thanks-gaza-war",
     ),
     "relationship_change": (

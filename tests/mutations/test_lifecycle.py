@@ -82,7 +82,7 @@ CASES = [
             "slug": "test-event",
             "title": "Test consultation",
             "summary": "Two actors talked.",
-            "kind": "CONSULT",
+            "eventKind": "CONSULT",
             "mode": "meeting",
             "date": "2025-08-05",
             "place": {"name": "Taipei", "country": "TWN"},
@@ -122,7 +122,7 @@ CASES = [
         create={
             "slug": "test-reaction",
             "reactor": {"slug": "taiwan"},
-            "kind": "THANKS",
+            "reactionKind": "THANKS",
             "target": {"event": "gaza-war"},
             "statement": {"slug": "abby-lee-to-ny-sun-on-petition"},
             "summary": "Taiwan said thanks.",

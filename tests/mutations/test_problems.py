@@ -205,7 +205,7 @@ CREATES = {
     "event": (
         "event",
         "EventCreateInput",
-        {"slug": "e", "kind": "CONSULT", "place": {"latitude": 100.0}, "cameo": "x" * 11},
+        {"slug": "e", "eventKind": "CONSULT", "place": {"latitude": 100.0}, "cameo": "x" * 11},
         ["input.date", "input.place.latitude", "input.title", "input.cameo"],
     ),
     "statement": (
@@ -226,7 +226,7 @@ CREATES = {
         {
             "slug": "r",
             "reactor": {"slug": "nobody"},
-            "kind": "THANKS",
+            "reactionKind": "THANKS",
             "score": 11,
             "target": {"event": "atlantis"},
             "date": "2025-08",

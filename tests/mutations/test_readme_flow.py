@@ -14,7 +14,7 @@ from tests.support import run_realign
 TOKEN_NAME = "my-desk"
 EVENT = """
   eventCreate(input: {
-    slug: "saar-meets-lin-2025-09", title: "Sa'ar meets Taiwan's foreign minister", kind: CONSULT,
+    slug: "saar-meets-lin-2025-09", title: "Sa'ar meets Taiwan's foreign minister", eventKind: CONSULT,
     date: "2025-09-10", place: {name: "Jerusalem", country: "ISR"}, tags: ["taiwan"],
     participants: [{actor: {slug: "gideon-saar"}, role: HOST}, {actor: {slug: "taiwan"}, role: PARTICIPANT}]
   }) {
@@ -24,7 +24,7 @@ EVENT = """
 """
 REACTION = """
   reactionCreate(input: {
-    slug: "prc-condemns-saar-meeting", reactor: {slug: "%s"}, kind: CONDEMN,
+    slug: "prc-condemns-saar-meeting", reactor: {slug: "%s"}, reactionKind: CONDEMN,
     target: {event: "saar-meets-lin-2025-09"}, date: "2025-09-11"
   }) {
     reaction { id slug reactionKind target { slug ... on Event { title } } }
