@@ -28,6 +28,7 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from api.db import make_async_engine
+from api.exports import export_route
 from api.logs import RequestLog
 from api.logs import configure as configure_logs
 from api.settings import Settings, get_settings
@@ -277,6 +278,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz),
         Route(FUZZY_DATE_SPEC, fuzzy_date_spec),
         Route("/graphql", GraphQLMediaType(view), methods=["GET", "POST"]),
+        export_route(settings, engine, view.tally),
     ]
     if settings.graphiql:
         routes.append(Mount(ASSETS_URL, app=PlaygroundAssets(), name="playground"))

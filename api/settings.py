@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     """The most tokens a query document may have (refused before parsing)."""
     max_nodes: int = 50_000
     """The most nodes an operation may return: page sizes multiplied down each nesting, summed (``schema.limits``)."""
+    max_export_items: int = 5000
+    """The most items one timeline export (TimelineJS, vis-timeline) may hold; past it the export is refused."""
     max_body_bytes: int = 1_048_576
     """The largest request body (``api.web.BodyLimit``); a bigger one is answered with HTTP 413."""
     max_batch: int = 1

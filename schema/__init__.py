@@ -27,6 +27,7 @@ from schema.audit import AuditQuery, RecordsQuery
 from schema.context import ReleaseConnection
 from schema.docs import document
 from schema.errors import PublicError
+from schema.exports import EXPORT_FIELDS, ExportQuery
 from schema.internals import graphql_schema, request_error_kind
 from schema.limits import cost_limit
 from schema.mutations import Mutation
@@ -39,7 +40,7 @@ log = logging.getLogger("realign.errors")
 
 
 @strawberry.type(description="Read the story: actors, events, statements, reactions, timelines, relationships.")
-class Query(ReadQuery, RelationshipQuery, RecordsQuery, AuditQuery):
+class Query(ReadQuery, RelationshipQuery, RecordsQuery, AuditQuery, ExportQuery):
     pass
 
 
@@ -119,7 +120,7 @@ def build_schema(settings: Settings | None = None, *, engine: bool = True) -> st
     extensions: list[Any] = [
         ReleaseConnection,
         Limits,
-        cost_limit(settings.max_nodes),
+        cost_limit(settings.max_nodes, dict.fromkeys(EXPORT_FIELDS, settings.max_export_items)),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),

@@ -32,12 +32,16 @@ def _argument(node: FieldNode, name: str, variables: dict[str, Any]) -> Any:
     return None
 
 
-def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -> int:
+def cost(
+    document: Any, operation_name: str | None, variables: dict[str, Any], bounded: dict[str, int] | None = None
+) -> int:
     """How many nodes an operation may return: each page size times the page sizes above it, summed.
 
     A connection field (one taking `first`/`last`) counts its page size (20 when not given) times the product
-    of the page sizes of the connections it is nested in; `nodes(ids:)` counts its ids.
+    of the page sizes of the connections it is nested in; `nodes(ids:)` counts its ids; a field of ``bounded``
+    (an export, one JSON value holding up to that many items) counts its bound.
     """
+    bounded = bounded or {}
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
@@ -69,6 +73,8 @@ def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -
                     ids = _argument(selection, "ids", variables)
                     inner = multiplier * (len(ids) if isinstance(ids, list) else len(getattr(ids, "values", [])))
                     total += inner
+                elif selection.name.value in bounded:
+                    total += multiplier * bounded[selection.name.value]
                 if selection.selection_set is not None:
                     walk(selection.selection_set, inner)
 
@@ -99,15 +105,16 @@ def _is_paged(node: FieldNode) -> bool:
     return node.name.value in PAGED_FIELDS
 
 
-def cost_limit(max_nodes: int) -> type[SchemaExtension]:
-    """An extension refusing operations that may return more than ``max_nodes`` nodes, before running them."""
+def cost_limit(max_nodes: int, bounded: dict[str, int] | None = None) -> type[SchemaExtension]:
+    """An extension refusing operations that may return more than ``max_nodes`` nodes, before running them
+    (``bounded``: fields counting a fixed number of nodes, see ``cost``)."""
 
     class CostLimit(SchemaExtension):
         def on_execute(self) -> Iterator[None]:
             context = self.execution_context
             document = context.graphql_document
             if document is not None and not context.result:
-                nodes = cost(document, context.operation_name, context.variables or {})
+                nodes = cost(document, context.operation_name, context.variables or {}, bounded)
                 if nodes > max_nodes:
                     context.result = ExecutionResult(
                         data=None,
