@@ -86,7 +86,8 @@ PAGED_FIELDS = {
     "auditTrail",
     "deletedSince",
     "sources",
-    "affiliations",
+    "affiliations",  # the root list, and an actor's
+    "members",
     "relationshipChanges",
     # Relationships: lists of them, a relationship's changes, a timeline item's changes.
     "relationships",

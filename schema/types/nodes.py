@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
+from schema.filters import ItemFilter
 from schema.pagination import Connection
 from schema.prefetch import Prefetchable, relation_field
 from schema.refs import FuzzyDate, RecordRef
@@ -23,11 +24,21 @@ from schema.types.enums import (
     ParticipantRole,
     QuadClass,
     ReactionKind,
+    SortOrder,
     Stance,
     Trend,
 )
 
 PAGE_ARGS = "Page with `first`/`after` (forward) or `last`/`before` (backward); at most 100 per page."
+ACTOR_ITEMS = (
+    "`filter` and `order` work as on the root list, narrowed to this actor's own items (a filter naming `actors` "
+    "narrows them further). " + PAGE_ARGS
+)
+ACTOR_FILTER = Annotated[
+    ItemFilter | None,
+    strawberry.argument(description="Only this actor's items that match (as the root list's `filter`); omitted, all."),
+]
+ACTOR_ORDER = Annotated[SortOrder, strawberry.argument(description="ASC (default): oldest first; DESC: newest first.")]
 
 
 @strawberry.interface(description="An object with an opaque global id, fetchable with `node(id:)`.")
@@ -103,20 +114,28 @@ class Actor(Node, Versioned, Prefetchable):
     description: str | None = strawberry.field(description="Who or what this is.")
     db_id: strawberry.Private[int]
 
-    @relation_field("The organisations this actor belongs to, with roles and dates.")
-    def affiliations(self) -> list[Affiliation]: ...
+    @relation_field(
+        "The spells in which this actor belongs to an organisation (its roles, the bodies it is part of), by start "
+        "(an unknown start first), then creation: the cursor. " + PAGE_ARGS,
+        paged=True,
+    )
+    def affiliations(self) -> Connection[Affiliation]: ...
 
-    @relation_field("The members of this actor (people in roles, bodies that are part of it).")
-    def members(self) -> list[Affiliation]: ...
+    @relation_field(
+        "The spells in which others belong to this actor (people in roles, bodies that are part of it), by start "
+        "(an unknown start first), then creation: the cursor. " + PAGE_ARGS,
+        paged=True,
+    )
+    def members(self) -> Connection[Affiliation]: ...
 
-    @relation_field("Events this actor took part in, by date. " + PAGE_ARGS, paged=True)
-    def events(self) -> Connection[Event]: ...
+    @relation_field("Events this actor took part in, by date. " + ACTOR_ITEMS, paged=True)
+    def events(self, filter: ACTOR_FILTER = None, order: ACTOR_ORDER = SortOrder.ASC) -> Connection[Event]: ...
 
-    @relation_field("Statements this actor made, by date. " + PAGE_ARGS, paged=True)
-    def statements(self) -> Connection[Statement]: ...
+    @relation_field("Statements this actor made, by date. " + ACTOR_ITEMS, paged=True)
+    def statements(self, filter: ACTOR_FILTER = None, order: ACTOR_ORDER = SortOrder.ASC) -> Connection[Statement]: ...
 
-    @relation_field("Reactions this actor made, by date. " + PAGE_ARGS, paged=True)
-    def reactions(self) -> Connection[Reaction]: ...
+    @relation_field("Reactions this actor made, by date. " + ACTOR_ITEMS, paged=True)
+    def reactions(self, filter: ACTOR_FILTER = None, order: ACTOR_ORDER = SortOrder.ASC) -> Connection[Reaction]: ...
 
     @relation_field("The sources this record cites.")
     def citations(self) -> list[Citation]: ...
