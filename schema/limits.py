@@ -18,6 +18,7 @@ from strawberry.extensions import SchemaExtension
 
 from schema.pagination import DEFAULT_PAGE
 from schema.selection import collect
+from seeds.format import MAX_ABOUT, MAX_CITATIONS, MAX_PARTICIPANTS
 
 PAGE_ARGUMENTS = ("first", "last")
 
@@ -36,7 +37,8 @@ def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -
     """How many nodes an operation may return: each page size times the page sizes above it, summed.
 
     A connection field (one taking `first`/`last`) counts its page size (20 when not given) times the product
-    of the page sizes of the connections it is nested in; `nodes(ids:)` counts its ids.
+    of the page sizes of the connections it is nested in; a plain list of records (``BOUNDED_LISTS``) counts its
+    bound the same way; `nodes(ids:)` counts its ids.
     """
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -64,6 +66,9 @@ def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -
                 inner = multiplier
                 if is_connection:
                     inner = multiplier * max(size if size is not None else DEFAULT_PAGE, 0)
+                    total += inner
+                elif selection.name.value in BOUNDED_LISTS:
+                    inner = multiplier * BOUNDED_LISTS[selection.name.value]
                     total += inner
                 elif selection.name.value == "nodes" and _argument(selection, "ids", variables) is not None:
                     ids = _argument(selection, "ids", variables)
@@ -94,6 +99,11 @@ PAGED_FIELDS = {
     "changes",
     "causedChanges",
 }
+
+
+# Lists of records answered whole, not paged: each counts at the bound every record is held to (``seeds.format``,
+# where records are validated), as if it were a page of that size.
+BOUNDED_LISTS = {"participants": MAX_PARTICIPANTS, "about": MAX_ABOUT, "citations": MAX_CITATIONS}
 
 
 def _is_paged(node: FieldNode) -> bool:

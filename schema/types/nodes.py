@@ -28,8 +28,12 @@ from schema.types.enums import (
     Stance,
     Trend,
 )
+from seeds.format import MAX_ABOUT, MAX_CITATIONS, MAX_PARTICIPANTS
 
 PAGE_ARGS = "Page with `first`/`after` (forward) or `last`/`before` (backward); at most 100 per page."
+CITATIONS = (
+    f"The sources this record cites, in the order recorded: all of them (at most {MAX_CITATIONS}, so not paged)."
+)
 ACTOR_ITEMS = (
     "`filter` and `order` work as on the root list, narrowed to this actor's own items (a filter naming `actors` "
     "narrows them further). " + PAGE_ARGS
@@ -137,7 +141,7 @@ class Actor(Node, Versioned, Prefetchable):
     @relation_field("Reactions this actor made, by date. " + ACTOR_ITEMS, paged=True)
     def reactions(self, filter: ACTOR_FILTER = None, order: ACTOR_ORDER = SortOrder.ASC) -> Connection[Reaction]: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
     @relation_field(
@@ -171,7 +175,7 @@ class Affiliation(Node, Versioned, Prefetchable):
     @relation_field("The organisation or body it belongs to.")
     def organisation(self) -> Actor: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
 
@@ -206,7 +210,7 @@ class TimelineItem(Node, Versioned):
     )
     def caused_changes(self) -> Connection[RelationshipChange]: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
 
@@ -230,7 +234,9 @@ class Event(TimelineItem, Prefetchable):
     place: Place | None = strawberry.field(description="Where it happened, if known.")
     db_id: strawberry.Private[int]
 
-    @relation_field("Who took part, in which role.")
+    @relation_field(
+        f"Who took part, in which role, in the order recorded: all of them (at most {MAX_PARTICIPANTS}: not paged)."
+    )
     def participants(self) -> list[Participation]: ...
 
     @relation_field("Tags, lower case.")
@@ -242,7 +248,7 @@ class Event(TimelineItem, Prefetchable):
     @relation_field("Reactions to this event, by date; each has its own `reactions`. " + PAGE_ARGS, paged=True)
     def reactions(self) -> Connection[Reaction]: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
 
@@ -266,7 +272,7 @@ class Statement(TimelineItem, Prefetchable):
     @relation_field("The event at which it was said, if any (e.g. a Security Council session).")
     def venue(self) -> Event | None: ...
 
-    @relation_field("The actors the statement is about.")
+    @relation_field(f"The actors the statement is about, by name: all of them (at most {MAX_ABOUT}: not paged).")
     def about(self) -> list[Actor]: ...
 
     @relation_field("Tags, lower case.")
@@ -275,7 +281,7 @@ class Statement(TimelineItem, Prefetchable):
     @relation_field("Reactions to this statement, by date; each has its own `reactions`. " + PAGE_ARGS, paged=True)
     def reactions(self) -> Connection[Reaction]: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
 
@@ -309,7 +315,7 @@ class Reaction(TimelineItem, Prefetchable):
     @relation_field("Reactions to this reaction (the thread goes on), by date. " + PAGE_ARGS, paged=True)
     def reactions(self) -> Connection[Reaction]: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
 
@@ -343,7 +349,7 @@ class RelationshipChange(Node, Versioned, Prefetchable):
     @relation_field("The event, statement or reaction that moved it.")
     def cause(self) -> TimelineItem: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
 
