@@ -14,6 +14,7 @@ from sqlalchemy import (
     BindParameter,
     Date,
     Integer,
+    and_,
     bindparam,
     case,
     false,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     union,
     union_all,
 )
+from strawberry.types import get_object_definition
 
 from api.dates import LONG_SPAN, SHORT_SPAN, DateError, parse_moment
 from api.kinds import BY_KEY, ITEMS, Tags
@@ -39,7 +41,7 @@ from api.vocabulary import WIDENING_AFFILIATIONS
 from schema import ids
 from schema.context import among
 from schema.errors import BadUserInput, NotFound, article
-from schema.loaders import rows_by_id
+from schema.prefetch import camel
 from schema.refs import FuzzyDate, RecordRef
 from schema.types.enums import ActorKind, ActorMatch, Channel, EventKind, ReactionKind, TimelineItemType
 
@@ -176,6 +178,8 @@ def check_country(value: str | None, field: str) -> str | None:
 
 async def actor_ref(context: Any, ref: RecordRef, *, field: str) -> int:
     """The database id of the actor a ``RecordRef`` names; NOT_FOUND (at ``field``) if there is none."""
+    from schema.loaders import rows_by_id  # here: the loaders import this module (an actor's lists filter)
+
     ident, slug = ref.key("Actor", field)
     if ident is not None:
         if await rows_by_id(context, "Actor", {ident}):
@@ -189,6 +193,8 @@ async def actor_ref(context: Any, ref: RecordRef, *, field: str) -> int:
 
 async def actor_id(context: Any, value: str, *, field: str) -> int:
     """The database id of an actor given by slug or global id; NOT_FOUND if there is none."""
+    from schema.loaders import rows_by_id  # here: the loaders import this module (an actor's lists filter)
+
     decoded = ids.try_decode(value)
     if decoded is not None:
         type_name, ident = decoded
@@ -497,6 +503,26 @@ def window_branches(table: Any, f: Resolved) -> list[list[Any]]:
     longer = [table.c.date_short.is_(False), table.c.date_start >= bindparam("horizon"), *crossing]
     far = [table.c.date_long.is_(True), table.c.date_start < bindparam("horizon"), table.c.date_end >= start]
     return [inside, short, longer, far]
+
+
+def window_condition(table: Any, f: Resolved) -> list[Any]:
+    """The window as one condition on ``table`` (``window_branches`` joined by OR), for a statement that cannot be
+    a UNION of them (a nested page of every parent of a level); none without a window."""
+    branches = window_branches(table, f)
+    return [] if branches == [[]] else [or_(*(and_(*branch) for branch in branches))]
+
+
+def item_filter(value: Any) -> ItemFilter | None:
+    """An ``ItemFilter`` argument as a relation's fetcher gets it (coerced by graphql-core: a dict by GraphQL names,
+    its actors dicts too), as the resolver of a root field gets it."""
+    if value is None or isinstance(value, ItemFilter):
+        return value
+    definition = get_object_definition(ItemFilter, strict=True)
+    names = {f.graphql_name or camel(f.python_name): f.python_name for f in definition.fields}
+    given = {names[name]: v for name, v in value.items()}
+    if given.get("actors") is not None:
+        given["actors"] = [a if isinstance(a, RecordRef) else RecordRef(**a) for a in given["actors"]]
+    return ItemFilter(**given)
 
 
 def _with_parts(actor_ids: Any) -> Any:

@@ -18,6 +18,7 @@ from strawberry.extensions import SchemaExtension
 
 from schema.pagination import DEFAULT_PAGE
 from schema.selection import collect
+from seeds.format import MAX_ABOUT, MAX_CITATIONS, MAX_PARTICIPANTS
 
 PAGE_ARGUMENTS = ("first", "last")
 
@@ -38,8 +39,9 @@ def cost(
     """How many nodes an operation may return: each page size times the page sizes above it, summed.
 
     A connection field (one taking `first`/`last`) counts its page size (20 when not given) times the product
-    of the page sizes of the connections it is nested in; `nodes(ids:)` counts its ids; a field of ``bounded``
-    (an export, one JSON value holding up to that many items) counts its bound.
+    of the page sizes of the connections it is nested in; a plain list of records (``BOUNDED_LISTS``) counts its
+    bound the same way; `nodes(ids:)` counts its ids; a field of ``bounded`` (an export, one JSON value holding up
+    to that many items) counts its bound.
     """
     bounded = bounded or {}
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
@@ -69,6 +71,9 @@ def cost(
                 if is_connection:
                     inner = multiplier * max(size if size is not None else DEFAULT_PAGE, 0)
                     total += inner
+                elif selection.name.value in BOUNDED_LISTS:
+                    inner = multiplier * BOUNDED_LISTS[selection.name.value]
+                    total += inner
                 elif selection.name.value == "nodes" and _argument(selection, "ids", variables) is not None:
                     ids = _argument(selection, "ids", variables)
                     inner = multiplier * (len(ids) if isinstance(ids, list) else len(getattr(ids, "values", [])))
@@ -92,13 +97,19 @@ PAGED_FIELDS = {
     "auditTrail",
     "deletedSince",
     "sources",
-    "affiliations",
+    "affiliations",  # the root list, and an actor's
+    "members",
     "relationshipChanges",
     # Relationships: lists of them, a relationship's changes, a timeline item's changes.
     "relationships",
     "changes",
     "causedChanges",
 }
+
+
+# Lists of records answered whole, not paged: each counts at the bound every record is held to (``seeds.format``,
+# where records are validated), as if it were a page of that size.
+BOUNDED_LISTS = {"participants": MAX_PARTICIPANTS, "about": MAX_ABOUT, "citations": MAX_CITATIONS}
 
 
 def _is_paged(node: FieldNode) -> bool:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import FieldNode
-from sqlalchemy import Select, Table, bindparam, distinct, func, null, select, tuple_
+from sqlalchemy import Date, Select, Table, bindparam, distinct, func, literal, null, select, tuple_
 from strawberry.scalars import JSON
 
 from api.dates import parse_when
@@ -28,11 +29,13 @@ from api.tables import STATEMENT as S
 from api.tables import STATEMENT_ABOUT as SA
 from api.vocabulary import REACTION_KINDS
 from schema import ids
-from schema.context import row_type
-from schema.pagination import build_connection, page_args
+from schema.context import among, row_type
+from schema.filters import conditions, filter_shape, filter_values, item_filter, resolve, window_condition
+from schema.pagination import SortKey, build_connection, page_args
 from schema.prefetch import JOINED, Walk, relation
 from schema.refs import FuzzyDate
 from schema.types import enums
+from schema.types.enums import SortOrder
 from schema.types.nodes import (
     Actor,
     Affiliation,
@@ -520,32 +523,6 @@ async def statement_about(
     return out
 
 
-def _affiliations(field_name: str, column: str) -> None:
-    @relation("Actor", field_name)
-    async def fetch(
-        walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
-    ) -> list[Any]:
-        rows = await walk.context.by_ids(
-            ("affiliations", column),
-            lambda match: select(AF).where(match(AF.c[column])).order_by(AF.c[column], AF.c.id),
-            [p.db_id for p in parents],
-        )
-        grouped: dict[int, list[Affiliation]] = defaultdict(list)
-        for row in rows:
-            grouped[getattr(row, column)].append(affiliation(row))
-        out = []
-        for parent in parents:
-            parent._pre[key] = grouped.get(parent.db_id, [])
-            out.extend(parent._pre[key])
-        return out
-
-    del fetch
-
-
-_affiliations("affiliations", "member_id")
-_affiliations("members", "organisation_id")
-
-
 # --- nested connections (a page per parent, all parents in one statement) --------------------------------
 
 DATED_KEY = ("date_start", "day_order", "id")
@@ -561,14 +538,39 @@ def _selects_total(walk: Walk, type_name: str, nodes: list[FieldNode]) -> bool:
     return any(n[0].name.value == "totalCount" for n in walk.subfields(type_name, nodes).values())
 
 
+@dataclass(frozen=True)
+class Sort:
+    """A nested list's order: its key columns on the target table (the last one unique, so a key is a cursor), how
+    a cursor spells their types (``page_args``' ``key``) and the key of a fetched row."""
+
+    columns: Callable[[Any], list[Any]]
+    cursor: str
+    of_row: Callable[[Any], SortKey]
+
+
+BY_DATE = Sort(lambda t: [t.c.date_start, t.c.day_order, t.c.id], "dii", lambda r: (r.date_start, r.day_order, r.id))
+# A spell with no known start sorts first, as if it began on the calendar's first day: the key needs a value.
+_NO_START = dt.date.min
+BY_START = Sort(
+    lambda t: [func.coalesce(t.c.start_date, literal(_NO_START, Date())), t.c.id],
+    "di",
+    lambda r: (r.start_date or _NO_START, r.id),
+)
+
+
 def _nested_connection(
     type_name: str,
     field_name: str,
     target: str,
     parent_column: Callable[[], Any],
     source: Callable[[Any], Any],
+    *,
+    sort: Sort = BY_DATE,
+    item: str | None = None,
 ) -> None:
-    """Register a per-parent page of ``target`` rows, by date, related through ``parent_column``."""
+    """Register a per-parent page of ``target`` rows related through ``parent_column``, in ``sort``'s order. With
+    ``item`` (an item kind), the field takes ``filter`` and ``order`` as the root list of that kind does: the
+    filter's conditions (``schema.filters``) narrow the rows inside the one statement of the level."""
     build = BUILDERS[target]
     table = BY_TYPE_NAME[target].table
 
@@ -576,57 +578,75 @@ def _nested_connection(
     async def fetch(
         walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
     ) -> list[Any]:
-        settings = walk.context.settings
+        context = walk.context
         page = page_args(
             args.get("first"),
             args.get("after"),
             args.get("last"),
             args.get("before"),
-            max_size=settings.max_page_size,
+            max_size=context.settings.max_page_size,
+            key=sort.cursor,
         )
+        resolved = await resolve(context, item_filter(args.get("filter"))) if item is not None else None
+        descending = args.get("order") == SortOrder.DESC
+        later = descending == page.backward  # the cursor lets later keys through (else earlier ones)
+        reverse = descending != page.backward  # rows come newest first
         parent_ids = [p.db_id for p in parents]
         pages: dict[int, list[Any]] = defaultdict(list)
         has_cursor = page.cursor is not None
         joins = Joins(walk, target, walk.connection_nodes(f"{target}Connection", nodes))
         width = len(table.c) + 2  # the table's columns, parent, rn
 
-        def page_statement(match: Callable[[Any], Any]) -> Any:
+        def narrowed(dialect: str) -> list[Any]:
+            """The filter's conditions, the window's included (its branches joined: one statement pages all)."""
+            if resolved is None or item is None:
+                return []
+            return [*conditions(item, table, resolved, dialect), *window_condition(table, resolved)]
+
+        def page_statement(dialect: str) -> Any:
             column = parent_column()
-            order = sort_columns(table, page.backward)
-            number = func.row_number().over(partition_by=column, order_by=order).label("rn")
-            inner = source(select(table, column.label("parent"), number)).where(match(column))
+            columns = sort.columns(table)
+            number = func.row_number().over(
+                partition_by=column, order_by=[c.desc() for c in columns] if reverse else columns
+            )
+            inner = source(select(table, column.label("parent"), number.label("rn")))
+            inner = inner.where(among(column, "ids", dialect), *narrowed(dialect))
             if has_cursor:
-                key = tuple_(table.c.date_start, table.c.day_order, table.c.id)
-                after = tuple_(bindparam("c0"), bindparam("c1"), bindparam("c2"))
-                inner = inner.where(key < after if page.backward else key > after)
+                bound = tuple_(*(bindparam(f"c{n}") for n in range(len(columns))))
+                inner = inner.where(tuple_(*columns) > bound if later else tuple_(*columns) < bound)
             sub = inner.subquery()
             outer = select(sub).where(sub.c.rn <= bindparam("size")).order_by(sub.c.parent, sub.c.rn)
             return joins.add(outer, sub)
 
-        cursor = dict(zip(("c0", "c1", "c2"), page.cursor, strict=True)) if page.cursor is not None else {}
-        rows = await walk.context.by_ids(
-            ("page", type_name, field_name, page.backward, has_cursor, joins.fields),
+        shape = filter_shape(resolved) if resolved is not None else None
+        values = filter_values(resolved) if resolved is not None else {}
+        cursor = {f"c{n}": value for n, value in enumerate(page.cursor or ())}
+        rows = await context.prepared(
+            ("page", type_name, field_name, reverse, has_cursor and later, has_cursor, joins.fields, shape),
             page_statement,
-            parent_ids,
+            ids=parent_ids,
             size=page.size + 1,
+            **values,
             **cursor,
         )
         for row in rows:
             child = build(row)
             joins.fill(child, row, width)
-            pages[row.parent].append(((row.date_start, row.day_order, row.id), child))
+            pages[row.parent].append((sort.of_row(row), child))
         counts: dict[int, int] = {}
         if _selects_total(walk, f"{target}Connection", nodes):
 
-            def count_statement(match: Callable[[Any], Any]) -> Any:
+            def count_statement(dialect: str) -> Any:
                 column = parent_column()
                 return (
                     source(select(column.label("parent"), func.count(distinct(table.c.id))))
-                    .where(match(column))
+                    .where(among(column, "ids", dialect), *narrowed(dialect))
                     .group_by(column)
                 )
 
-            count_rows = await walk.context.by_ids(("count", type_name, field_name), count_statement, parent_ids)
+            count_rows = await context.prepared(
+                ("count", type_name, field_name, shape), count_statement, ids=parent_ids, **values
+            )
             counts = {row[0]: row[1] for row in count_rows}
         out = []
         for parent in parents:
@@ -650,9 +670,12 @@ _nested_connection(
     "Event",
     lambda: _PAIRS.c.actor_id,
     lambda q: q.join(_PAIRS, _PAIRS.c.event_id == E.c.id),
+    item="event",
 )
-_nested_connection("Actor", "statements", "Statement", lambda: S.c.speaker_id, _plain)
-_nested_connection("Actor", "reactions", "Reaction", lambda: R.c.reactor_id, _plain)
+_nested_connection("Actor", "statements", "Statement", lambda: S.c.speaker_id, _plain, item="statement")
+_nested_connection("Actor", "reactions", "Reaction", lambda: R.c.reactor_id, _plain, item="reaction")
+_nested_connection("Actor", "affiliations", "Affiliation", lambda: AF.c.member_id, _plain, sort=BY_START)
+_nested_connection("Actor", "members", "Affiliation", lambda: AF.c.organisation_id, _plain, sort=BY_START)
 _nested_connection("Event", "statements", "Statement", lambda: S.c.venue_event_id, _plain)
 _nested_connection("Event", "reactions", "Reaction", lambda: R.c.target_event_id, _plain)
 _nested_connection("Statement", "reactions", "Reaction", lambda: R.c.target_statement_id, _plain)

@@ -27,7 +27,14 @@ from api.tables import RELATIONSHIP_CHANGE as RC
 from schema import ids
 from schema.context import among
 from schema.errors import BadUserInput, NotFound
-from schema.filters import INCLUDE_AFFILIATED, Family, Resolved, filter_values, window_branches, window_shape
+from schema.filters import (
+    INCLUDE_AFFILIATED,
+    Family,
+    Resolved,
+    filter_values,
+    window_condition,
+    window_shape,
+)
 from schema.loaders import Joins, actor, change, date_info, rows_by_id, sort_columns
 from schema.pagination import Connection, Page, SortKey, build_connection, page_args
 from schema.prefetch import Walk, relation
@@ -152,12 +159,6 @@ def date_window(start: str | None, end: str | None) -> Resolved:
     return window
 
 
-def _in_window(table: Any, window: Resolved) -> list[Any]:
-    """The window's condition on ``table``: ``filter.window_branches`` (disjoint, together the overlap) joined."""
-    branches = window_branches(table, window)
-    return [] if branches == [[]] else [or_(*(and_(*branch) for branch in branches))]
-
-
 def _selects(walk: Walk, type_name: str, nodes: list[FieldNode], field: str) -> bool:
     return any(n[0].name.value == field for n in walk.subfields(type_name, nodes).values())
 
@@ -185,7 +186,7 @@ async def relationship_changes(
     def page_statement(dialect: str) -> Any:
         running = func.sum(RC.c.delta).over(partition_by=_dyad(RC), order_by=_key(RC), rows=(None, 0))
         scored = select(RC, running.label("score_after")).where(_of_pairs(RC, dialect)).subquery("scored")
-        where = _in_window(scored, window)
+        where = window_condition(scored, window)
         if has_cursor:
             after = tuple_(bindparam("c0"), bindparam("c1"), bindparam("c2"))
             where.append(tuple_(*_key(scored)) < after if page.backward else tuple_(*_key(scored)) > after)
@@ -217,7 +218,7 @@ async def relationship_changes(
     if _selects(walk, "RelationshipChangeConnection", nodes, "totalCount"):
 
         def count_statement(dialect: str) -> Any:
-            where = [_of_pairs(RC, dialect), *_in_window(RC, window)]
+            where = [_of_pairs(RC, dialect), *window_condition(RC, window)]
             return select(*_dyad(RC), func.count()).where(*where).group_by(*_dyad(RC))
 
         found = await context.prepared(("relationship-changes-count", shape), count_statement, **values)

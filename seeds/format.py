@@ -80,6 +80,12 @@ ALLOWED_KEYS: dict[str, set[str]] = {
 }
 PLACE_KEYS = {"name", "country", "lat", "lon"}
 MAX_SLUG, MAX_TAG, MAX_INT = 120, 60, 2**31 - 1
+# The most a record may list of each: the API answers these lists whole (no paging), so they are bounded here, where
+# every record is read (seed files, imports, mutations), and the node limit counts each at its bound
+# (``schema.limits.BOUNDED_LISTS``). The curated story lists at most 7 participants, 3 subjects and 4 citations.
+MAX_PARTICIPANTS = 50  # an event's participants, all roles together
+MAX_ABOUT = 20  # the actors a statement is about
+MAX_CITATIONS = 20  # a record's citations
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Every record of the synthetic data set (seeds/synthetic.py) has a slug starting so, and no other record may:
 # that is how `realign seed --remove-synthetic` tells synthetic records from the curated story without a column.
@@ -407,6 +413,12 @@ def _participants(r: _Reader, p: Parsed) -> None:
             else:
                 seen.add(slug)
                 p.participants.append((role, slug))
+    if len(p.participants) > MAX_PARTICIPANTS:
+        r.fail(
+            "participants",
+            f"names {len(p.participants)} actors, more than the {MAX_PARTICIPANTS} an event may have: name the body "
+            "they acted in (e.g. the UN General Assembly) rather than each of its members",
+        )
 
 
 @READERS.of(kinds.EVENT)
@@ -446,6 +458,8 @@ def _statement(r: _Reader, p: Parsed) -> None:
     r.ref(p, "speaker_id")
     r.ref(p, "venue_event_id")
     p.about = r.slug_list("about")
+    if len(p.about) > MAX_ABOUT:
+        r.fail("about", f"names {len(p.about)} actors, more than the {MAX_ABOUT} a statement may be about")
     p.tags = r.tags()
     p.values.update(
         venue_event_id=None,
@@ -566,6 +580,8 @@ def _citations(r: _Reader) -> list[tuple[str, str | None]]:
     if not isinstance(value, list):
         r.fail("sources", 'must be a list of {"source": slug, "passage": text}')
         return []
+    if len(value) > MAX_CITATIONS:
+        r.fail("sources", f"lists {len(value)} citations, more than the {MAX_CITATIONS} a record may have")
     out = []
     for index, item in enumerate(value):
         if isinstance(item, str):

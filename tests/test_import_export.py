@@ -20,7 +20,7 @@ from api.services import export
 from seeds import format as seed_format
 from seeds import synthetic
 from seeds.loader import STORY, load_records
-from tests.seeds.test_loader import CHILD_TABLES, snapshot
+from tests.seeds.test_loader import CHILD_TABLES, crowded_records, snapshot
 from tests.support import count, run_realign, story_lines
 
 KINDS = [kind for _, kind in seed_format.FILES]
@@ -552,3 +552,25 @@ def test_every_problem_of_each_line_is_listed_together(database_url, tmp_path):
     reasons = [m for line in skipped.stderr.splitlines() if (m := ERROR_LINE.match(line))]
     assert [(m["where"], m["field"]) for m in reasons] == expected, skipped.stderr
     assert "skipped 2 record(s)" in skipped.stderr
+
+
+def test_import_refuses_a_list_past_its_bound(database_url, tmp_path):
+    """Given a story copy with one event of 51 participants, when imported, then the import fails naming the line,
+    the field and the bound (50), and writes nothing."""
+    folder = tmp_path / "crowded"
+    shutil.copytree(STORY, folder)
+    record = crowded_records()["events.jsonl"]
+    events = folder / "events.jsonl"
+    with events.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+    line = len(events.read_text(encoding="utf-8").splitlines())
+
+    result = run_realign("import", str(folder), url=database_url)
+
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"{events}:{line}: participants: names 51 actors, more than the 50 an event may have" in result.stderr
+    engine = engine_of(database_url)
+    try:
+        assert set(row_counts(engine).values()) == {0}
+    finally:
+        engine.dispose()

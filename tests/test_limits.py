@@ -172,3 +172,27 @@ def test_unexpected_errors_are_masked_with_the_request_id(story_url, monkeypatch
     assert error["message"] == "internal error"
     assert error["extensions"] == {"code": "INTERNAL", "requestId": "req-42"}
     assert "secret detail" not in answer.text and "Traceback" not in answer.text
+
+
+def test_node_limit_counts_members_and_affiliations_as_pages(story_url):
+    """Given members and affiliations as connections, when they nest under a page of actors, then each counts at its
+    page size (20 when none is given) times the pages above it: refused one node short of the cost, answered at it."""
+    query = "{ actors(first: 10) { nodes { members(first: 5) { nodes { member { affiliations { totalCount } } } } } } }"
+    cost = 10 + 10 * 5 + 10 * 5 * 20
+    error = only_error(post(story_url, {"query": query}, max_nodes=cost - 1))
+    assert error["extensions"]["limit"] == "nodes" and error["extensions"]["cost"] == cost
+    answer = post(story_url, {"query": query}, max_nodes=cost).json()
+    assert "errors" not in answer and len(answer["data"]["actors"]["nodes"]) == 10
+
+
+def test_node_limit_counts_plain_lists_at_their_bounds(story_url):
+    """Given the plain lists' bounds (50 participants, 20 subjects, 20 citations a record), when they are asked for
+    under pages, then each counts at its bound times the pages above it (through fragments and to-one fields too)."""
+    query = """{ events(first: 10) { nodes { participants { actor { name } } citations { passage } } }
+                 timeline(first: 2) { nodes { ... on Statement {
+                   about { name } speaker { citations { passage } } } } } }"""
+    cost = 10 + 10 * 50 + 10 * 20 + 2 + 2 * 20 + 2 * 20
+    error = only_error(post(story_url, {"query": query}, max_nodes=cost - 1))
+    assert error["extensions"]["limit"] == "nodes" and error["extensions"]["cost"] == cost
+    answer = post(story_url, {"query": query}, max_nodes=cost).json()
+    assert "errors" not in answer and answer["data"]["events"]["nodes"][0]["participants"]

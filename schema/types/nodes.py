@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
+from schema.filters import ItemFilter
 from schema.pagination import Connection
 from schema.prefetch import Prefetchable, relation_field
 from schema.refs import FuzzyDate, RecordRef
@@ -23,11 +24,25 @@ from schema.types.enums import (
     ParticipantRole,
     QuadClass,
     ReactionKind,
+    SortOrder,
     Stance,
     Trend,
 )
+from seeds.format import MAX_ABOUT, MAX_CITATIONS, MAX_PARTICIPANTS
 
 PAGE_ARGS = "Page with `first`/`after` (forward) or `last`/`before` (backward); at most 100 per page."
+CITATIONS = (
+    f"The sources this record cites, in the order recorded: all of them (at most {MAX_CITATIONS}, so not paged)."
+)
+ACTOR_ITEMS = (
+    "`filter` and `order` work as on the root list, narrowed to this actor's own items (a filter naming `actors` "
+    "narrows them further). " + PAGE_ARGS
+)
+ACTOR_FILTER = Annotated[
+    ItemFilter | None,
+    strawberry.argument(description="Only this actor's items that match (as the root list's `filter`); omitted, all."),
+]
+ACTOR_ORDER = Annotated[SortOrder, strawberry.argument(description="ASC (default): oldest first; DESC: newest first.")]
 
 
 @strawberry.interface(description="An object with an opaque global id, fetchable with `node(id:)`.")
@@ -103,22 +118,30 @@ class Actor(Node, Versioned, Prefetchable):
     description: str | None = strawberry.field(description="Who or what this is.")
     db_id: strawberry.Private[int]
 
-    @relation_field("The organisations this actor belongs to, with roles and dates.")
-    def affiliations(self) -> list[Affiliation]: ...
+    @relation_field(
+        "The spells in which this actor belongs to an organisation (its roles, the bodies it is part of), by start "
+        "(an unknown start first), then creation: the cursor. " + PAGE_ARGS,
+        paged=True,
+    )
+    def affiliations(self) -> Connection[Affiliation]: ...
 
-    @relation_field("The members of this actor (people in roles, bodies that are part of it).")
-    def members(self) -> list[Affiliation]: ...
+    @relation_field(
+        "The spells in which others belong to this actor (people in roles, bodies that are part of it), by start "
+        "(an unknown start first), then creation: the cursor. " + PAGE_ARGS,
+        paged=True,
+    )
+    def members(self) -> Connection[Affiliation]: ...
 
-    @relation_field("Events this actor took part in, by date. " + PAGE_ARGS, paged=True)
-    def events(self) -> Connection[Event]: ...
+    @relation_field("Events this actor took part in, by date. " + ACTOR_ITEMS, paged=True)
+    def events(self, filter: ACTOR_FILTER = None, order: ACTOR_ORDER = SortOrder.ASC) -> Connection[Event]: ...
 
-    @relation_field("Statements this actor made, by date. " + PAGE_ARGS, paged=True)
-    def statements(self) -> Connection[Statement]: ...
+    @relation_field("Statements this actor made, by date. " + ACTOR_ITEMS, paged=True)
+    def statements(self, filter: ACTOR_FILTER = None, order: ACTOR_ORDER = SortOrder.ASC) -> Connection[Statement]: ...
 
-    @relation_field("Reactions this actor made, by date. " + PAGE_ARGS, paged=True)
-    def reactions(self) -> Connection[Reaction]: ...
+    @relation_field("Reactions this actor made, by date. " + ACTOR_ITEMS, paged=True)
+    def reactions(self, filter: ACTOR_FILTER = None, order: ACTOR_ORDER = SortOrder.ASC) -> Connection[Reaction]: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
     @relation_field(
@@ -152,7 +175,7 @@ class Affiliation(Node, Versioned, Prefetchable):
     @relation_field("The organisation or body it belongs to.")
     def organisation(self) -> Actor: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
 
@@ -187,7 +210,7 @@ class TimelineItem(Node, Versioned):
     )
     def caused_changes(self) -> Connection[RelationshipChange]: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
 
@@ -211,7 +234,9 @@ class Event(TimelineItem, Prefetchable):
     place: Place | None = strawberry.field(description="Where it happened, if known.")
     db_id: strawberry.Private[int]
 
-    @relation_field("Who took part, in which role.")
+    @relation_field(
+        f"Who took part, in which role, in the order recorded: all of them (at most {MAX_PARTICIPANTS}: not paged)."
+    )
     def participants(self) -> list[Participation]: ...
 
     @relation_field("Tags, lower case.")
@@ -223,7 +248,7 @@ class Event(TimelineItem, Prefetchable):
     @relation_field("Reactions to this event, by date; each has its own `reactions`. " + PAGE_ARGS, paged=True)
     def reactions(self) -> Connection[Reaction]: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
 
@@ -247,7 +272,7 @@ class Statement(TimelineItem, Prefetchable):
     @relation_field("The event at which it was said, if any (e.g. a Security Council session).")
     def venue(self) -> Event | None: ...
 
-    @relation_field("The actors the statement is about.")
+    @relation_field(f"The actors the statement is about, by name: all of them (at most {MAX_ABOUT}: not paged).")
     def about(self) -> list[Actor]: ...
 
     @relation_field("Tags, lower case.")
@@ -256,7 +281,7 @@ class Statement(TimelineItem, Prefetchable):
     @relation_field("Reactions to this statement, by date; each has its own `reactions`. " + PAGE_ARGS, paged=True)
     def reactions(self) -> Connection[Reaction]: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
 
@@ -290,7 +315,7 @@ class Reaction(TimelineItem, Prefetchable):
     @relation_field("Reactions to this reaction (the thread goes on), by date. " + PAGE_ARGS, paged=True)
     def reactions(self) -> Connection[Reaction]: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
 
@@ -324,7 +349,7 @@ class RelationshipChange(Node, Versioned, Prefetchable):
     @relation_field("The event, statement or reaction that moved it.")
     def cause(self) -> TimelineItem: ...
 
-    @relation_field("The sources this record cites.")
+    @relation_field(CITATIONS)
     def citations(self) -> list[Citation]: ...
 
 

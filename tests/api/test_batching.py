@@ -75,7 +75,7 @@ query ($first: Int!) {
   actors(first: $first) {
     nodes {
       name
-      affiliations { role organisation { name } }
+      affiliations { nodes { role organisation { name } } }
       events(first: 3) { totalCount nodes { title } }
       statements(first: 3) { totalCount nodes { quote } }
       reactions(first: 3) { totalCount nodes { reactionKind } }

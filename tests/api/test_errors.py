@@ -22,7 +22,7 @@ ACTORS = "query ($filter: ActorFilter) { actors(filter: $filter) { totalCount } 
 NESTED_PAGE = '{ actor(ref: {slug: "israel"}) { events(first: 101) { totalCount } } }'
 TOO_DEEP = """
 { event(ref: {slug: "gaza-war"}) { reactions { nodes { reactions { nodes { statement { reactions { nodes {
-  reactor { affiliations { organisation { members { member { name } } } } } } } } } } } } } }
+  reactor { affiliations { nodes { organisation { members { nodes { member { name } } } } } } } } } } } } } } } }
 """
 
 

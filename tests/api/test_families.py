@@ -242,9 +242,9 @@ def test_a_member_who_left_office_no_longer_counts(writer: Writer):
     """Given Sa'ar's two roles ended in July 2025, when Israel's family timeline is asked, then his Kyiv remarks
     (late July 2025) still count, his Security Council remarks (5 August 2025) no longer do; the reference agrees."""
     before = timeline_slugs(writer, ["israel"])
-    roles = writer.ok('{ actor(ref: {slug: "gideon-saar"}) { affiliations { slug version } } }')["actor"][
+    roles = writer.ok('{ actor(ref: {slug: "gideon-saar"}) { affiliations { nodes { slug version } } } }')["actor"][
         "affiliations"
-    ]
+    ]["nodes"]
     assert {r["slug"] for r in roles} == {
         "gideon-saar-foreign-minister-of-israel",
         "gideon-saar-heads-israel-foreign-ministry",

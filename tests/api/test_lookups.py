@@ -8,8 +8,8 @@ ACTOR_BY_SLUG = """
 query ($slug: String!) {
   actor(ref: {slug: $slug}) {
     id slug name kind country sectors aliases wikidata description version
-    affiliations { kind role organisation { slug name } }
-    members { role member { slug } }
+    affiliations { nodes { kind role organisation { slug name } } }
+    members { nodes { role member { slug } } }
     citations { passage source { slug title publisher language } }
   }
 }
@@ -71,7 +71,7 @@ STATEMENT_BY_SLUG = """
   statement(ref: {slug: "yermak-x-post-thanking-saar"}) {
     slug channel quote language translation stance summary tags
     date { label precision }
-    speaker { slug name affiliations { role organisation { name } } }
+    speaker { slug name affiliations { nodes { role organisation { name } } } }
     venue { title }
     about { slug }
   }
@@ -111,7 +111,7 @@ def test_actor_by_slug(client):
     assert actor["kind"] == "STATE" and actor["country"] == "ISR"
     assert "Jerusalem" in actor["aliases"]
     assert actor["version"] >= 1
-    members = {m["member"]["slug"] for m in actor["members"]}
+    members = {m["member"]["slug"] for m in actor["members"]["nodes"]}
     assert {"gideon-saar", "knesset"} <= members
 
 
@@ -119,7 +119,7 @@ def test_person_with_affiliations_and_citations(client):
     """Given the story, when Sa'ar is looked up, then his roles and the article he is cited from come back."""
     actor = client.gql(ACTOR_BY_SLUG, {"slug": "gideon-saar"})["actor"]
     assert actor["kind"] == "PERSON"
-    roles = {(a["kind"], a["role"], a["organisation"]["slug"]) for a in actor["affiliations"]}
+    roles = {(a["kind"], a["role"], a["organisation"]["slug"]) for a in actor["affiliations"]["nodes"]}
     assert ("ROLE", "Foreign Minister", "israel") in roles
     assert "@gidonsaar" in actor["aliases"]
     assert actor["citations"], "the actor cites its source"
@@ -204,7 +204,8 @@ def test_statement_by_slug(client):
     assert statement["language"] == "en" and statement["translation"] is None
     assert statement["date"] == {"label": "6 August 2025", "precision": "DAY"}
     assert statement["speaker"]["name"] == "Andriy Yermak"
-    assert statement["speaker"]["affiliations"][0]["organisation"]["name"] == "Office of the President of Ukraine"
+    (affiliation,) = statement["speaker"]["affiliations"]["nodes"]
+    assert affiliation["organisation"]["name"] == "Office of the President of Ukraine"
     assert statement["venue"] is None
     assert {a["slug"] for a in statement["about"]} == {"gideon-saar", "hamas", "russia"}
 

@@ -60,7 +60,7 @@ RIDICULE = """
       __typename
       ... on Reaction {
         slug reactionKind
-        reactor { slug name country affiliations { role } }
+        reactor { slug name country affiliations { nodes { role } } }
         target { __typename ... on Event { slug title } }
       }
     }

@@ -239,3 +239,32 @@ def test_relationship_change_adds_to_an_existing_relationship(api):
     assert after["changes"]["nodes"][:-1] == before["changes"]["nodes"]
     assert after["changes"]["nodes"][-1]["slug"] == "israel-taiwan-cools"
     assert after["changes"]["nodes"][-1]["scoreAfter"] == before["score"] - 2
+
+
+AFFILIATION_CREATE = """
+mutation ($input: AffiliationCreateInput!) {
+  affiliationCreate(input: $input) { affiliation { slug } userErrors { field message code } }
+}
+"""
+MEMBERS = """
+query ($slug: String!, $last: Int) {
+  actor(ref: {slug: $slug}) { members(first: 100) { nodes { slug } } latest: members(last: $last) { nodes { slug } } }
+}
+"""
+
+
+def test_members_come_by_start_an_unknown_start_first(api):
+    """Given the Knesset's members (none with a known start) and three new spells created out of date order, when its
+    members are read, then the unknown starts come first in creation order, then the spells by start (a fuzzy start
+    by its earliest day), whichever way the page is read."""
+    before = [n["slug"] for n in api.ok(MEMBERS, {"slug": "knesset", "last": 1})["actor"]["members"]["nodes"]]
+    spells = [("tal-2024", "2024-03"), ("tal-2019", "late 2019"), ("tal-undated", None), ("tal-2021", "2021")]
+    for slug, start in spells:
+        given = {"slug": slug, "member": {"slug": "ohad-tal"}, "organisation": {"slug": "knesset"}, "kind": "MEMBER"}
+        api.written(AFFILIATION_CREATE, {"input": {**given, "start": start}})
+
+    data = api.ok(MEMBERS, {"slug": "knesset", "last": 2})["actor"]
+
+    order = [*before, "tal-undated", "tal-2019", "tal-2021", "tal-2024"]
+    assert [n["slug"] for n in data["members"]["nodes"]] == order
+    assert [n["slug"] for n in data["latest"]["nodes"]] == ["tal-2021", "tal-2024"]

@@ -5,6 +5,7 @@ arguments) and writes nothing at all; a value GraphQL itself cannot coerce (a ma
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from tests.mutations.support import (
     ACTOR_CREATE,
@@ -340,3 +341,58 @@ def test_a_target_by_global_id_is_read_as_its_item(api):
 
     assert made["target"] == {"__typename": "Event", "slug": "gaza-war"}
     assert "not of an item" in error["message"]
+
+
+def actor_slugs(api) -> list[str]:
+    """The story's actors' slugs, in order."""
+    with api.engine.connect() as conn:
+        return [slug for (slug,) in conn.execute(text("SELECT slug FROM actor ORDER BY slug"))]
+
+
+def participants_input(api, n: int) -> list[dict]:
+    """``n`` participations of story actors, each actor at most once per role (so the count is the only fault)."""
+    slugs = actor_slugs(api)
+    roles = ["PARTICIPANT", "SUBJECT", "HOST"]
+    return [{"actor": {"slug": slugs[i % len(slugs)]}, "role": roles[i // len(slugs)]} for i in range(n)]
+
+
+def test_an_event_may_have_50_participants_and_no_more(api):
+    """Given the bound of 50 participants an event may list, when eventCreate lists 51, then one INVALID user error
+    names `input.participants` and the bound, and nothing is written; with 50, the event is written whole."""
+    before = api.fingerprint()
+
+    (error,) = api.refused(
+        EVENT_CREATE,
+        {"input": event_input("crowded", participants=participants_input(api, 51))},
+        code="INVALID",
+        field=["input", "participants"],
+    )
+
+    assert "51 actors" in error["message"] and "the 50 an event may have" in error["message"], error
+    assert api.fingerprint() == before
+    written = api.written(EVENT_CREATE, {"input": event_input("crowded", participants=participants_input(api, 50))})
+    assert len(written["event"]["participants"]) == 50
+
+
+def test_statement_subjects_and_citations_are_bounded(api):
+    """Given the bounds of 20 subjects and 20 citations, when a statement lists 21 of each, then each list gets an
+    INVALID user error at its own input field, naming the bound; nothing is written."""
+    actors = actor_slugs(api)[:21]
+    given = {
+        "slug": "said-of-many",
+        "speaker": {"slug": "gideon-saar"},
+        "channel": "SPEECH",
+        "quote": "Many words.",
+        "date": "2025-08-05",
+        "about": [{"slug": slug} for slug in actors],
+        "sources": [{"source": {"slug": "ny-sun-coalition-of-the-beleaguered"}, "passage": str(n)} for n in range(21)],
+    }
+    before = api.fingerprint()
+
+    errors = api.refused(STATEMENT_CREATE, {"input": given}, code="INVALID")
+
+    by_field = {tuple(e["field"]): e["message"] for e in errors}
+    assert set(by_field) == {("input", "about"), ("input", "sources")}, errors
+    assert "more than the 20 a statement may be about" in by_field[("input", "about")]
+    assert "more than the 20 a record may have" in by_field[("input", "sources")]
+    assert api.fingerprint() == before

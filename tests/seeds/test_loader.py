@@ -405,3 +405,63 @@ def test_a_line_without_a_slug_is_refused(engine, tmp_path):
     assert [e.split(": ", 2)[1] for e in result.errors] == ["slug", "country"]
     assert result.errors[0].startswith(f"{path}:1: slug: None is not a slug")
     assert count(engine, "actor") == 0
+
+
+def crowded_records() -> dict[str, dict[str, Any]]:
+    """Story-like lines one past each bound on a plain list: an event of 51 participants (the story's actors, each
+    at most once per role), a statement about 21 actors, an actor citing 21 passages."""
+    slugs = [a["slug"] for a in story_lines("actor")]
+    roles = ["participant", "subject", "host"]
+    participants: dict[str, list[str]] = {}
+    for n in range(51):
+        participants.setdefault(roles[n // len(slugs)], []).append(slugs[n % len(slugs)])
+    source = story_lines("source")[0]["slug"]
+    return {
+        "events.jsonl": {
+            "slug": "crowded-summit",
+            "kind": "CONSULT",
+            "date": "2025-08-01",
+            "title": "A crowded summit",
+            "participants": participants,
+        },
+        "statements.jsonl": {
+            "slug": "about-everyone",
+            "speaker": slugs[0],
+            "date": "2025-08-05",
+            "channel": "speech",
+            "quote": "Everyone.",
+            "about": slugs[:21],
+        },
+        "actors.jsonl": {
+            "slug": "well-cited",
+            "name": "Well cited",
+            "kind": "state",
+            "sources": [{"source": source, "passage": str(n)} for n in range(21)],
+        },
+    }
+
+
+def test_lists_past_their_bounds_are_refused_by_the_loader(seeded_engine, tmp_path):
+    """Given a story copy with an event of 51 participants, a statement about 21 actors and an actor of 21
+    citations, when loaded, then each line gets one `path:line: field: message` naming its bound, and the
+    seeded database is left untouched."""
+    folder = story_copy(tmp_path)
+    where = {}
+    for name, record in crowded_records().items():
+        with (folder / name).open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record) + "\n")
+        where[name] = f"{folder / name}:{sum(1 for _ in (folder / name).open(encoding='utf-8'))}"
+    before = snapshot(seeded_engine)
+
+    result = load_dir(seeded_engine, folder)
+
+    assert result.counts is None
+    assert sorted(result.errors) == sorted(
+        [
+            f"{where['events.jsonl']}: participants: names 51 actors, more than the 50 an event may have: name the "
+            "body they acted in (e.g. the UN General Assembly) rather than each of its members",
+            f"{where['statements.jsonl']}: about: names 21 actors, more than the 20 a statement may be about",
+            f"{where['actors.jsonl']}: sources: lists 21 citations, more than the 20 a record may have",
+        ]
+    )
+    assert snapshot(seeded_engine) == before
