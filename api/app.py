@@ -30,6 +30,7 @@ from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from api.db import make_async_engine
 from api.logs import RequestLog
 from api.logs import configure as configure_logs
+from api.network import network_routes
 from api.settings import Settings, get_settings
 from api.web import ASSETS_URL, BodyLimit, Cors, Playground, PlaygroundAssets
 from schema import build_schema, request_error_code
@@ -277,6 +278,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz),
         Route(FUZZY_DATE_SPEC, fuzzy_date_spec),
         Route("/graphql", GraphQLMediaType(view), methods=["GET", "POST"]),
+        *network_routes(),
     ]
     if settings.graphiql:
         routes.append(Mount(ASSETS_URL, app=PlaygroundAssets(), name="playground"))

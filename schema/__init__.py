@@ -30,6 +30,7 @@ from schema.errors import PublicError
 from schema.internals import graphql_schema, request_error_kind
 from schema.limits import cost_limit
 from schema.mutations import Mutation
+from schema.network import NetworkQuery
 from schema.queries import ReadQuery
 from schema.refs import SCALARS
 from schema.relationships import RelationshipQuery
@@ -39,7 +40,7 @@ log = logging.getLogger("realign.errors")
 
 
 @strawberry.type(description="Read the story: actors, events, statements, reactions, timelines, relationships.")
-class Query(ReadQuery, RelationshipQuery, RecordsQuery, AuditQuery):
+class Query(ReadQuery, RelationshipQuery, NetworkQuery, RecordsQuery, AuditQuery):
     pass
 
 

@@ -36,7 +36,8 @@ def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -
     """How many nodes an operation may return: each page size times the page sizes above it, summed.
 
     A connection field (one taking `first`/`last`) counts its page size (20 when not given) times the product
-    of the page sizes of the connections it is nested in; `nodes(ids:)` counts its ids.
+    of the page sizes of the connections it is nested in; `nodes(ids:)` counts its ids; a bounded list that is
+    no page (``SIZED_FIELDS``) counts its bound times the nodes per item.
     """
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -62,7 +63,14 @@ def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -
                     or _is_paged(selection)
                 )
                 inner = multiplier
-                if is_connection:
+                sized = SIZED_FIELDS.get(selection.name.value)
+                if sized is not None:
+                    argument, default, per_item = sized
+                    value = _argument(selection, argument, variables)
+                    count = int(value) if str(value).lstrip("-").isdigit() else default
+                    inner = multiplier * max(count, 0) * per_item
+                    total += inner
+                elif is_connection:
                     inner = multiplier * max(size if size is not None else DEFAULT_PAGE, 0)
                     total += inner
                 elif selection.name.value == "nodes" and _argument(selection, "ids", variables) is not None:
@@ -93,6 +101,11 @@ PAGED_FIELDS = {
     "changes",
     "causedChanges",
 }
+
+
+# Bounded lists that are not pages: field → (the argument bounding it, its default, nodes per item counted).
+# The actor network: `maxEdges` edges, each counted with its two ends (``schema.network``).
+SIZED_FIELDS = {"actorNetwork": ("maxEdges", 500, 3)}
 
 
 def _is_paged(node: FieldNode) -> bool:

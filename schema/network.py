@@ -1,0 +1,493 @@
+"""The actor network of a window: who acts on whom, and how their relationships moved.
+
+One statement gathers every directed link of the window from the four kinds of record that join two actors, folds
+members into the actors asked for (``includeAffiliated``), and groups them per ordered pair in the database; one
+more reads the actors of the pairs. Neither grows with the data: the answer is bounded by ``maxEdges``.
+
+A link ``a → b`` is one of:
+
+- a relationship change of ``a`` toward ``b`` (its delta is the link's weight);
+- an event: each initiator toward each other participant; an event without an initiator links every two of its
+  participants, both ways;
+- a statement: its speaker toward each actor it is about;
+- a reaction: its reactor toward whoever it answers (the answered event's participants, statement's speaker or
+  reaction's reactor).
+
+The root field (``actorNetwork``) is the mixin ``NetworkQuery``; ``actor_network`` computes the same answer for the
+downloads (``api.network``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    union_all,
+)
+from strawberry.types import Info
+
+from api.dates import DateError, parse_when
+from api.tables import ACTOR as A
+from api.tables import AFFILIATION as AF
+from api.tables import EVENT as E
+from api.tables import EVENT_PARTICIPANT as EP
+from api.tables import REACTION as R
+from api.tables import RELATIONSHIP_CHANGE as RC
+from api.tables import STATEMENT as S
+from api.tables import STATEMENT_ABOUT as SA
+from api.vocabulary import WIDENING_AFFILIATIONS
+from schema.context import among
+from schema.errors import BadUserInput
+from schema.filters import INCLUDE_AFFILIATED, Resolved, actor_ref, filter_values, window_branches, window_shape
+from schema.limits import SIZED_FIELDS
+from schema.loaders import actor, rows_by_id
+from schema.refs import FuzzyDate, RecordRef
+from schema.types.enums import Trend
+from schema.types.nodes import Actor
+
+# How many edges a network may have unless the client asks for fewer, and at most (each edge and its two ends
+# count toward the node-cost limit: ``schema.limits``).
+DEFAULT_MAX_EDGES = SIZED_FIELDS["actorNetwork"][1]
+MAX_EDGES = 5000
+# At most this many actors named in one network (as in ``ItemFilter.actors``).
+MAX_ACTORS = 50
+# An edge's trend is the direction of this many of its latest changes in the window together (as a
+# relationship's: ``schema.relationships.TREND_CHANGES``).
+TREND_CHANGES = 3
+
+# The kinds of link, as the statement numbers them.
+CHANGE, EVENT, STATEMENT, REACTION = 0, 1, 2, 3
+
+WINDOW = (
+    "The window: `from`/`to` keep what overlaps `from`'s earliest day … `to`'s latest day (either end open when "
+    "not given), as `ItemFilter` does; `asOf` instead keeps everything known to have happened by that date (an "
+    "item whose whole date span ends by `asOf`'s latest day), so each edge's weight is the relationship's score "
+    "as of then. `asOf` cannot be combined with `from`/`to`."
+)
+LINKS = (
+    "A link `a → b` is a relationship change of `a` toward `b` (its delta counts in the weight); an event, from "
+    "each initiator to each other participant (with no initiator, between every two participants, both ways); a "
+    "statement, from its speaker to each actor it is about; a reaction, from its reactor to whoever it answers "
+    "(the answered event's participants, statement's speaker or reaction's reactor)."
+)
+ACTORS = (
+    "Only the edges with at least one end among these actors (each of them a node even without any edge); at "
+    f"most {MAX_ACTORS}. Not given: every actor."
+)
+FOLDING = (
+    INCLUDE_AFFILIATED.split(" Default false")[0]
+    + " Here each member's links count as the given actor's (the member is no node of its own); a member of "
+    "several given actors' families counts for each, and a link between two members of the same family is left "
+    "out. Without `actors`, nothing to fold. Default false."
+)
+MAX_EDGES_TEXT = (
+    f"At most this many edges (1–{MAX_EDGES}, default {DEFAULT_MAX_EDGES}): a larger network is refused "
+    "(BAD_USER_INPUT naming `maxEdges`, with the limit), never cut short. Counts toward the node-cost limit as "
+    "three nodes per edge (the edge and its two ends)."
+)
+
+
+@strawberry.type(description="An actor in a network, with its edges summed.")
+class NetworkNode:
+    actor: Actor = strawberry.field(description="The actor.")
+    degree: int = strawberry.field(description="How many edges it is an end of (`inDegree + outDegree`).")
+    in_degree: int = strawberry.field(description="How many edges lead to it.")
+    out_degree: int = strawberry.field(description="How many edges leave it.")
+    in_weight: int = strawberry.field(description="The sum of the weights of the edges leading to it.")
+    out_weight: int = strawberry.field(description="The sum of the weights of the edges leaving it.")
+
+
+@strawberry.type(description="A directed edge: every link from one actor to another in the window, summed. " + LINKS)
+class NetworkEdge:
+    from_: Actor = strawberry.field(name="from", description="Whose links.")
+    to: Actor = strawberry.field(description="Toward whom.")
+    weight: int = strawberry.field(
+        description="The sum of the deltas of `from`'s relationship changes toward `to` in the window (the same as "
+        "`relationship(from:, to:) { changes(from:, to:) }` sums; with `asOf`, the score as of then); 0 when "
+        "only other links join them."
+    )
+    interaction_count: int = strawberry.field(
+        description="How many records link them in the window: `changeCount + eventCount + statementCount + "
+        "reactionCount` (each record once, however many of its actors fold into the ends)."
+    )
+    change_count: int = strawberry.field(description="Relationship changes of `from` toward `to`.")
+    event_count: int = strawberry.field(description="Events linking them (see the type).")
+    statement_count: int = strawberry.field(description="Statements of `from` about `to`.")
+    reaction_count: int = strawberry.field(description="Reactions of `from` answering `to`.")
+    trend: Trend = strawberry.field(
+        description=f"The direction of the latest {TREND_CHANGES} relationship changes of the edge in the window "
+        "together; STEADY when they cancel out or there are none."
+    )
+
+
+@strawberry.type(
+    description="Who acts on whom in a window: actors as nodes and directed edges between them, each edge every "
+    "link from one actor to another summed. Not paged: bounded by `maxEdges`. " + LINKS
+)
+class ActorNetwork:
+    nodes: list[NetworkNode] = strawberry.field(
+        description="Every actor at an end of an edge, and every actor asked for; ordered by name, then slug."
+    )
+    edges: list[NetworkEdge] = strawberry.field(description="The edges, ordered by `from`'s slug, then `to`'s.")
+    from_: FuzzyDate | None = strawberry.field(name="from", description="The window's start, as given.")
+    to: FuzzyDate | None = strawberry.field(description="The window's end, as given.")
+    as_of: FuzzyDate | None = strawberry.field(description="The date everything up to which counts, as given.")
+
+
+@dataclass
+class NetworkRequest:
+    """What a network is asked for, as the client gave it (GraphQL arguments or query parameters)."""
+
+    start: str | None = None
+    end: str | None = None
+    as_of: str | None = None
+    actors: list[RecordRef] | None = None
+    include_affiliated: bool = False
+    max_edges: int = DEFAULT_MAX_EDGES
+
+
+def _window(request: NetworkRequest) -> tuple[Resolved, bool]:
+    """The window as ``ItemFilter`` resolves one (``start``/``end``), and whether it is an ``asOf`` one."""
+    window = Resolved()
+    which = "from"
+    try:
+        if request.as_of is not None:
+            if request.start is not None or request.end is not None:
+                raise BadUserInput("give either `asOf` or a `from`/`to` window, not both", field="asOf")
+            which = "asOf"
+            window.end = parse_when(request.as_of).latest
+            return window, True
+        if request.start is not None:
+            window.start = parse_when(request.start).earliest
+        which = "to"
+        if request.end is not None:
+            window.end = parse_when(request.end).latest
+    except DateError as exc:
+        raise BadUserInput(f"bad date: {exc}", field=which) from None
+    if window.start is not None and window.end is not None and window.start > window.end:
+        raise BadUserInput("`from` is after `to`", field="from")
+    return window, False
+
+
+def _dated(table: Any, window: Resolved, as_of: bool) -> list[Any]:
+    """The window's condition on a dated table: its items overlapping the window (the disjoint index ranges of
+    ``filters.window_branches``), or with ``as_of`` those whose whole span ends by the bound ``end``."""
+    if as_of:
+        return [table.c.date_end <= bindparam("end")]
+    branches = window_branches(table, window)
+    return [] if branches == [[]] else [or_(*(and_(*branch) for branch in branches))]
+
+
+def _links(window: Resolved, as_of: bool) -> Any:
+    """Every link of the window as rows (a, b, kind, item, delta, day, day_order, a_start, a_end, b_start, b_end):
+    the dates each end is judged at when folding (a reaction's answered actors at the answered item's dates)."""
+
+    def row(a: Any, b: Any, kind: int, table: Any, delta: Any, target: Any = None) -> Any:
+        target = table if target is None else target
+        return select(
+            a.label("a"),
+            b.label("b"),
+            literal(kind, Integer()).label("kind"),
+            table.c.id.label("item"),
+            delta.label("delta"),
+            table.c.date_start.label("day"),
+            table.c.day_order.label("day_order"),
+            table.c.date_start.label("a_start"),
+            table.c.date_end.label("a_end"),
+            target.c.date_start.label("b_start"),
+            target.c.date_end.label("b_end"),
+        )
+
+    zero = literal(0, Integer())
+    changes = row(RC.c.from_actor_id, RC.c.to_actor_id, CHANGE, RC, RC.c.delta).where(*_dated(RC, window, as_of))
+    p, q, initiator = EP.alias("p"), EP.alias("q"), EP.alias("initiator")
+    led = select(initiator.c.event_id).where(initiator.c.event_id == E.c.id, initiator.c.role == "initiator")
+    events = (
+        row(p.c.actor_id, q.c.actor_id, EVENT, E, zero)
+        .join_from(E, p, p.c.event_id == E.c.id)
+        .join(q, q.c.event_id == E.c.id)
+        .where(
+            p.c.actor_id != q.c.actor_id,
+            or_(and_(p.c.role == "initiator", q.c.role != "initiator"), not_(led.exists())),
+            *_dated(E, window, as_of),
+        )
+    )
+    statements = (
+        row(S.c.speaker_id, SA.c.actor_id, STATEMENT, S, zero)
+        .join_from(S, SA, SA.c.statement_id == S.c.id)
+        .where(S.c.speaker_id != SA.c.actor_id, *_dated(S, window, as_of))
+    )
+    answered_event, answered_statement, answered_reaction = E.alias("te"), S.alias("ts"), R.alias("tr")
+    part = EP.alias("tp")
+    reacted = _dated(R, window, as_of)
+    to_events = (
+        row(R.c.reactor_id, part.c.actor_id, REACTION, R, zero, answered_event)
+        .join_from(R, answered_event, answered_event.c.id == R.c.target_event_id)
+        .join(part, part.c.event_id == answered_event.c.id)
+        .where(R.c.reactor_id != part.c.actor_id, *reacted)
+    )
+    to_statements = (
+        row(R.c.reactor_id, answered_statement.c.speaker_id, REACTION, R, zero, answered_statement)
+        .join_from(R, answered_statement, answered_statement.c.id == R.c.target_statement_id)
+        .where(R.c.reactor_id != answered_statement.c.speaker_id, *reacted)
+    )
+    to_reactions = (
+        row(R.c.reactor_id, answered_reaction.c.reactor_id, REACTION, R, zero, answered_reaction)
+        .join_from(R, answered_reaction, answered_reaction.c.id == R.c.target_reaction_id)
+        .where(R.c.reactor_id != answered_reaction.c.reactor_id, *reacted)
+    )
+    return union_all(changes, events, statements, to_events, to_statements, to_reactions).subquery("links")
+
+
+# Open ends of an affiliation's spell, as dates every item's bounds lie within (as ``filters.family``).
+_EARLIEST, _LATEST = literal(dt.date.min, Date()), literal(dt.date.max, Date())
+
+
+def _families(dialect: str) -> Any:
+    """The recursive CTE of the families of the actors bound as ``actors``: rows (root, actor_id, valid_from,
+    valid_to), ``actor_id`` acting for the actor ``root`` (an actor id, unlike ``filters.family``'s root numbers:
+    here every given actor is a root of its own) from ``valid_from`` to ``valid_to``. The same affiliations widen
+    as for ``includeAffiliated`` in filters."""
+    anchor = select(
+        A.c.id.label("root"),
+        A.c.id.label("actor_id"),
+        _EARLIEST.label("valid_from"),
+        _LATEST.label("valid_to"),
+    ).where(among(A.c.id, "actors", dialect))
+    tree = anchor.cte("families", recursive=True)
+    greatest, least = (func.greatest, func.least) if dialect == "postgresql" else (func.max, func.min)
+    valid_from = greatest(tree.c.valid_from, func.coalesce(AF.c.start_date, _EARLIEST))
+    valid_to = least(tree.c.valid_to, func.coalesce(AF.c.end_date, _LATEST))
+    step = (
+        select(tree.c.root, AF.c.member_id, valid_from, valid_to)
+        .join_from(tree, AF, AF.c.organisation_id == tree.c.actor_id)
+        .where(AF.c.kind.in_(WIDENING_AFFILIATIONS), valid_from <= valid_to)
+    )
+    return tree.union(step)  # UNION: a cycle of affiliations adds nothing new and so ends
+
+
+def network_statement(window: Resolved, as_of: bool, actors: bool, folded: bool) -> Any:
+    """The statement of a network's edges, one row per ordered pair of (folded) actors with the edge's sums, in
+    the order of their ids; bound: the window (``filter_values``), ``actors``, and ``limit``."""
+
+    def build(dialect: str) -> Any:
+        links = _links(window, as_of)
+        if folded:
+            tree = _families(dialect)
+            fa, fb = tree.alias("fa"), tree.alias("fb")
+
+            def covers(f: Any, end: str) -> Any:
+                return and_(
+                    f.c.actor_id == links.c[end],
+                    f.c.valid_from <= links.c[f"{end}_start"],
+                    f.c.valid_to >= links.c[f"{end}_end"],
+                )
+
+            a, b = func.coalesce(fa.c.root, links.c.a), func.coalesce(fb.c.root, links.c.b)
+            # DISTINCT: a member reached along two paths, or two members of one family in one record, is one link.
+            folding = (
+                select(a.label("a"), b.label("b"), links.c.kind, links.c.item, links.c.delta, links.c.day,
+                       links.c.day_order)
+                .select_from(links.outerjoin(fa, covers(fa, "a")).outerjoin(fb, covers(fb, "b")))
+                .where(or_(fa.c.root.is_not(None), fb.c.root.is_not(None)))
+                .distinct()
+                .subquery("folded")
+            )  # fmt: skip
+            pairs = select(folding).where(folding.c.a != folding.c.b).subquery("pairs")
+        else:
+            kept = [or_(among(links.c.a, "actors", dialect), among(links.c.b, "actors", dialect))] if actors else []
+            pairs = (
+                select(links.c.a, links.c.b, links.c.kind, links.c.item, links.c.delta, links.c.day,
+                       links.c.day_order)
+                .where(*kept)
+                .distinct()
+                .subquery("pairs")
+            )  # fmt: skip
+        # Changes first, the latest first: the first TREND_CHANGES rows of a pair make its trend.
+        latest = func.row_number().over(
+            partition_by=(pairs.c.a, pairs.c.b),
+            order_by=(
+                case((pairs.c.kind == CHANGE, 0), else_=1),
+                pairs.c.day.desc(),
+                pairs.c.day_order.desc(),
+                pairs.c.item.desc(),
+            ),
+        )
+        ranked = select(pairs, latest.label("back")).subquery("ranked")
+
+        def count(kind: int) -> Any:
+            return func.sum(case((ranked.c.kind == kind, 1), else_=0))
+
+        recent = case((and_(ranked.c.kind == CHANGE, ranked.c.back <= TREND_CHANGES), ranked.c.delta), else_=0)
+        return (
+            select(
+                ranked.c.a,
+                ranked.c.b,
+                func.sum(ranked.c.delta).label("weight"),
+                count(CHANGE).label("changes"),
+                count(EVENT).label("events"),
+                count(STATEMENT).label("statements"),
+                count(REACTION).label("reactions"),
+                func.sum(recent).label("recent"),
+            )
+            .group_by(ranked.c.a, ranked.c.b)
+            .order_by(ranked.c.a, ranked.c.b)
+            .limit(bindparam("limit", type_=Integer()))
+        )
+
+    return build
+
+
+@dataclass
+class Network:
+    """A computed network: the actors (by id) and the edges' rows, for GraphQL and the downloads alike."""
+
+    actors: dict[int, Any]
+    edges: list[Any]
+    given: list[int]
+    request: NetworkRequest
+
+    def trend(self, edge: Any) -> Trend:
+        return Trend.WARMING if edge.recent > 0 else Trend.COOLING if edge.recent < 0 else Trend.STEADY
+
+    def degrees(self) -> dict[int, dict[str, int]]:
+        """Per actor: degree in and out, weight in and out."""
+        out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(("ind", "outd", "inw", "outw"), 0))
+        for ident in self.given:
+            out[ident]  # noqa: B018 - a given actor is a node even without edges
+        for edge in self.edges:
+            out[edge.a]["outd"] += 1
+            out[edge.a]["outw"] += int(edge.weight)
+            out[edge.b]["ind"] += 1
+            out[edge.b]["inw"] += int(edge.weight)
+        return out
+
+    def node_order(self) -> list[int]:
+        ids = self.degrees().keys()
+        return sorted(ids, key=lambda i: (self.actors[i].name, self.actors[i].slug))
+
+    def edge_order(self) -> list[Any]:
+        return sorted(self.edges, key=lambda e: (self.actors[e.a].slug, self.actors[e.b].slug))
+
+
+async def actor_network(context: Any, request: NetworkRequest) -> Network:
+    """The network asked for: BAD_USER_INPUT or NOT_FOUND naming the argument, or its actors and edges (a
+    statement per named actor, one for the edges, one for their actors)."""
+    if not 1 <= request.max_edges <= MAX_EDGES:
+        raise BadUserInput(f"`maxEdges` must be 1–{MAX_EDGES}", field="maxEdges")
+    window, as_of = _window(request)
+    given: list[int] = []
+    if request.actors is not None:
+        if len(request.actors) > MAX_ACTORS:
+            raise BadUserInput(f"at most {MAX_ACTORS} actors in one network", field="actors")
+        for n, ref in enumerate(request.actors):
+            ident = await actor_ref(context, ref, field=f"actors[{n}]")
+            if ident not in given:
+                given.append(ident)
+    folded = request.include_affiliated and request.actors is not None
+    named = request.actors is not None
+    shape = ("actor-network", window_shape(window), window.end is not None, as_of, named, folded)
+    values: dict[str, Any] = {**filter_values(window), "limit": request.max_edges + 1}
+    if named:
+        values["actors"] = given
+    edges = await context.prepared(shape, network_statement(window, as_of, named, folded), **values)
+    if len(edges) > request.max_edges:
+        raise BadUserInput(
+            f"this network has more than {request.max_edges} edges (`maxEdges`): narrow the window, name "
+            f"`actors`, or raise `maxEdges` (at most {MAX_EDGES})",
+            field="maxEdges",
+            limit=request.max_edges,
+        )
+    wanted = set(given) | {e.a for e in edges} | {e.b for e in edges}
+    actors = await rows_by_id(context, "Actor", wanted)
+    # An actor deleted between the two statements leaves with its edges.
+    edges = [e for e in edges if e.a in actors and e.b in actors]
+    return Network(actors, edges, [i for i in given if i in actors], request)
+
+
+def as_graphql(network: Network) -> ActorNetwork:
+    """The GraphQL answer of a computed network."""
+    objects = {ident: actor(row) for ident, row in network.actors.items()}
+    degrees = network.degrees()
+    nodes = [
+        NetworkNode(
+            actor=objects[i],
+            degree=degrees[i]["ind"] + degrees[i]["outd"],
+            in_degree=degrees[i]["ind"],
+            out_degree=degrees[i]["outd"],
+            in_weight=degrees[i]["inw"],
+            out_weight=degrees[i]["outw"],
+        )
+        for i in network.node_order()
+    ]
+    edges = [
+        NetworkEdge(
+            from_=objects[e.a],
+            to=objects[e.b],
+            weight=int(e.weight),
+            interaction_count=int(e.changes + e.events + e.statements + e.reactions),
+            change_count=int(e.changes),
+            event_count=int(e.events),
+            statement_count=int(e.statements),
+            reaction_count=int(e.reactions),
+            trend=network.trend(e),
+        )
+        for e in network.edge_order()
+    ]
+    request = network.request
+    return ActorNetwork(
+        nodes=nodes,
+        edges=edges,
+        from_=FuzzyDate(request.start) if request.start is not None else None,
+        to=FuzzyDate(request.end) if request.end is not None else None,
+        as_of=FuzzyDate(request.as_of) if request.as_of is not None else None,
+    )
+
+
+@strawberry.type
+class NetworkQuery:
+    @strawberry.field(
+        description="The actor network of a window: actors as nodes (with degree and weights in and out) and "
+        "directed edges (each the sum of one actor's links to another: weight from relationship changes, counts "
+        "of every kind of link, latest trend). " + WINDOW + " Not paged: at most `maxEdges` edges, a larger "
+        "network refused. Also downloadable as GraphML (`GET /network.graphml`) and `Cytoscape.js` elements "
+        "(`GET /network.cytoscape.json`), with these arguments as query parameters."
+    )
+    async def actor_network(
+        self,
+        info: Info,
+        from_: Annotated[
+            FuzzyDate | None, strawberry.argument(name="from", description="Window start (see the field).")
+        ] = None,
+        to: Annotated[FuzzyDate | None, strawberry.argument(description="Window end, inclusive.")] = None,
+        as_of: Annotated[
+            FuzzyDate | None,
+            strawberry.argument(description="Everything known to have happened by this date, instead of a window."),
+        ] = None,
+        actors: Annotated[list[RecordRef] | None, strawberry.argument(description=ACTORS)] = None,
+        include_affiliated: Annotated[bool, strawberry.argument(description=FOLDING)] = False,
+        max_edges: Annotated[int, strawberry.argument(description=MAX_EDGES_TEXT)] = DEFAULT_MAX_EDGES,
+    ) -> ActorNetwork | None:
+        request = NetworkRequest(
+            start=from_,
+            end=to,
+            as_of=as_of,
+            actors=actors,
+            include_affiliated=include_affiliated,
+            max_edges=max_edges,
+        )
+        return as_graphql(await actor_network(info.context, request))
