@@ -6,7 +6,7 @@
   ``cytoscape({elements: ...})`` or ``cy.add(...)``.
 
 Query parameters, as ``actorNetwork``'s arguments: ``from``, ``to``, ``asOf`` (fuzzy dates), ``actors`` (slugs
-or global ids, repeated or comma-separated), ``includeAffiliated`` (``true``/``false``), ``maxEdges``. A bad one is
+or global ids, repeated or comma-separated), ``includeAffiliated`` (``true``/``false``), ``maxLinks``. A bad one is
 a 400 (an unknown actor a 404) with ``{"error": {"code", "message", "parameter"}}``. Answers carry
 ``Content-Disposition`` and an ``ETag`` computed from the body (``If-None-Match`` gets a 304).
 """
@@ -29,10 +29,10 @@ from starlette.routing import Route
 from schema import ids
 from schema.context import Context
 from schema.errors import BadUserInput, PublicError
-from schema.network import DEFAULT_MAX_EDGES, Network, NetworkRequest, actor_network
+from schema.network import DEFAULT_MAX_LINKS, Network, NetworkRequest, actor_network
 from schema.refs import RecordRef
 
-PARAMETERS = ("from", "to", "asOf", "actors", "includeAffiliated", "maxEdges")
+PARAMETERS = ("from", "to", "asOf", "actors", "includeAffiliated", "maxLinks")
 STATUS = {"BAD_USER_INPUT": 400, "NOT_FOUND": 404, "TIMEOUT": 503, "SERVICE_UNAVAILABLE": 503}
 # Downloads may be cached briefly and then revalidated by their ETag (writes change the network).
 CACHE_CONTROL = "public, max-age=60"
@@ -101,7 +101,7 @@ def _edges(network: Network) -> list[dict[str, Any]]:
             "reactionCount": int(e.reactions),
             "trend": network.trend(e).name,
         }
-        for e in network.edge_order()
+        for e in network.link_order()
     ]
 
 
@@ -163,16 +163,16 @@ def network_request(request: Request) -> NetworkRequest:
     affiliated = params.get("includeAffiliated", "false").lower()
     if affiliated not in ("true", "false", "1", "0"):
         raise BadUserInput("`includeAffiliated` is `true` or `false`", field="includeAffiliated")
-    limit = params.get("maxEdges")
+    limit = params.get("maxLinks")
     if limit is not None and not limit.strip().isdigit():
-        raise BadUserInput("`maxEdges` is a whole number", field="maxEdges")
+        raise BadUserInput("`maxLinks` is a whole number", field="maxLinks")
     return NetworkRequest(
         start=params.get("from"),
         end=params.get("to"),
         as_of=params.get("asOf"),
         actors=[_ref(a) for a in actors] if "actors" in params else None,
         include_affiliated=affiliated in ("true", "1"),
-        max_edges=int(limit) if limit is not None else DEFAULT_MAX_EDGES,
+        max_links=int(limit) if limit is not None else DEFAULT_MAX_LINKS,
     )
 
 

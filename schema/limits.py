@@ -104,8 +104,8 @@ PAGED_FIELDS = {
 
 
 # Bounded lists that are not pages: field → (the argument bounding it, its default, nodes per item counted).
-# The actor network: `maxEdges` edges, each counted with its two ends (``schema.network``).
-SIZED_FIELDS = {"actorNetwork": ("maxEdges", 500, 3)}
+# The actor network: `maxLinks` links, each counted with its two ends (``schema.network``).
+SIZED_FIELDS = {"actorNetwork": ("maxLinks", 500, 3)}
 
 
 def _is_paged(node: FieldNode) -> bool:

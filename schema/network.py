@@ -1,13 +1,14 @@
 """The actor network of a window: who acts on whom, and how their relationships moved.
 
-One statement gathers every directed link of the window from the four kinds of record that join two actors, folds
-members into the actors asked for (``includeAffiliated``), and groups them per ordered pair in the database; one
-more reads the actors of the pairs. Neither grows with the data: the answer is bounded by ``maxEdges``.
+One statement gathers every directed interaction of the window from the four kinds of record that join two
+actors, folds members into the actors asked for (``includeAffiliated``), and groups them per ordered pair (a link)
+in the database; one more reads the actors of the pairs. Neither grows with the data: the answer is bounded by
+``maxLinks``.
 
-A link ``a → b`` is one of:
+An interaction ``a → b`` is one of:
 
-- a relationship change of ``a`` toward ``b`` (its delta is the link's weight);
-- an event: each initiator toward each other participant; an event without an initiator links every two of its
+- a relationship change of ``a`` toward ``b`` (its delta is the interaction's weight);
+- an event: each initiator toward each other participant; an event without an initiator joins every two of its
   participants, both ways;
 - a statement: its speaker toward each actor it is about;
 - a reaction: its reactor toward whoever it answers (the answered event's participants, statement's speaker or
@@ -59,90 +60,92 @@ from schema.refs import FuzzyDate, RecordRef
 from schema.types.enums import Trend
 from schema.types.nodes import Actor
 
-# How many edges a network may have unless the client asks for fewer, and at most (each edge and its two ends
+# How many links a network may have unless the client asks for fewer, and at most (each link and its two ends
 # count toward the node-cost limit: ``schema.limits``).
-DEFAULT_MAX_EDGES = SIZED_FIELDS["actorNetwork"][1]
-MAX_EDGES = 5000
+DEFAULT_MAX_LINKS = SIZED_FIELDS["actorNetwork"][1]
+MAX_LINKS = 5000
 # At most this many actors named in one network (as in ``ItemFilter.actors``).
 MAX_ACTORS = 50
-# An edge's trend is the direction of this many of its latest changes in the window together (as a
+# An link's trend is the direction of this many of its latest changes in the window together (as a
 # relationship's: ``schema.relationships.TREND_CHANGES``).
 TREND_CHANGES = 3
 
-# The kinds of link, as the statement numbers them.
+# The kinds of interaction, as the statement numbers them.
 CHANGE, EVENT, STATEMENT, REACTION = 0, 1, 2, 3
 
 WINDOW = (
     "The window: `from`/`to` keep what overlaps `from`'s earliest day … `to`'s latest day (either end open when "
     "not given), as `ItemFilter` does; `asOf` instead keeps everything known to have happened by that date (an "
-    "item whose whole date span ends by `asOf`'s latest day), so each edge's weight is the relationship's score "
+    "item whose whole date span ends by `asOf`'s latest day), so each link's weight is the relationship's score "
     "as of then. `asOf` cannot be combined with `from`/`to`."
 )
-LINKS = (
-    "A link `a → b` is a relationship change of `a` toward `b` (its delta counts in the weight); an event, from "
-    "each initiator to each other participant (with no initiator, between every two participants, both ways); a "
+INTERACTIONS = (
+    "An interaction `a → b` is a relationship change of `a` toward `b` (its delta counts in the weight); an event, "
+    "from each initiator to each other participant (with no initiator, between every two participants, both ways); a "
     "statement, from its speaker to each actor it is about; a reaction, from its reactor to whoever it answers "
     "(the answered event's participants, statement's speaker or reaction's reactor)."
 )
 ACTORS = (
-    "Only the edges with at least one end among these actors (each of them a node even without any edge); at "
+    "Only the links with at least one end among these actors (each of them a node even without any link); at "
     f"most {MAX_ACTORS}. Not given: every actor."
 )
 FOLDING = (
     INCLUDE_AFFILIATED.split(" Default false")[0]
-    + " Here each member's links count as the given actor's (the member is no node of its own); a member of "
-    "several given actors' families counts for each, and a link between two members of the same family is left "
+    + " Here each member's interactions count as the given actor's (the member is no node of its own); a member of "
+    "several given actors' families counts for each, and an interaction between two members of the same family is left "
     "out. Without `actors`, nothing to fold. Default false."
 )
-MAX_EDGES_TEXT = (
-    f"At most this many edges (1–{MAX_EDGES}, default {DEFAULT_MAX_EDGES}): a larger network is refused "
-    "(BAD_USER_INPUT naming `maxEdges`, with the limit), never cut short. Counts toward the node-cost limit as "
-    "three nodes per edge (the edge and its two ends)."
+MAX_LINKS_TEXT = (
+    f"At most this many links (1–{MAX_LINKS}, default {DEFAULT_MAX_LINKS}): a larger network is refused "
+    "(BAD_USER_INPUT naming `maxLinks`, with the limit), never cut short. Counts toward the node-cost limit as "
+    "three nodes per link (the link and its two ends)."
 )
 
 
-@strawberry.type(description="An actor in a network, with its edges summed.")
+@strawberry.type(description="An actor in a network, with its links summed.")
 class NetworkNode:
     actor: Actor = strawberry.field(description="The actor.")
-    degree: int = strawberry.field(description="How many edges it is an end of (`inDegree + outDegree`).")
-    in_degree: int = strawberry.field(description="How many edges lead to it.")
-    out_degree: int = strawberry.field(description="How many edges leave it.")
-    in_weight: int = strawberry.field(description="The sum of the weights of the edges leading to it.")
-    out_weight: int = strawberry.field(description="The sum of the weights of the edges leaving it.")
+    degree: int = strawberry.field(description="How many links it is an end of (`inDegree + outDegree`).")
+    in_degree: int = strawberry.field(description="How many links lead to it.")
+    out_degree: int = strawberry.field(description="How many links leave it.")
+    in_weight: int = strawberry.field(description="The sum of the weights of the links leading to it.")
+    out_weight: int = strawberry.field(description="The sum of the weights of the links leaving it.")
 
 
-@strawberry.type(description="A directed edge: every link from one actor to another in the window, summed. " + LINKS)
-class NetworkEdge:
-    from_: Actor = strawberry.field(name="from", description="Whose links.")
+@strawberry.type(
+    description="A directed link: every interaction from one actor to another in the window, summed. " + INTERACTIONS
+)
+class NetworkLink:
+    from_: Actor = strawberry.field(name="from", description="Whose interactions.")
     to: Actor = strawberry.field(description="Toward whom.")
     weight: int = strawberry.field(
         description="The sum of the deltas of `from`'s relationship changes toward `to` in the window (the same as "
         "`relationship(from:, to:) { changes(from:, to:) }` sums; with `asOf`, the score as of then); 0 when "
-        "only other links join them."
+        "only other interactions join them."
     )
     interaction_count: int = strawberry.field(
-        description="How many records link them in the window: `changeCount + eventCount + statementCount + "
+        description="How many records join them in the window: `changeCount + eventCount + statementCount + "
         "reactionCount` (each record once, however many of its actors fold into the ends)."
     )
     change_count: int = strawberry.field(description="Relationship changes of `from` toward `to`.")
-    event_count: int = strawberry.field(description="Events linking them (see the type).")
+    event_count: int = strawberry.field(description="Events joining them (see the type).")
     statement_count: int = strawberry.field(description="Statements of `from` about `to`.")
     reaction_count: int = strawberry.field(description="Reactions of `from` answering `to`.")
     trend: Trend = strawberry.field(
-        description=f"The direction of the latest {TREND_CHANGES} relationship changes of the edge in the window "
+        description=f"The direction of the latest {TREND_CHANGES} relationship changes of the link in the window "
         "together; STEADY when they cancel out or there are none."
     )
 
 
 @strawberry.type(
-    description="Who acts on whom in a window: actors as nodes and directed edges between them, each edge every "
-    "link from one actor to another summed. Not paged: bounded by `maxEdges`. " + LINKS
+    description="Who acts on whom in a window: actors as nodes and directed links between them, each link every "
+    "interaction from one actor to another summed. Not paged: bounded by `maxLinks`. " + INTERACTIONS
 )
 class ActorNetwork:
     nodes: list[NetworkNode] = strawberry.field(
-        description="Every actor at an end of an edge, and every actor asked for; ordered by name, then slug."
+        description="Every actor at an end of a link, and every actor asked for; ordered by name, then slug."
     )
-    edges: list[NetworkEdge] = strawberry.field(description="The edges, ordered by `from`'s slug, then `to`'s.")
+    links: list[NetworkLink] = strawberry.field(description="The links, ordered by `from`'s slug, then `to`'s.")
     from_: FuzzyDate | None = strawberry.field(name="from", description="The window's start, as given.")
     to: FuzzyDate | None = strawberry.field(description="The window's end, as given.")
     as_of: FuzzyDate | None = strawberry.field(description="The date everything up to which counts, as given.")
@@ -157,7 +160,7 @@ class NetworkRequest:
     as_of: str | None = None
     actors: list[RecordRef] | None = None
     include_affiliated: bool = False
-    max_edges: int = DEFAULT_MAX_EDGES
+    max_links: int = DEFAULT_MAX_LINKS
 
 
 def _window(request: NetworkRequest) -> tuple[Resolved, bool]:
@@ -192,9 +195,9 @@ def _dated(table: Any, window: Resolved, as_of: bool) -> list[Any]:
     return [] if branches == [[]] else [or_(*(and_(*branch) for branch in branches))]
 
 
-def _links(window: Resolved, as_of: bool) -> Any:
-    """Every link of the window as rows (a, b, kind, item, delta, day, day_order, a_start, a_end, b_start, b_end):
-    the dates each end is judged at when folding (a reaction's answered actors at the answered item's dates)."""
+def _interactions(window: Resolved, as_of: bool) -> Any:
+    """Every interaction of the window as rows (a, b, kind, item, delta, day, day_order, a_start, a_end, b_start,
+    b_end): the dates each end is judged at when folding (a reaction's answered actors at the answered item's dates)."""
 
     def row(a: Any, b: Any, kind: int, table: Any, delta: Any, target: Any = None) -> Any:
         target = table if target is None else target
@@ -250,7 +253,7 @@ def _links(window: Resolved, as_of: bool) -> Any:
         .join_from(R, answered_reaction, answered_reaction.c.id == R.c.target_reaction_id)
         .where(R.c.reactor_id != answered_reaction.c.reactor_id, *reacted)
     )
-    return union_all(changes, events, statements, to_events, to_statements, to_reactions).subquery("links")
+    return union_all(changes, events, statements, to_events, to_statements, to_reactions).subquery("interactions")
 
 
 # Open ends of an affiliation's spell, as dates every item's bounds lie within (as ``filters.family``).
@@ -281,42 +284,48 @@ def _families(dialect: str) -> Any:
 
 
 def network_statement(window: Resolved, as_of: bool, actors: bool, folded: bool) -> Any:
-    """The statement of a network's edges, one row per ordered pair of (folded) actors with the edge's sums, in
+    """The statement of a network's links, one row per ordered pair of (folded) actors with the link's sums, in
     the order of their ids; bound: the window (``filter_values``), ``actors``, and ``limit``."""
 
     def build(dialect: str) -> Any:
-        links = _links(window, as_of)
+        every = _interactions(window, as_of)
         if folded:
             tree = _families(dialect)
             fa, fb = tree.alias("fa"), tree.alias("fb")
 
             def covers(f: Any, end: str) -> Any:
                 return and_(
-                    f.c.actor_id == links.c[end],
-                    f.c.valid_from <= links.c[f"{end}_start"],
-                    f.c.valid_to >= links.c[f"{end}_end"],
+                    f.c.actor_id == every.c[end],
+                    f.c.valid_from <= every.c[f"{end}_start"],
+                    f.c.valid_to >= every.c[f"{end}_end"],
                 )
 
-            a, b = func.coalesce(fa.c.root, links.c.a), func.coalesce(fb.c.root, links.c.b)
-            # DISTINCT: a member reached along two paths, or two members of one family in one record, is one link.
+            a, b = func.coalesce(fa.c.root, every.c.a), func.coalesce(fb.c.root, every.c.b)
+            # DISTINCT: a member reached along two paths, or two members of a family in one record: one interaction.
             folding = (
-                select(a.label("a"), b.label("b"), links.c.kind, links.c.item, links.c.delta, links.c.day,
-                       links.c.day_order)
-                .select_from(links.outerjoin(fa, covers(fa, "a")).outerjoin(fb, covers(fb, "b")))
+                select(
+                    a.label("a"),
+                    b.label("b"),
+                    every.c.kind,
+                    every.c.item,
+                    every.c.delta,
+                    every.c.day,
+                    every.c.day_order,
+                )
+                .select_from(every.outerjoin(fa, covers(fa, "a")).outerjoin(fb, covers(fb, "b")))
                 .where(or_(fa.c.root.is_not(None), fb.c.root.is_not(None)))
                 .distinct()
                 .subquery("folded")
-            )  # fmt: skip
+            )
             pairs = select(folding).where(folding.c.a != folding.c.b).subquery("pairs")
         else:
-            kept = [or_(among(links.c.a, "actors", dialect), among(links.c.b, "actors", dialect))] if actors else []
+            kept = [or_(among(every.c.a, "actors", dialect), among(every.c.b, "actors", dialect))] if actors else []
             pairs = (
-                select(links.c.a, links.c.b, links.c.kind, links.c.item, links.c.delta, links.c.day,
-                       links.c.day_order)
+                select(every.c.a, every.c.b, every.c.kind, every.c.item, every.c.delta, every.c.day, every.c.day_order)
                 .where(*kept)
                 .distinct()
                 .subquery("pairs")
-            )  # fmt: skip
+            )
         # Changes first, the latest first: the first TREND_CHANGES rows of a pair make its trend.
         latest = func.row_number().over(
             partition_by=(pairs.c.a, pairs.c.b),
@@ -354,41 +363,41 @@ def network_statement(window: Resolved, as_of: bool, actors: bool, folded: bool)
 
 @dataclass
 class Network:
-    """A computed network: the actors (by id) and the edges' rows, for GraphQL and the downloads alike."""
+    """A computed network: the actors (by id) and the links' rows, for GraphQL and the downloads alike."""
 
     actors: dict[int, Any]
-    edges: list[Any]
+    links: list[Any]
     given: list[int]
     request: NetworkRequest
 
-    def trend(self, edge: Any) -> Trend:
-        return Trend.WARMING if edge.recent > 0 else Trend.COOLING if edge.recent < 0 else Trend.STEADY
+    def trend(self, link: Any) -> Trend:
+        return Trend.WARMING if link.recent > 0 else Trend.COOLING if link.recent < 0 else Trend.STEADY
 
     def degrees(self) -> dict[int, dict[str, int]]:
         """Per actor: degree in and out, weight in and out."""
         out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(("ind", "outd", "inw", "outw"), 0))
         for ident in self.given:
-            out[ident]  # noqa: B018 - a given actor is a node even without edges
-        for edge in self.edges:
-            out[edge.a]["outd"] += 1
-            out[edge.a]["outw"] += int(edge.weight)
-            out[edge.b]["ind"] += 1
-            out[edge.b]["inw"] += int(edge.weight)
+            out[ident]  # noqa: B018 - a given actor is a node even without links
+        for link in self.links:
+            out[link.a]["outd"] += 1
+            out[link.a]["outw"] += int(link.weight)
+            out[link.b]["ind"] += 1
+            out[link.b]["inw"] += int(link.weight)
         return out
 
     def node_order(self) -> list[int]:
         ids = self.degrees().keys()
         return sorted(ids, key=lambda i: (self.actors[i].name, self.actors[i].slug))
 
-    def edge_order(self) -> list[Any]:
-        return sorted(self.edges, key=lambda e: (self.actors[e.a].slug, self.actors[e.b].slug))
+    def link_order(self) -> list[Any]:
+        return sorted(self.links, key=lambda e: (self.actors[e.a].slug, self.actors[e.b].slug))
 
 
 async def actor_network(context: Any, request: NetworkRequest) -> Network:
-    """The network asked for: BAD_USER_INPUT or NOT_FOUND naming the argument, or its actors and edges (a
-    statement per named actor, one for the edges, one for their actors)."""
-    if not 1 <= request.max_edges <= MAX_EDGES:
-        raise BadUserInput(f"`maxEdges` must be 1–{MAX_EDGES}", field="maxEdges")
+    """The network asked for: BAD_USER_INPUT or NOT_FOUND naming the argument, or its actors and links (a
+    statement per named actor, one for the links, one for their actors)."""
+    if not 1 <= request.max_links <= MAX_LINKS:
+        raise BadUserInput(f"`maxLinks` must be 1–{MAX_LINKS}", field="maxLinks")
     window, as_of = _window(request)
     given: list[int] = []
     if request.actors is not None:
@@ -401,22 +410,22 @@ async def actor_network(context: Any, request: NetworkRequest) -> Network:
     folded = request.include_affiliated and request.actors is not None
     named = request.actors is not None
     shape = ("actor-network", window_shape(window), window.end is not None, as_of, named, folded)
-    values: dict[str, Any] = {**filter_values(window), "limit": request.max_edges + 1}
+    values: dict[str, Any] = {**filter_values(window), "limit": request.max_links + 1}
     if named:
         values["actors"] = given
-    edges = await context.prepared(shape, network_statement(window, as_of, named, folded), **values)
-    if len(edges) > request.max_edges:
+    links = await context.prepared(shape, network_statement(window, as_of, named, folded), **values)
+    if len(links) > request.max_links:
         raise BadUserInput(
-            f"this network has more than {request.max_edges} edges (`maxEdges`): narrow the window, name "
-            f"`actors`, or raise `maxEdges` (at most {MAX_EDGES})",
-            field="maxEdges",
-            limit=request.max_edges,
+            f"this network has more than {request.max_links} links (`maxLinks`): narrow the window, name "
+            f"`actors`, or raise `maxLinks` (at most {MAX_LINKS})",
+            field="maxLinks",
+            limit=request.max_links,
         )
-    wanted = set(given) | {e.a for e in edges} | {e.b for e in edges}
+    wanted = set(given) | {e.a for e in links} | {e.b for e in links}
     actors = await rows_by_id(context, "Actor", wanted)
-    # An actor deleted between the two statements leaves with its edges.
-    edges = [e for e in edges if e.a in actors and e.b in actors]
-    return Network(actors, edges, [i for i in given if i in actors], request)
+    # An actor deleted between the two statements leaves with its links.
+    links = [e for e in links if e.a in actors and e.b in actors]
+    return Network(actors, links, [i for i in given if i in actors], request)
 
 
 def as_graphql(network: Network) -> ActorNetwork:
@@ -434,8 +443,8 @@ def as_graphql(network: Network) -> ActorNetwork:
         )
         for i in network.node_order()
     ]
-    edges = [
-        NetworkEdge(
+    links = [
+        NetworkLink(
             from_=objects[e.a],
             to=objects[e.b],
             weight=int(e.weight),
@@ -446,12 +455,12 @@ def as_graphql(network: Network) -> ActorNetwork:
             reaction_count=int(e.reactions),
             trend=network.trend(e),
         )
-        for e in network.edge_order()
+        for e in network.link_order()
     ]
     request = network.request
     return ActorNetwork(
         nodes=nodes,
-        edges=edges,
+        links=links,
         from_=FuzzyDate(request.start) if request.start is not None else None,
         to=FuzzyDate(request.end) if request.end is not None else None,
         as_of=FuzzyDate(request.as_of) if request.as_of is not None else None,
@@ -462,8 +471,8 @@ def as_graphql(network: Network) -> ActorNetwork:
 class NetworkQuery:
     @strawberry.field(
         description="The actor network of a window: actors as nodes (with degree and weights in and out) and "
-        "directed edges (each the sum of one actor's links to another: weight from relationship changes, counts "
-        "of every kind of link, latest trend). " + WINDOW + " Not paged: at most `maxEdges` edges, a larger "
+        "directed links (each the sum of one actor's interactions to another: weight from relationship changes, counts "
+        "of every kind of interaction, latest trend). " + WINDOW + " Not paged: at most `maxLinks` links, a larger "
         "network refused. Also downloadable as GraphML (`GET /network.graphml`) and `Cytoscape.js` elements "
         "(`GET /network.cytoscape.json`), with these arguments as query parameters."
     )
@@ -480,7 +489,7 @@ class NetworkQuery:
         ] = None,
         actors: Annotated[list[RecordRef] | None, strawberry.argument(description=ACTORS)] = None,
         include_affiliated: Annotated[bool, strawberry.argument(description=FOLDING)] = False,
-        max_edges: Annotated[int, strawberry.argument(description=MAX_EDGES_TEXT)] = DEFAULT_MAX_EDGES,
+        max_links: Annotated[int, strawberry.argument(description=MAX_LINKS_TEXT)] = DEFAULT_MAX_LINKS,
     ) -> ActorNetwork | None:
         request = NetworkRequest(
             start=from_,
@@ -488,6 +497,6 @@ class NetworkQuery:
             as_of=as_of,
             actors=actors,
             include_affiliated=include_affiliated,
-            max_edges=max_edges,
+            max_links=max_links,
         )
         return as_graphql(await actor_network(info.context, request))

@@ -15,10 +15,10 @@ from tests.api.conftest import Api, assert_no_traceback, codes
 NETWORK = """
 query ($from: FuzzyDate, $to: FuzzyDate, $asOf: FuzzyDate, $actors: [RecordRef!], $fold: Boolean! = false,
        $max: Int! = 500) {
-  actorNetwork(from: $from, to: $to, asOf: $asOf, actors: $actors, includeAffiliated: $fold, maxEdges: $max) {
+  actorNetwork(from: $from, to: $to, asOf: $asOf, actors: $actors, includeAffiliated: $fold, maxLinks: $max) {
     from to asOf
     nodes { actor { slug name } degree inDegree outDegree inWeight outWeight }
-    edges {
+    links {
       from { slug } to { slug }
       weight interactionCount changeCount eventCount statementCount reactionCount trend
     }
@@ -34,7 +34,7 @@ def network(client: Api, **variables: Any) -> dict[str, Any]:
 
 
 def edges_of(answer: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-    return {(e["from"]["slug"], e["to"]["slug"]): e for e in answer["edges"]}
+    return {(e["from"]["slug"], e["to"]["slug"]): e for e in answer["links"]}
 
 
 def test_the_summer_of_2025_has_the_story_with_the_right_signs(client: Api) -> None:
@@ -59,7 +59,7 @@ def test_the_summer_of_2025_has_the_story_with_the_right_signs(client: Api) -> N
     assert edges[("israel", "taiwan")]["changeCount"] == 1
     # The petition is an event Israel's Knesset members signed, not Israel itself: Israel's own links to Taiwan
     # in the window are its change and whatever names Israel itself.
-    for edge in answer["edges"]:
+    for edge in answer["links"]:
         kinds = ("changeCount", "eventCount", "statementCount", "reactionCount")
         assert edge["interactionCount"] == sum(edge[k] for k in kinds) >= 1
         if edge["changeCount"] == 0:
@@ -69,7 +69,7 @@ def test_the_summer_of_2025_has_the_story_with_the_right_signs(client: Api) -> N
 
 def test_weights_are_the_sums_of_the_relationships_changes_in_the_window(client: Api) -> None:
     answer = network(client, **SUMMER)
-    moved = [e for e in answer["edges"] if e["changeCount"]]
+    moved = [e for e in answer["links"] if e["changeCount"]]
     assert len(moved) >= 8
     for edge in moved:
         data = client.gql(
@@ -86,13 +86,13 @@ def test_nodes_sum_their_edges(client: Api) -> None:
     answer = network(client, **SUMMER)
     for node in answer["nodes"]:
         slug = node["actor"]["slug"]
-        out = [e for e in answer["edges"] if e["from"]["slug"] == slug]
-        into = [e for e in answer["edges"] if e["to"]["slug"] == slug]
+        out = [e for e in answer["links"] if e["from"]["slug"] == slug]
+        into = [e for e in answer["links"] if e["to"]["slug"] == slug]
         assert (node["outDegree"], node["inDegree"]) == (len(out), len(into))
         assert node["degree"] == len(out) + len(into) >= 1
         assert node["outWeight"] == sum(e["weight"] for e in out)
         assert node["inWeight"] == sum(e["weight"] for e in into)
-    ends = {e["from"]["slug"] for e in answer["edges"]} | {e["to"]["slug"] for e in answer["edges"]}
+    ends = {e["from"]["slug"] for e in answer["links"]} | {e["to"]["slug"] for e in answer["links"]}
     assert ends == {n["actor"]["slug"] for n in answer["nodes"]}
 
 
@@ -105,7 +105,7 @@ def test_as_of_is_everything_known_by_then(client: Api) -> None:
     assert ("israel", "russia") not in july or july[("israel", "russia")]["changeCount"] == 0
     # By 2026 every change of the story is known: each edge's weight is the relationship's score.
     later = network(client, asOf="2026")
-    for edge in [e for e in later["edges"] if e["changeCount"]]:
+    for edge in [e for e in later["links"] if e["changeCount"]]:
         data = client.gql(
             "query ($a: RecordRef!, $b: RecordRef!) { relationship(from: $a, to: $b) { score changeCount } }",
             {"a": {"slug": edge["from"]["slug"]}, "b": {"slug": edge["to"]["slug"]}},
@@ -119,7 +119,7 @@ def test_as_of_is_everything_known_by_then(client: Api) -> None:
 def test_actors_keep_their_edges_and_families_fold_into_them(client: Api) -> None:
     actors = [{"slug": "israel"}, {"slug": "russia"}]
     plain = network(client, **SUMMER, actors=actors)
-    for edge in plain["edges"]:
+    for edge in plain["links"]:
         assert {edge["from"]["slug"], edge["to"]["slug"]} & {"israel", "russia"}
     folded = network(client, **SUMMER, actors=actors, fold=True)
     slugs = {n["actor"]["slug"] for n in folded["nodes"]}
@@ -130,16 +130,16 @@ def test_actors_keep_their_edges_and_families_fold_into_them(client: Api) -> Non
     # Sa'ar's ridicule of Russia's envoy (a reaction) and his remarks about Russia now count as Israel's.
     assert edges[("israel", "russia")]["reactionCount"] > before[("israel", "russia")]["reactionCount"]
     assert edges[("israel", "russia")]["weight"] == before[("israel", "russia")]["weight"] == -4
-    assert all(e["from"]["slug"] != e["to"]["slug"] for e in folded["edges"])
+    assert all(e["from"]["slug"] != e["to"]["slug"] for e in folded["links"])
     # Given actors are nodes even without an edge.
     lonely = network(client, **SUMMER, actors=[{"slug": "new-york-sun"}])
-    assert lonely["edges"] == [] and [n["actor"]["slug"] for n in lonely["nodes"]] == ["new-york-sun"]
+    assert lonely["links"] == [] and [n["actor"]["slug"] for n in lonely["nodes"]] == ["new-york-sun"]
 
 
 def test_statements_do_not_grow_with_the_network(client: Api) -> None:
     small, data = client.count(NETWORK, {"asOf": "2025-07"})
     large, everything = client.count(NETWORK, {})
-    assert len(everything["actorNetwork"]["edges"]) > 3 * len(data["actorNetwork"]["edges"]) > 0
+    assert len(everything["actorNetwork"]["links"]) > 3 * len(data["actorNetwork"]["links"]) > 0
     assert small == large <= 3
 
 
@@ -148,9 +148,9 @@ def test_statements_do_not_grow_with_the_network(client: Api) -> None:
     [
         ({"asOf": "2025", "from": "2025-07"}, "asOf"),
         ({"from": "2025-09", "to": "2025-07"}, "from"),
-        ({"max": 0}, "maxEdges"),
-        ({"max": 5001}, "maxEdges"),
-        ({**SUMMER, "max": 3}, "maxEdges"),
+        ({"max": 0}, "maxLinks"),
+        ({"max": 5001}, "maxLinks"),
+        ({**SUMMER, "max": 3}, "maxLinks"),
     ],
 )
 def test_bad_arguments_are_refused_by_name(client: Api, variables: dict[str, Any], field: str) -> None:
@@ -168,7 +168,7 @@ def test_the_bound_counts_toward_the_node_limit(story_url: str) -> None:
     try:
         errors = api.errors(NETWORK, {"asOf": "2025-07", "max": 101})  # 3 × 101 > 300
         assert codes(errors) == ["BAD_USER_INPUT"] and errors[0]["extensions"]["limit"] == "nodes"
-        assert api.gql(NETWORK, {"asOf": "2025-07", "max": 100})["actorNetwork"]["edges"]
+        assert api.gql(NETWORK, {"asOf": "2025-07", "max": 100})["actorNetwork"]["links"]
         errors = api.errors(NETWORK, {"asOf": "2025-07"})  # the default 500
         assert codes(errors) == ["BAD_USER_INPUT"] and errors[0]["extensions"]["cost"] == 1500
     finally:
@@ -236,8 +236,8 @@ def test_downloads_are_cacheable_by_their_etag(client: Api) -> None:
     [
         ({"from": "July"}, 400, "from"),
         ({"asOf": "2025", "to": "2025"}, 400, "asOf"),
-        ({"maxEdges": "lots"}, 400, "maxEdges"),
-        ({"maxEdges": "3", **SUMMER}, 400, "maxEdges"),
+        ({"maxLinks": "lots"}, 400, "maxLinks"),
+        ({"maxLinks": "3", **SUMMER}, 400, "maxLinks"),
         ({"includeAffiliated": "maybe"}, 400, "includeAffiliated"),
         ({"window": "2025"}, 400, "window"),
         ({"actors": "israel,atlantis"}, 404, "actors"),
