@@ -85,7 +85,11 @@ async def measure(url: str, repeat: int) -> None:
                             params["actors"] = ",".join(a["slug"] for a in variables["actors"])
                             params["includeAffiliated"] = str(variables["fold"]).lower()
                         response = await client.get("/network.graphml", params=params)
-                        outcome = f"{len(response.content) // 1024} kB" if response.status_code == 200 else "refused"
+                        outcome = (
+                            f"{len(response.content) // 1024} kB"
+                            if response.status_code == 200
+                            else "refused: " + response.json()["error"]["message"][:40]
+                        )
                     times.append((time.perf_counter() - started) * 1000)
                 statements = (app.state.statements.sent - before) / (repeat + 2)
                 times = sorted(times[2:])

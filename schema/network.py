@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any
 
 import strawberry
@@ -195,9 +197,11 @@ def _dated(table: Any, window: Resolved, as_of: bool) -> list[Any]:
     return [] if branches == [[]] else [or_(*(and_(*branch) for branch in branches))]
 
 
-def _interactions(window: Resolved, as_of: bool) -> Any:
+def _interactions(window: Resolved, as_of: bool, touching: Callable[[Any], Any] | None = None) -> Any:
     """Every interaction of the window as rows (a, b, kind, item, delta, day, day_order, a_start, a_end, b_start,
-    b_end): the dates each end is judged at when folding (a reaction's answered actors at the answered item's dates)."""
+    b_end): the dates each end is judged at when folding (a reaction's answered actors at the answered item's dates).
+    ``touching``: only those with an end meeting this condition, each part read twice (from either end's actor
+    index, so a few actors never read the whole window), the overlap removed later by the caller's DISTINCT."""
 
     def row(a: Any, b: Any, kind: int, table: Any, delta: Any, target: Any = None) -> Any:
         target = table if target is None else target
@@ -253,13 +257,25 @@ def _interactions(window: Resolved, as_of: bool) -> Any:
         .join_from(R, answered_reaction, answered_reaction.c.id == R.c.target_reaction_id)
         .where(R.c.reactor_id != answered_reaction.c.reactor_id, *reacted)
     )
-    return union_all(changes, events, statements, to_events, to_statements, to_reactions).subquery("interactions")
+    parts = [
+        (changes, RC.c.from_actor_id, RC.c.to_actor_id),
+        (events, p.c.actor_id, q.c.actor_id),
+        (statements, S.c.speaker_id, SA.c.actor_id),
+        (to_events, R.c.reactor_id, part.c.actor_id),
+        (to_statements, R.c.reactor_id, answered_statement.c.speaker_id),
+        (to_reactions, R.c.reactor_id, answered_reaction.c.reactor_id),
+    ]
+    if touching is None:
+        return union_all(*(rows for rows, _, _ in parts)).subquery("interactions")
+    either = [rows.where(touching(end)) for rows, a, b in parts for end in (a, b)]
+    return union_all(*either).subquery("interactions")
 
 
 # Open ends of an affiliation's spell, as dates every item's bounds lie within (as ``filters.family``).
 _EARLIEST, _LATEST = literal(dt.date.min, Date()), literal(dt.date.max, Date())
 
 
+@cache
 def _families(dialect: str) -> Any:
     """The recursive CTE of the families of the actors bound as ``actors``: rows (root, actor_id, valid_from,
     valid_to), ``actor_id`` acting for the actor ``root`` (an actor id, unlike ``filters.family``'s root numbers:
@@ -288,9 +304,10 @@ def network_statement(window: Resolved, as_of: bool, actors: bool, folded: bool)
     the order of their ids; bound: the window (``filter_values``), ``actors``, and ``limit``."""
 
     def build(dialect: str) -> Any:
-        every = _interactions(window, as_of)
         if folded:
             tree = _families(dialect)
+            members = select(tree.c.actor_id)
+            every = _interactions(window, as_of, lambda column: column.in_(members))
             fa, fb = tree.alias("fa"), tree.alias("fb")
 
             def covers(f: Any, end: str) -> Any:
@@ -319,10 +336,9 @@ def network_statement(window: Resolved, as_of: bool, actors: bool, folded: bool)
             )
             pairs = select(folding).where(folding.c.a != folding.c.b).subquery("pairs")
         else:
-            kept = [or_(among(every.c.a, "actors", dialect), among(every.c.b, "actors", dialect))] if actors else []
+            every = _interactions(window, as_of, (lambda column: among(column, "actors", dialect)) if actors else None)
             pairs = (
                 select(every.c.a, every.c.b, every.c.kind, every.c.item, every.c.delta, every.c.day, every.c.day_order)
-                .where(*kept)
                 .distinct()
                 .subquery("pairs")
             )
