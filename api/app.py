@@ -31,6 +31,7 @@ from api.db import make_async_engine
 from api.exports import export_route
 from api.logs import RequestLog
 from api.logs import configure as configure_logs
+from api.network import network_routes
 from api.settings import Settings, get_settings
 from api.web import ASSETS_URL, BodyLimit, Cors, Playground, PlaygroundAssets
 from schema import build_schema, request_error_code
@@ -279,6 +280,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route(FUZZY_DATE_SPEC, fuzzy_date_spec),
         Route("/graphql", GraphQLMediaType(view), methods=["GET", "POST"]),
         export_route(settings, engine, view.tally),
+        *network_routes(),
     ]
     if settings.graphiql:
         routes.append(Mount(ASSETS_URL, app=PlaygroundAssets(), name="playground"))

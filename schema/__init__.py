@@ -31,6 +31,7 @@ from schema.exports import EXPORT_FIELDS, ExportQuery
 from schema.internals import graphql_schema, request_error_kind
 from schema.limits import cost_limit
 from schema.mutations import Mutation
+from schema.network import NetworkQuery
 from schema.queries import ReadQuery
 from schema.refs import SCALARS
 from schema.relationships import RelationshipQuery
@@ -40,7 +41,7 @@ log = logging.getLogger("realign.errors")
 
 
 @strawberry.type(description="Read the story: actors, events, statements, reactions, timelines, relationships.")
-class Query(ReadQuery, RelationshipQuery, RecordsQuery, AuditQuery, ExportQuery):
+class Query(ReadQuery, RelationshipQuery, NetworkQuery, RecordsQuery, AuditQuery, ExportQuery):
     pass
 
 

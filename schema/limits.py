@@ -40,8 +40,9 @@ def cost(
 
     A connection field (one taking `first`/`last`) counts its page size (20 when not given) times the product
     of the page sizes of the connections it is nested in; a plain list of records (``BOUNDED_LISTS``) counts its
-    bound the same way; `nodes(ids:)` counts its ids; a field of ``bounded`` (an export, one JSON value holding up
-    to that many items) counts its bound.
+    bound the same way; `nodes(ids:)` counts its ids; a bounded list that is no page (``SIZED_FIELDS``) counts its
+    bound times the nodes per item; a field of ``bounded`` (an export, one JSON value holding up to that many
+    items) counts its bound.
     """
     bounded = bounded or {}
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
@@ -68,7 +69,14 @@ def cost(
                     or _is_paged(selection)
                 )
                 inner = multiplier
-                if is_connection:
+                sized = SIZED_FIELDS.get(selection.name.value)
+                if sized is not None:
+                    argument, default, per_item = sized
+                    value = _argument(selection, argument, variables)
+                    count = int(value) if str(value).lstrip("-").isdigit() else default
+                    inner = multiplier * max(count, 0) * per_item
+                    total += inner
+                elif is_connection:
                     inner = multiplier * max(size if size is not None else DEFAULT_PAGE, 0)
                     total += inner
                 elif selection.name.value in BOUNDED_LISTS:
@@ -110,6 +118,10 @@ PAGED_FIELDS = {
 # Lists of records answered whole, not paged: each counts at the bound every record is held to (``seeds.format``,
 # where records are validated), as if it were a page of that size.
 BOUNDED_LISTS = {"participants": MAX_PARTICIPANTS, "about": MAX_ABOUT, "citations": MAX_CITATIONS}
+
+# Bounded lists that are not pages: field → (the argument bounding it, its default, nodes per item counted).
+# The actor network: `maxLinks` links, each counted with its two ends (``schema.network``).
+SIZED_FIELDS = {"actorNetwork": ("maxLinks", 500, 3)}
 
 
 def _is_paged(node: FieldNode) -> bool:
