@@ -29,7 +29,7 @@ from schema.docs import document
 from schema.errors import PublicError
 from schema.exports import EXPORT_FIELDS, ExportQuery
 from schema.internals import graphql_schema, request_error_kind
-from schema.limits import cost_limit
+from schema.limits import Bound, cost_limit
 from schema.mutations import Mutation
 from schema.network import NetworkQuery
 from schema.queries import ReadQuery
@@ -121,7 +121,7 @@ def build_schema(settings: Settings | None = None, *, engine: bool = True) -> st
     extensions: list[Any] = [
         ReleaseConnection,
         Limits,
-        cost_limit(settings.max_nodes, dict.fromkeys(EXPORT_FIELDS, settings.max_export_items)),
+        cost_limit(settings.max_nodes, dict.fromkeys(EXPORT_FIELDS, Bound(settings.max_export_items))),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),

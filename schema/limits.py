@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -33,18 +34,32 @@ def _argument(node: FieldNode, name: str, variables: dict[str, Any]) -> Any:
     return None
 
 
+@dataclass(frozen=True)
+class Bound:
+    """How many nodes a field that is no page may return: up to ``count`` items (or as many as its ``argument``
+    asks, when given), each counted as ``per_item`` nodes."""
+
+    count: int
+    argument: str | None = None
+    per_item: int = 1
+
+    def nodes(self, node: FieldNode, variables: dict[str, Any]) -> int:
+        value = _argument(node, self.argument, variables) if self.argument is not None else None
+        count = int(value) if str(value).lstrip("-").isdigit() else self.count
+        return max(count, 0) * self.per_item
+
+
 def cost(
-    document: Any, operation_name: str | None, variables: dict[str, Any], bounded: dict[str, int] | None = None
+    document: Any, operation_name: str | None, variables: dict[str, Any], bounds: Mapping[str, Bound] | None = None
 ) -> int:
     """How many nodes an operation may return: each page size times the page sizes above it, summed.
 
     A connection field (one taking `first`/`last`) counts its page size (20 when not given) times the product
-    of the page sizes of the connections it is nested in; a plain list of records (``BOUNDED_LISTS``) counts its
-    bound the same way; `nodes(ids:)` counts its ids; a bounded list that is no page (``SIZED_FIELDS``) counts its
-    bound times the nodes per item; a field of ``bounded`` (an export, one JSON value holding up to that many
-    items) counts its bound.
+    of the page sizes of the connections it is nested in; a field that is no page but bounded (``BOUNDS``, and the
+    ``bounds`` given: a plain list of records, the actor network, an export) counts its bound the same way;
+    `nodes(ids:)` counts its ids.
     """
-    bounded = bounded or {}
+    bounds = {**BOUNDS, **(bounds or {})}
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
@@ -69,25 +84,17 @@ def cost(
                     or _is_paged(selection)
                 )
                 inner = multiplier
-                sized = SIZED_FIELDS.get(selection.name.value)
-                if sized is not None:
-                    argument, default, per_item = sized
-                    value = _argument(selection, argument, variables)
-                    count = int(value) if str(value).lstrip("-").isdigit() else default
-                    inner = multiplier * max(count, 0) * per_item
+                bound = bounds.get(selection.name.value)
+                if bound is not None:
+                    inner = multiplier * bound.nodes(selection, variables)
                     total += inner
                 elif is_connection:
                     inner = multiplier * max(size if size is not None else DEFAULT_PAGE, 0)
-                    total += inner
-                elif selection.name.value in BOUNDED_LISTS:
-                    inner = multiplier * BOUNDED_LISTS[selection.name.value]
                     total += inner
                 elif selection.name.value == "nodes" and _argument(selection, "ids", variables) is not None:
                     ids = _argument(selection, "ids", variables)
                     inner = multiplier * (len(ids) if isinstance(ids, list) else len(getattr(ids, "values", [])))
                     total += inner
-                elif selection.name.value in bounded:
-                    total += multiplier * bounded[selection.name.value]
                 if selection.selection_set is not None:
                     walk(selection.selection_set, inner)
 
@@ -115,29 +122,32 @@ PAGED_FIELDS = {
 }
 
 
-# Lists of records answered whole, not paged: each counts at the bound every record is held to (``seeds.format``,
-# where records are validated), as if it were a page of that size.
-BOUNDED_LISTS = {"participants": MAX_PARTICIPANTS, "about": MAX_ABOUT, "citations": MAX_CITATIONS}
-
-# Bounded lists that are not pages: field → (the argument bounding it, its default, nodes per item counted).
-# The actor network: `maxLinks` links, each counted with its two ends (``schema.network``).
-SIZED_FIELDS = {"actorNetwork": ("maxLinks", 500, 3)}
+# Fields that are no page but bounded, each counted at its bound as if it were a page of that size. Lists of
+# records answered whole count at the bound every record is held to (``seeds.format``, where records are
+# validated); the actor network at `maxLinks` links (500 by default), each counted with its two ends
+# (``schema.network``). Bounds known only from the settings (an export's) are given to ``cost_limit``.
+BOUNDS = {
+    "participants": Bound(MAX_PARTICIPANTS),
+    "about": Bound(MAX_ABOUT),
+    "citations": Bound(MAX_CITATIONS),
+    "actorNetwork": Bound(500, argument="maxLinks", per_item=3),
+}
 
 
 def _is_paged(node: FieldNode) -> bool:
     return node.name.value in PAGED_FIELDS
 
 
-def cost_limit(max_nodes: int, bounded: dict[str, int] | None = None) -> type[SchemaExtension]:
+def cost_limit(max_nodes: int, bounds: Mapping[str, Bound] | None = None) -> type[SchemaExtension]:
     """An extension refusing operations that may return more than ``max_nodes`` nodes, before running them
-    (``bounded``: fields counting a fixed number of nodes, see ``cost``)."""
+    (``bounds``: fields bounded by the settings, beside ``BOUNDS``; see ``cost``)."""
 
     class CostLimit(SchemaExtension):
         def on_execute(self) -> Iterator[None]:
             context = self.execution_context
             document = context.graphql_document
             if document is not None and not context.result:
-                nodes = cost(document, context.operation_name, context.variables or {}, bounded)
+                nodes = cost(document, context.operation_name, context.variables or {}, bounds)
                 if nodes > max_nodes:
                     context.result = ExecutionResult(
                         data=None,
