@@ -16,6 +16,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from schema.buckets import cost_of
 from schema.pagination import DEFAULT_PAGE
 from schema.selection import collect
 
@@ -36,7 +37,8 @@ def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -
     """How many nodes an operation may return: each page size times the page sizes above it, summed.
 
     A connection field (one taking `first`/`last`) counts its page size (20 when not given) times the product
-    of the page sizes of the connections it is nested in; `nodes(ids:)` counts its ids.
+    of the page sizes of the connections it is nested in; `nodes(ids:)` counts its ids; a list of time buckets
+    (`timelineBuckets`, `series`) counts its buckets.
     """
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -56,7 +58,8 @@ def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -
                     value = _argument(selection, name, variables)
                     if value is not None:
                         size = int(value) if str(value).lstrip("-").isdigit() else DEFAULT_PAGE
-                is_connection = (
+                # A leaf (no selection set: a count such as `ItemCounts.events`) is never a list of nodes.
+                is_connection = selection.selection_set is not None and (
                     size is not None
                     or any(a.name.value in ("after", "before") for a in selection.arguments or ())
                     or _is_paged(selection)
@@ -64,6 +67,11 @@ def cost(document: Any, operation_name: str | None, variables: dict[str, Any]) -
                 inner = multiplier
                 if is_connection:
                     inner = multiplier * max(size if size is not None else DEFAULT_PAGE, 0)
+                    total += inner
+                elif selection.name.value in BUCKETED:
+                    # A list of time buckets: as many nodes as the window holds buckets (the most, if unknown).
+                    count = cost_of(*(_argument(selection, name, variables) for name in ("unit", "from", "to")))
+                    inner = multiplier * count
                     total += inner
                 elif selection.name.value == "nodes" and _argument(selection, "ids", variables) is not None:
                     ids = _argument(selection, "ids", variables)
@@ -92,7 +100,12 @@ PAGED_FIELDS = {
     "relationships",
     "changes",
     "causedChanges",
+    # Directed pairs of actors over a window.
+    "dyads",
 }
+
+# Fields answering a list of time buckets: they count as many nodes as their window holds buckets.
+BUCKETED = {"timelineBuckets", "series"}
 
 
 def _is_paged(node: FieldNode) -> bool:
