@@ -14,7 +14,7 @@ from typing import Any
 from graphql import FieldNode
 from sqlalchemy import Date, bindparam, case, func, select
 
-from api.dates import parse_when
+from api.dates import ONGOING_END, parse_when
 from api.tables import RELATIONSHIP_CHANGE as RC
 from schema.buckets import TimeUnit, as_date, bounds, bucket_of, following, label, window
 from schema.prefetch import Walk, relation
@@ -74,7 +74,8 @@ def _buckets(
     if last is None:
         if not found:
             return []
-        last = max(first, max(low for low, _, _, _ in found))
+        # The bucket where the latest change is known to have happened by (an ongoing one's: where it began).
+        last = max(first, max(high if high.year < ONGOING_END.year else low for low, high, _, _ in found))
     span = window(unit, first, last, field="unit")
     held: dict[dt.date, tuple[int, int]] = {}
     ended: dict[dt.date, int] = defaultdict(int)  # deltas by the bucket in which a change's span ends

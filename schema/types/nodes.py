@@ -403,8 +403,9 @@ class Relationship(Node, Prefetchable):
         "The history per calendar bucket, for a chart: each bucket's running score at its end, the sum and count "
         "of the changes inside it and those only overlapping it. A change counts in a bucket only when its whole "
         "date span lies inside it (`late 2025-07` is July's; `2025` is no month's, it overlaps each). The window "
-        "runs from the bucket holding `from` (by default the first change) to the one holding `to` (by default the "
-        "latest change's start); at most 1000 buckets (BAD_USER_INPUT beyond)."
+        "runs from the bucket holding `from` (by default the first change's start) to the one holding `to` (by "
+        "default the end of the change that ends last, or the start of an ongoing one); at most 1000 buckets "
+        "(BAD_USER_INPUT beyond)."
     )
     def series(
         self,
