@@ -22,7 +22,10 @@ from strawberry.schema.config import StrawberryConfig
 from api.logs import REQUEST_ID
 from api.settings import Settings
 from schema import engine as read_engine
-from schema import loaders  # noqa: F401 - registers the relation fetchers
+from schema import (
+    loaders,  # noqa: F401 - registers the relation fetchers
+    series,  # noqa: F401 - registers the relation fetchers of Relationship.series and scoreAsOf
+)
 from schema.audit import AuditQuery, RecordsQuery
 from schema.context import ReleaseConnection
 from schema.docs import document
@@ -32,6 +35,7 @@ from schema.internals import graphql_schema, request_error_kind
 from schema.limits import Bound, cost_limit
 from schema.mutations import Mutation
 from schema.network import NetworkQuery
+from schema.overview import OverviewQuery
 from schema.queries import ReadQuery
 from schema.refs import SCALARS
 from schema.relationships import RelationshipQuery
@@ -41,7 +45,7 @@ log = logging.getLogger("realign.errors")
 
 
 @strawberry.type(description="Read the story: actors, events, statements, reactions, timelines, relationships.")
-class Query(ReadQuery, RelationshipQuery, NetworkQuery, RecordsQuery, AuditQuery, ExportQuery):
+class Query(ReadQuery, RelationshipQuery, NetworkQuery, OverviewQuery, RecordsQuery, AuditQuery, ExportQuery):
     pass
 
 

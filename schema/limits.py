@@ -17,6 +17,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from schema.buckets import cost_of
 from schema.pagination import DEFAULT_PAGE
 from schema.selection import collect
 from seeds.format import MAX_ABOUT, MAX_CITATIONS, MAX_PARTICIPANTS
@@ -56,8 +57,8 @@ def cost(
 
     A connection field (one taking `first`/`last`) counts its page size (20 when not given) times the product
     of the page sizes of the connections it is nested in; a field that is no page but bounded (``BOUNDS``, and the
-    ``bounds`` given: a plain list of records, the actor network, an export) counts its bound the same way;
-    `nodes(ids:)` counts its ids.
+    ``bounds`` given: a plain list of records, the actor network, an export) counts its bound the same way; a list
+    of time buckets (`timelineBuckets`, `series`) counts its buckets; `nodes(ids:)` counts its ids.
     """
     bounds = {**BOUNDS, **(bounds or {})}
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
@@ -78,7 +79,8 @@ def cost(
                     value = _argument(selection, name, variables)
                     if value is not None:
                         size = int(value) if str(value).lstrip("-").isdigit() else DEFAULT_PAGE
-                is_connection = (
+                # A leaf (no selection set: a count such as `ItemCounts.events`) is never a list of nodes.
+                is_connection = selection.selection_set is not None and (
                     size is not None
                     or any(a.name.value in ("after", "before") for a in selection.arguments or ())
                     or _is_paged(selection)
@@ -90,6 +92,11 @@ def cost(
                     total += inner
                 elif is_connection:
                     inner = multiplier * max(size if size is not None else DEFAULT_PAGE, 0)
+                    total += inner
+                elif selection.name.value in BUCKETED:
+                    # A list of time buckets: as many nodes as the window holds buckets (the most, if unknown).
+                    count = cost_of(*(_argument(selection, name, variables) for name in ("unit", "from", "to")))
+                    inner = multiplier * count
                     total += inner
                 elif selection.name.value == "nodes" and _argument(selection, "ids", variables) is not None:
                     ids = _argument(selection, "ids", variables)
@@ -119,7 +126,12 @@ PAGED_FIELDS = {
     "relationships",
     "changes",
     "causedChanges",
+    # Directed pairs of actors over a window.
+    "dyads",
 }
+
+# Fields answering a list of time buckets: they count as many nodes as their window holds buckets.
+BUCKETED = {"timelineBuckets", "series"}
 
 
 # Fields that are no page but bounded, each counted at its bound as if it were a page of that size. Lists of

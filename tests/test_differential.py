@@ -290,6 +290,8 @@ ROOTS = (
     "sources",
     "affiliations",
     "relationshipChanges",
+    "timelineBuckets",
+    "dyads",
 )
 LOOKUPS = {"actor": "actor", "event": "event", "statement": "statement", "reaction": "reaction"}
 PAGE = ("first", "after", "last", "before")
@@ -476,6 +478,17 @@ class Shaper:
             out.append(argument("counterpart", graphql.parse_value(f'{{slug: "{counterpart}"}}')))
         if name == "changes" and self.draw(st.integers(0, 3)) == 0:
             out.append(argument(self.draw(st.sampled_from(["from", "to"])), StringValueNode(value="2025-08")))
+        if name in ("series", "timelineBuckets"):  # a unit and a window (optional for a series)
+            unit = self.draw(st.sampled_from(["WEEK", "MONTH", "YEAR"]))
+            start, end = self.draw(
+                st.sampled_from([("2025-06", "2025-08"), ("2022", "2025"), ("late 2025-07", "2025")])
+            )
+            out.append(argument("unit", graphql.EnumValueNode(value=unit)))
+            if name == "timelineBuckets" or self.draw(st.booleans()):
+                out += [argument("from", StringValueNode(value=start)), argument("to", StringValueNode(value=end))]
+        if name == "scoreAsOf":
+            date = self.draw(st.sampled_from(["2025-07", "2025-07-25", "2024"]))
+            out.append(argument("date", StringValueNode(value=date)))
         filter_ = definition.args.get("filter")
         if filter_ is not None and self.draw(st.booleans()):
             text = self.draw(st.sampled_from(FILTERS[get_named_type(filter_.type).name]))

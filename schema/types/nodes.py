@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
+from schema.buckets import TimeUnit
 from schema.filters import ItemFilter
 from schema.pagination import Connection
 from schema.prefetch import Prefetchable, relation_field
@@ -353,6 +354,37 @@ class RelationshipChange(Node, Versioned, Prefetchable):
     def citations(self) -> list[Citation]: ...
 
 
+@strawberry.type(description="One calendar bucket of a relationship's history (see `Relationship.series`).")
+class RelationshipBucket:
+    start: dt.date = strawberry.field(description="The bucket's first day.")
+    end: dt.date = strawberry.field(description="The bucket's last day.")
+    label: str = strawberry.field(description='A display label: "July 2025", "week of 4 August 2025", "2025".')
+    score: int = strawberry.field(
+        description="The running score at the bucket's end: the sum of every change whose whole date span ended "
+        "by then (a change that may still fall later is not in it yet)."
+    )
+    delta: int = strawberry.field(description="The sum of the changes whose whole date span lies inside the bucket.")
+    change_count: int = strawberry.field(description="How many changes lie wholly inside the bucket.")
+    overlapping: int = strawberry.field(
+        description="How many changes overlap the bucket without lying inside it (a change dated `2025` in a month "
+        "of 2025): they may or may not fall in it, so they are in neither `delta` nor `changeCount`."
+    )
+
+
+@strawberry.type(description="A relationship's score at a date, with what the fuzzy dates leave open.")
+class ScoreAsOf:
+    day: dt.date = strawberry.field(description="The day judged: the last day of the date given.")
+    score: int = strawberry.field(
+        description="The sum of the changes whose whole date span ended by `day` (known to have happened)."
+    )
+    undecided: int = strawberry.field(
+        description="How many changes may have happened by `day` or after it (their span began by `day` and ends "
+        "after it): not in `score`."
+    )
+    low: int = strawberry.field(description="The lowest score possible at `day`: `score` plus the undecided falls.")
+    high: int = strawberry.field(description="The highest score possible at `day`: `score` plus the undecided rises.")
+
+
 WINDOW_FROM = "Window start: changes whose dates overlap the window match (as `ItemFilter.from`)."
 WINDOW_TO = "Window end, inclusive: `2025` means up to 31 December 2025 (as `ItemFilter.to`)."
 
@@ -391,3 +423,33 @@ class Relationship(Node, Prefetchable):
 
     @relation_field("The opposite direction, `to`'s stance toward `from` (score 0 and STEADY if it never moved).")
     def reverse(self) -> Relationship: ...
+
+    @relation_field(
+        "The history per calendar bucket, for a chart: each bucket's running score at its end, the sum and count "
+        "of the changes inside it and those only overlapping it. A change counts in a bucket only when its whole "
+        "date span lies inside it (`late 2025-07` is July's; `2025` is no month's, it overlaps each). The window "
+        "runs from the bucket holding `from` (by default the first change's start) to the one holding `to` (by "
+        "default the end of the change that ends last, or the start of an ongoing one); at most 1000 buckets "
+        "(BAD_USER_INPUT beyond)."
+    )
+    def series(
+        self,
+        unit: Annotated[TimeUnit, strawberry.argument(description="The calendar unit of a bucket.")],
+        from_: Annotated[
+            str | None,
+            strawberry.argument(name="from", description="The window's start.", graphql_type=FuzzyDate | None),
+        ] = None,
+        to: Annotated[
+            str | None, strawberry.argument(description="The window's end.", graphql_type=FuzzyDate | None)
+        ] = None,
+    ) -> list[RelationshipBucket]: ...
+
+    @relation_field(
+        "The score as of a date: the sum of the changes whose whole date span ended by the date's last day "
+        "(`2025-07`: by 31 July 2025). A change whose span overlaps that day without having ended is left out of "
+        "`score` and counted in `undecided`, with the range it leaves open (`low`…`high`)."
+    )
+    def score_as_of(
+        self,
+        date: Annotated[str, strawberry.argument(description="The date.", graphql_type=FuzzyDate)],
+    ) -> ScoreAsOf: ...

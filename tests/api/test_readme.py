@@ -1,4 +1,4 @@
-"""The five "Try it" queries of README.md, parsed out of the README itself, so the README stays honest."""
+"""The nine "Try it" queries of README.md, parsed out of the README itself, so the README stays honest."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ QUERIES = readme_queries()
 PETITION = "Knesset members' petition for Taiwan's admission to international organisations"
 
 
-def test_readme_has_six_try_it_queries():
-    """Given README.md, when its "Try it" section is parsed, then it holds six GraphQL documents."""
-    assert len(QUERIES) == 6
+def test_readme_has_nine_try_it_queries():
+    """Given README.md, when its "Try it" section is parsed, then it holds nine GraphQL documents."""
+    assert len(QUERIES) == 9
 
 
-@pytest.mark.parametrize("number", range(1, 7))
+@pytest.mark.parametrize("number", range(1, 10))
 def test_readme_query_returns_data_without_errors(client, number):
     """Given the story, when a README query is sent verbatim, then it answers data and no errors."""
     data = client.gql(QUERIES[number - 1])
@@ -122,3 +122,38 @@ def test_readme_query_6_israel_with_its_family(client):
     alone = client.gql(QUERIES[5].replace("includeAffiliated: true", "includeAffiliated: false"))["timeline"]
     assert PETITION not in [n.get("title") for n in alone["nodes"]]
     assert alone["totalCount"] < timeline["totalCount"]
+
+
+def test_readme_query_7_monthly_buckets_as_told(client):
+    """Given the story, when README query 7 runs, then the months hold what the README says they hold."""
+    got = client.gql(QUERIES[6])["timelineBuckets"]
+    told = [
+        ("June 2025", {"events": 1, "statements": 0, "reactions": 0, "total": 1}, 8),
+        ("July 2025", {"events": 3, "statements": 1, "reactions": 0, "total": 4}, 15),
+        ("August 2025", {"events": 2, "statements": 4, "reactions": 8, "total": 14}, 15),
+    ]
+    assert [(b["label"], b["count"], b["overlapping"]["total"]) for b in got["buckets"]] == told
+    assert got["spanning"] == {"total": 15} and (got["start"], got["end"]) == ("2025-06-01", "2025-08-31")
+
+
+def test_readme_query_8_israel_taiwan_series_as_told(client):
+    """Given the story, when README query 8 runs, then July holds the +3 and mid-July's score is still 0."""
+    got = client.gql(QUERIES[7])["relationship"]
+    assert [(b["label"], b["score"], b["delta"], b["changeCount"]) for b in got["series"]] == [
+        ("June 2025", 0, 0, 0),
+        ("July 2025", 3, 3, 1),
+        ("August 2025", 3, 0, 0),
+    ]
+    assert got["scoreAsOf"] == {"day": "2025-07-15", "score": 0, "undecided": 0, "low": 0, "high": 0}
+
+
+def test_readme_query_9_dyads_as_told(client):
+    """Given the story, when README query 9 runs, then the pairs and their scores are the README's."""
+    got = client.gql(QUERIES[8])["dyads"]
+    assert got["totalCount"] == 9
+    assert [(d["from"]["name"], d["to"]["name"], d["scoreSum"]) for d in got["nodes"]] == [
+        ("Israel", "People's Republic of China", -4.0),
+        ("Russia", "Ukraine", -10.0),
+        ("United States", "Iran", -10.0),
+    ]
+    assert got["nodes"][0]["quadClasses"]["verbalConflict"] == 1
