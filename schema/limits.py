@@ -46,7 +46,7 @@ class Bound:
 
     def nodes(self, node: FieldNode, variables: dict[str, Any]) -> int:
         value = _argument(node, self.argument, variables) if self.argument is not None else None
-        count = int(value) if str(value).lstrip("-").isdigit() else self.count
+        count = int(value) if value is not None and str(value).lstrip("-").isdigit() else self.count
         return max(count, 0) * self.per_item
 
 
