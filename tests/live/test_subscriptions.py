@@ -157,3 +157,23 @@ def test_listen_connection_killed_recovers_without_losing_an_item(server: tuple[
             assert feed.slugs() == ["live-before", "live-during-1", "live-during-2", "live-after"]
 
     run(scenario())
+
+
+def test_an_unknown_token_in_connection_init_is_refused(server: tuple[str, str, str], backend: str) -> None:
+    """Given a token nobody issued in connection_init's payload, when a client connects, then the server closes
+    the connection (4403) before any subscription runs; the real token is accepted."""
+    if backend != "sqlite":
+        pytest.skip("the same code path on both databases")
+    base, token, _ = server
+
+    async def scenario() -> None:
+        with pytest.raises(Exception) as caught:
+            async with subscribed(base, token="rlg_not-a-token"):
+                pass
+        closed = caught.value.__cause__  # websockets' ConnectionClosed, with the close frame the server sent
+        assert closed is not None and closed.rcvd.code == 4403, repr(closed)  # type: ignore[attr-defined]
+        async with subscribed(base, {"filter": {"eventKinds": ["CONSULT"]}}, token=token) as feed:
+            await create_event(base, token, "live-with-token")
+            assert [m["item"]["slug"] for m in await feed.wait_for(1)] == ["live-with-token"]
+
+    run(scenario())
