@@ -6,7 +6,9 @@ import asyncio
 import contextlib
 import gc
 import json
-from collections.abc import AsyncIterator, Awaitable
+import time
+from collections.abc import AsyncIterator, Awaitable, Mapping
+from datetime import timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 import orjson
@@ -20,15 +22,19 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
 from api.db import make_async_engine
 from api.exports import export_route
+from api.live import make_broker
 from api.logs import RequestLog
 from api.logs import configure as configure_logs
 from api.network import network_routes
@@ -36,6 +42,7 @@ from api.settings import Settings, get_settings
 from api.web import ASSETS_URL, BodyLimit, Cors, Playground, PlaygroundAssets
 from schema import build_schema, request_error_code
 from schema.context import Context, StatementTally, connection_broken
+from schema.errors import PublicError
 from schema.refs import FUZZY_DATE_GRAMMAR, FUZZY_DATE_SPEC
 
 if TYPE_CHECKING:
@@ -43,8 +50,21 @@ if TYPE_CHECKING:
     from cross_web import AsyncHTTPRequestAdapter
 
 
+class TextWebSocket(ASGIWebSocketAdapter):
+    """Protocol messages as text frames: both subscription protocols are JSON in text (the view encodes bytes)."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            data = self.view.encode_json(message)
+            await self.ws.send_text(data.decode() if isinstance(data, bytes) else data)
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
+
+
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view with Realign's per-request context and the self-hosted playground."""
+
+    websocket_adapter_class = TextWebSocket
 
     def __init__(self, settings: Settings, engine: AsyncEngine) -> None:
         super().__init__(
@@ -53,11 +73,58 @@ class GraphQLView(GraphQL[Context, None]):
             # answers it with Realign's own build instead of Strawberry's CDN-loading page. None: a 404.
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
+            # Subscriptions over WebSocket (both protocols): the legacy graphql-ws gets keep-alive messages;
+            # graphql-transport-ws clients ping, and uvicorn sends WebSocket pings on every connection.
+            keep_alive=True,
+            keep_alive_interval=settings.ws_keepalive_seconds,
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
+            # The CORS origins may open WebSockets too (pages elsewhere are refused; non-browser clients send none).
+            allowed_origins=settings.cors_origins,
         )
         self.playground = Playground() if settings.graphiql else None
         self.settings = settings
         self.engine = engine
         self.tally = StatementTally()
+        self.broker = make_broker(engine, settings)
+        self.sockets = 0  # WebSocket connections open now (REALIGN_MAX_WS_CONNECTIONS)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await super().__call__(scope, receive, send)
+            return
+        if self.sockets >= self.settings.max_ws_connections:
+            # Refused before the handshake completes ("try again later"): a load balancer may send it elsewhere.
+            await send({"type": "websocket.close", "code": 1013, "reason": "too many connections"})
+            return
+        self.sockets += 1
+        last = time.monotonic()
+
+        async def tracked() -> Message:
+            nonlocal last
+            message = await receive()
+            last = time.monotonic()
+            return message
+
+        async def close_when_idle() -> None:
+            # Idle: no subscription running and no message from the client for ws_idle_seconds.
+            idle = self.settings.ws_idle_seconds
+            while True:
+                await asyncio.sleep(min(idle, 5.0))
+                context = scope.get("state", {}).get("context")
+                running = context.live if isinstance(context, Context) else 0
+                if not running and time.monotonic() - last > idle:
+                    with contextlib.suppress(Exception):
+                        await send({"type": "websocket.close", "code": 4408, "reason": "idle"})
+                    return
+
+        watcher = asyncio.create_task(close_when_idle())
+        try:
+            await self.broker.start()
+            await super().__call__(scope, tracked, send)
+        finally:
+            watcher.cancel()
+            self.sockets -= 1
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """The playground built from web/ (served from this server only), not Strawberry's unpkg page."""
@@ -75,13 +142,27 @@ class GraphQLView(GraphQL[Context, None]):
         return orjson.loads(data)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        # /graphql is an HTTP route (create_app): no WebSocket reaches the view until subscriptions come.
-        assert isinstance(request, Request) and isinstance(response, Response)
         context = Context(
-            engine=self.engine, settings=self.settings, request=request, response=response, tally=self.tally
+            engine=self.engine,
+            settings=self.settings,
+            request=request,
+            response=response,
+            tally=self.tally,
+            broker=self.broker,
         )
         request.scope.setdefault("state", {})["context"] = context  # the request log reports its statements
         return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A token in connection_init's payload (``{"Authorization": "Bearer ..."}``) is checked as a request's
+        header would be: an unknown or malformed one closes the connection (4403)."""
+        try:
+            await context.principal()
+        except PublicError as error:
+            raise ConnectionRejectionError({"message": str(error), "code": error.extensions.get("code")}) from None
+        finally:
+            await context.close()
+        return UNSET
 
     async def execute_operation(
         self,
@@ -270,6 +351,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        await view.broker.stop()
         await engine.dispose()
 
     configure_logs(settings.log_level)
@@ -279,6 +361,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz),
         Route(FUZZY_DATE_SPEC, fuzzy_date_spec),
         Route("/graphql", GraphQLMediaType(view), methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", view),
         export_route(settings, engine, view.tally),
         *network_routes(),
     ]

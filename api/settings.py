@@ -62,6 +62,24 @@ class Settings(BaseSettings):
     """Seconds one attempt to connect to the database may take."""
     db_pool_size: int = 10
     """Connections the API keeps open to PostgreSQL (as many more may open under load)."""
+    # Live subscriptions (README "Live timelines").
+    max_ws_connections: int = 1000
+    """WebSocket connections one process accepts at once; past it a new one is refused (close code 1013)."""
+    max_subscriptions_per_connection: int = 20
+    """Operations one WebSocket connection may run at once (subscriptions, mostly)."""
+    live_queue_size: int = 1000
+    """Changes waiting for one subscriber; a subscriber that falls further behind gets TOO_FAR_BEHIND with its last
+    cursor, and its subscription ends (it resumes with `after:`)."""
+    live_poll_seconds: float = 1.0
+    """Seconds between reads of the change log when no wake-up came (SQLite: other processes' writes; PostgreSQL
+    waits at least 5 s, as notifications wake it)."""
+    live_ping_seconds: float = 10.0
+    """Seconds between checks that the PostgreSQL LISTEN connection is alive."""
+    ws_keepalive_seconds: float = 15.0
+    """Seconds between keep-alive messages on a legacy `graphql-ws` connection (`graphql-transport-ws` clients
+    ping; the server also sends WebSocket pings)."""
+    ws_idle_seconds: float = 300.0
+    """Seconds a WebSocket connection may stay open without any subscription or message before it is closed."""
     log_level: str = "INFO"
     """The log level (JSON lines on stderr)."""
 

@@ -11,6 +11,7 @@ from api.models import (
     Affiliation,
     ApiToken,
     AuditEntry,
+    ChangeEntry,
     Citation,
     Event,
     EventParticipant,
@@ -45,3 +46,5 @@ CITATION = table_of(Citation)
 TOMBSTONE = table_of(Tombstone)
 AUDIT_ENTRY = table_of(AuditEntry)
 API_TOKEN = table_of(ApiToken)
+# The change log live subscriptions read (commit-ordered positions; ``api.services.changes``).
+CHANGE_LOG = table_of(ChangeEntry)

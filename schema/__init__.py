@@ -33,6 +33,7 @@ from schema.errors import PublicError
 from schema.exports import EXPORT_FIELDS, ExportQuery
 from schema.internals import graphql_schema, request_error_kind
 from schema.limits import Bound, cost_limit
+from schema.live import LiveSubscription
 from schema.mutations import Mutation
 from schema.network import NetworkQuery
 from schema.overview import OverviewQuery
@@ -46,6 +47,11 @@ log = logging.getLogger("realign.errors")
 
 @strawberry.type(description="Read the story: actors, events, statements, reactions, timelines, relationships.")
 class Query(ReadQuery, RelationshipQuery, NetworkQuery, OverviewQuery, RecordsQuery, AuditQuery, ExportQuery):
+    pass
+
+
+@strawberry.type(description="Follow the story as it is written: timeline items and relationship moves, live.")
+class Subscription(LiveSubscription):
     pass
 
 
@@ -138,6 +144,7 @@ def build_schema(settings: Settings | None = None, *, engine: bool = True) -> st
     schema = Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Actor, Affiliation, Event, Statement, Reaction, RelationshipChange, Source],
         extensions=extensions,
         execution_context_class=read_engine.execution_context_class(engine),

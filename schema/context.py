@@ -16,6 +16,7 @@ from sqlalchemy.types import TupleType
 from strawberry.extensions import SchemaExtension
 
 from api.db import StatementTimedOut, interruptible
+from api.services import changes
 from api.services.mutations import WriteError
 from api.services.tokens import ANONYMOUS, Principal, lookup_statement
 from api.settings import Settings
@@ -198,6 +199,10 @@ class Context:
     response: Any = None
     statements: int = field(default=0)
     tally: StatementTally | None = field(default=None, repr=False)
+    # The process's live broker (``api.live``), for subscriptions; the token a WebSocket gave in connection_init.
+    broker: Any = field(default=None, repr=False)
+    connection_params: dict[str, Any] | None = field(default=None, repr=False)
+    live: int = field(default=0, repr=False)  # subscriptions running on this context's WebSocket
     _conn: AsyncConnection | None = field(default=None, repr=False)
     _driver: Any = field(default=None, repr=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
@@ -290,7 +295,12 @@ class Context:
         """Who sent the request: the bearer token's principal, or anonymous (cached for the request)."""
         if self._principal is not None:
             return self._principal
-        header = self.request.headers.get("authorization", "") if self.request is not None else ""
+        if self.connection_params is not None:  # a WebSocket: the token came in connection_init's payload
+            header = str(
+                self.connection_params.get("Authorization") or self.connection_params.get("authorization") or ""
+            )
+        else:
+            header = self.request.headers.get("authorization", "") if self.request is not None else ""
         scheme, _, token = header.partition(" ")
         if not header:
             self._principal = ANONYMOUS
@@ -335,7 +345,9 @@ class Context:
                     try:
                         conn = await plain.execution_options(sqlite_immediate=True)
                         async with conn.begin():
-                            return await conn.run_sync(work)
+                            done = await conn.run_sync(work)
+                        changes.committed()  # after the commit: the in-process broker may now read it
+                        return done
                     finally:
                         await plain.close()
             except WriteError as error:

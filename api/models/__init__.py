@@ -8,11 +8,12 @@ from api.models.reactions import Reaction, ReactionTag
 from api.models.relationships import RelationshipChange
 from api.models.sources import Citation, Source
 from api.models.statements import Statement, StatementAbout, StatementTag
-from api.models.sync import Tombstone
+from api.models.sync import ChangeEntry, Tombstone
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "ChangeEntry",
     "Actor",
     "Affiliation",
     "Citation",

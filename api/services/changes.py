@@ -3,20 +3,36 @@
 Every write path (mutations, imports) calls ``record`` inside the write's own transaction, so the audit
 entry and the announcement commit or roll back with the write. On PostgreSQL the announcement is a
 ``NOTIFY realign_changes`` (delivered to every replica on commit — the seam for subscriptions); SQLite has
-no cross-process channel, so there it is only the audit row.
+no cross-process channel, so there it is only the audit row (the in-process broker hears of the commit through
+``committed``).
+
+Each write of a record also takes a position in the change log (``change_log``), which live subscriptions read
+and resume from. Positions must grow in commit order, or a subscriber that has seen position N could miss a
+transaction holding N-1 that commits a moment later. On PostgreSQL a sequence alone does not give that (two
+transactions take 7 and 8; 8 commits first), so each writer first takes one transaction-scoped advisory lock
+(``LOG_LOCK``), held until it commits or rolls back: a position is handed out only after every transaction
+holding a lower one has finished, and PostgreSQL makes a commit visible before it releases the locks. Writers
+serialise only from their first logged change to their commit, the tail of a write. SQLite has one writer at a
+time, so its order is the commit order already.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, insert, text
 
 from api.models import utcnow
-from api.tables import AUDIT_ENTRY
+from api.tables import AUDIT_ENTRY, CHANGE_LOG
 
 CHANNEL = "realign_changes"
+# The advisory lock key that orders change-log positions by commit (any fixed number no one else uses).
+LOG_LOCK = 0x7265616C  # "real"
+# Called (in the event loop) after a write that logged changes has committed in this process: the in-process
+# broker's wake-up (``api.live``).
+COMMITTED: list[Callable[[], None]] = []
 
 
 def record(
@@ -45,6 +61,23 @@ def record(
             after=after,
         )
     )
+    position = None
+    if record_id is not None:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOG_LOCK})
+        position = conn.execute(
+            insert(CHANGE_LOG)
+            .values(at=now, action=action, record_type=kind, record_id=record_id, slug=slug)
+            .returning(CHANGE_LOG.c.position)
+        ).scalar_one()
     if conn.dialect.name == "postgresql":
-        payload = json.dumps({"action": action, "type": kind, "id": record_id, "slug": slug, "at": now.isoformat()})
+        payload = json.dumps(
+            {"position": position, "action": action, "type": kind, "id": record_id, "slug": slug, "at": now.isoformat()}
+        )
         conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
+
+
+def committed() -> None:
+    """Tell this process's listeners that a write has committed (a spurious call costs one read of the log)."""
+    for listener in list(COMMITTED):
+        listener()

@@ -1,0 +1,176 @@
+"""Live timelines against a real `realign serve` (one process), on SQLite and PostgreSQL, with `gql` over
+WebSocket: items arrive within two seconds, filters hold, cursors resume exactly, a burst past the queue is told."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Iterator
+from typing import Any
+
+import pytest
+from gql.transport.exceptions import TransportQueryError
+from sqlalchemy import text
+
+from api.db import backend as backend_of
+from api.db import make_engine
+from tests.live.support import create_event, make_token, subscribed
+from tests.server import serve
+
+
+@pytest.fixture
+def server(seeded_url: str) -> Iterator[tuple[str, str, str]]:
+    """A server on a fresh copy of the story, and an editor token for it."""
+    token = make_token(seeded_url)
+    with serve(seeded_url) as base:
+        yield base, token, seeded_url
+
+
+def run(coroutine: Coroutine[Any, Any, None]) -> None:
+    return asyncio.run(coroutine)
+
+
+def test_created_item_arrives_and_a_mismatch_never_does(server: tuple[str, str, str]) -> None:
+    """Given two subscriptions (Taiwan's consultations; protests only), when a consultation and then a protest are
+    written, then each subscription receives exactly its own item, within two seconds, as CREATED with a cursor."""
+    base, token, _ = server
+
+    async def scenario() -> None:
+        consult = {"filter": {"actors": [{"slug": "taiwan"}], "eventKinds": ["CONSULT"]}}
+        protests = {"filter": {"eventKinds": ["PROTEST"]}}
+        async with subscribed(base, consult) as taiwan, subscribed(base, protests, legacy=True) as protest:
+            await create_event(base, token, "live-consult")
+            first = (await taiwan.wait_for(1))[0]
+            assert first["kind"] == "CREATED" and first["item"] == {
+                "__typename": "Event",
+                "slug": "live-consult",
+                "title": "Live live-consult",
+            }
+            assert first["cursor"] and first["deleted"] is None
+            await create_event(base, token, "live-protest", "PROTEST")
+            assert [m["item"]["slug"] for m in await protest.wait_for(1)] == ["live-protest"]
+            await asyncio.sleep(0.5)  # anything else that was coming would be here by now
+            assert taiwan.slugs() == ["live-consult"] and protest.slugs() == ["live-protest"]
+
+    run(scenario())
+
+
+def test_resume_after_a_cursor_receives_exactly_what_was_missed(server: tuple[str, str, str]) -> None:
+    """Given a cursor from a subscription that then closed, when three items are written (one not matching) and a
+    new subscription passes the cursor as `after`, then it receives the two missed matching items in order, then a
+    live one, each once."""
+    base, token, _ = server
+
+    async def scenario() -> None:
+        filt = {"filter": {"eventKinds": ["CONSULT"]}}
+        async with subscribed(base, filt) as feed:
+            await create_event(base, token, "live-a")
+            cursor = (await feed.wait_for(1))[0]["cursor"]
+        await create_event(base, token, "live-b")
+        await create_event(base, token, "live-skip", "PROTEST")
+        await create_event(base, token, "live-c")
+        async with subscribed(base, {**filt, "after": cursor}) as resumed:
+            assert [m["item"]["slug"] for m in await resumed.wait_for(2)] == ["live-b", "live-c"]
+            await create_event(base, token, "live-d")
+            await resumed.wait_for(3)
+            await asyncio.sleep(0.5)
+            assert resumed.slugs() == ["live-b", "live-c", "live-d"]
+            cursors = [m["cursor"] for m in resumed.items]
+            assert len(set(cursors)) == 3 and cursor not in cursors
+
+    run(scenario())
+
+
+def test_a_burst_past_the_queue_ends_with_too_far_behind_and_resumes(seeded_url: str) -> None:
+    """Given a server whose subscriber queues hold two changes, when one write deletes an actor with cascade (many
+    changes in one commit), then the subscription ends with TOO_FAR_BEHIND and a `lastCursor`, and a subscription
+    resumed from it receives the updates the deletion made, each once."""
+    token = make_token(seeded_url, role="admin", name="live-admin")
+
+    async def scenario(base: str) -> None:
+        from tests.live.support import write
+
+        async with subscribed(base) as feed:
+            await create_event(base, token, "live-first")
+            first = (await feed.wait_for(1))[0]
+            delete = """mutation ($v: Int!) { actorDelete(ref: {slug: "taiwan"}, version: $v, cascade: true) {
+              deleted { slug } userErrors { message } } }"""
+            version = await _version(base, "taiwan")
+            await write(base, token, delete, {"v": version})
+            with pytest.raises(TransportQueryError) as caught:
+                await feed.wait_for(10, timeout=5)
+            assert caught.value.errors
+            error = caught.value.errors[0]
+            assert error["extensions"]["code"] == "TOO_FAR_BEHIND"
+            last = error["extensions"]["lastCursor"]
+            assert last == first["cursor"]
+        async with subscribed(base, {"after": last}) as resumed:
+            await resumed.wait_for(3)
+            await asyncio.sleep(0.5)
+            # Taiwan leaves events and statements (as a participant, as what they are about): each is updated.
+            assert {m["kind"] for m in resumed.items} == {"UPDATED"} and "live-first" in resumed.slugs()
+            assert len(resumed.slugs()) == len(set(resumed.slugs()))
+
+    with serve(seeded_url, live_queue_size="2") as base:
+        run(scenario(base))
+
+
+async def _version(base: str, slug: str) -> int:
+    import httpx
+
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(
+            f"{base}/graphql", json={"query": f'{{ actor(ref: {{slug: "{slug}"}}) {{ version }} }}'}
+        )
+    return answer.json()["data"]["actor"]["version"]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite has no LISTEN connection
+def test_listen_connection_killed_recovers_without_losing_an_item(server: tuple[str, str, str], backend: str) -> None:
+    """Given a subscription on PostgreSQL, when the server's LISTEN connection is terminated (pg_terminate_backend)
+    and items are written straight after, then every item arrives, once, in order."""
+    base, token, url = server
+    assert backend_of(url) == "postgresql"
+
+    async def scenario() -> None:
+        async with subscribed(base, {"filter": {"eventKinds": ["CONSULT"]}}) as feed:
+            await create_event(base, token, "live-before")
+            await feed.wait_for(1)
+            engine = make_engine(url)
+            try:
+                with engine.begin() as conn:
+                    killed = conn.execute(
+                        text(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+                        )
+                    ).all()
+            finally:
+                engine.dispose()
+            assert killed == [(True,)]
+            for name in ("live-during-1", "live-during-2"):
+                await create_event(base, token, name)
+            await feed.wait_for(3, timeout=8)
+            await create_event(base, token, "live-after")
+            await feed.wait_for(4, timeout=8)
+            await asyncio.sleep(0.5)
+            assert feed.slugs() == ["live-before", "live-during-1", "live-during-2", "live-after"]
+
+    run(scenario())
+
+
+def test_an_unknown_token_in_connection_init_is_refused(server: tuple[str, str, str], backend: str) -> None:
+    """Given a token nobody issued in connection_init's payload, when a client connects, then the server closes
+    the connection (4403) before any subscription runs; the real token is accepted."""
+    base, token, _ = server
+
+    async def scenario() -> None:
+        with pytest.raises(Exception) as caught:
+            async with subscribed(base, token="rlg_not-a-token"):
+                pass
+        closed = caught.value.__cause__  # websockets' ConnectionClosed, with the close frame the server sent
+        assert closed is not None and closed.rcvd.code == 4403, repr(closed)  # type: ignore[attr-defined]
+        async with subscribed(base, {"filter": {"eventKinds": ["CONSULT"]}}, token=token) as feed:
+            await create_event(base, token, "live-with-token")
+            assert [m["item"]["slug"] for m in await feed.wait_for(1)] == ["live-with-token"]
+
+    run(scenario())
