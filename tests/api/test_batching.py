@@ -43,6 +43,8 @@ PER_TYPE_TIMELINES = (
     + "}\n"
 )
 
+# Nested pages of 5 reactions: the node-cost limit counts each actor's citations at their bound (20), so 100 items
+# with 20 reactions each, every reactor's citations listed, would ask for more than the 50 000 nodes allowed.
 DEEP_TIMELINE = """
 query ($first: Int!) {
   timeline(first: $first) {
@@ -52,7 +54,7 @@ query ($first: Int!) {
       ... on Event {
         title participants { role actor { name } }
         statements { totalCount nodes { quote speaker { name } } }
-        reactions { nodes { reactionKind reactor { name citations { source { title } } } } }
+        reactions(first: 5) { nodes { reactionKind reactor { name citations { source { title } } } } }
         citations { source { title } }
       }
       ... on Statement {

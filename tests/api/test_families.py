@@ -268,7 +268,7 @@ def test_cycles_end_and_membership_does_not_widen(writer: Writer):
                                                   "organisation": {"slug": "knesset"}, "kind": "PART_OF"}})  # fmt: skip
     writer.written(
         "mutation ($input: EventCreateInput!) { eventCreate(input: $input) { event { slug } userErrors { code } } }",
-        {"input": {"slug": "yesh-atid-rally", "title": "A Yesh Atid rally", "kind": "MOBILIZE", "date": "2025-09",
+        {"input": {"slug": "yesh-atid-rally", "title": "A Yesh Atid rally", "eventKind": "MOBILIZE", "date": "2025-09",
                    "participants": [{"actor": {"slug": "yesh-atid"}, "role": "INITIATOR"}]}},
     )  # fmt: skip
     after = timeline_slugs(writer, ["israel"])
