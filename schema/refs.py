@@ -34,13 +34,14 @@ Outputs are canonical (single spaces, lower-case words). Years run from 1 to 999
 
 
 def _parse_fuzzy_date(value: object) -> str:
-    """The canonical text of a fuzzy date; a GraphQL coercion error (its message says why) if it is not one."""
+    """The canonical text of a fuzzy date. Text that is none is refused as BAD_USER_INPUT (a public error: GraphQL
+    wraps it, in a variable or a literal, in a coercion error naming the type and saying why)."""
     if not isinstance(value, str):
-        raise ValueError(f"a FuzzyDate is text, not {type(value).__name__}")
+        raise BadUserInput(f"a FuzzyDate is text, not {type(value).__name__}")
     try:
         when = parse_when(value)
     except DateError as error:
-        raise ValueError(str(error)) from None
+        raise BadUserInput(str(error)) from None
     if when.ongoing:
         return f"{when.start.text}/.."
     if when.end is not None:

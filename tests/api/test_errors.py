@@ -225,3 +225,12 @@ def test_partial_errors_keep_the_rest_of_the_data(client):
     body = response.json()
     assert body["data"] == {"good": {"name": "Israel"}, "bad": None}
     assert codes(body["errors"]) == ["NOT_FOUND"] and body["errors"][0]["path"] == ["bad"]
+
+
+@pytest.mark.parametrize("bad", ["9999", "yesterday", "2025-13"])
+def test_a_malformed_fuzzy_date_written_in_the_query_is_bad_user_input_not_internal(client, bad):
+    """Given a date that is no FuzzyDate written into the document (not a variable), when sent, then GraphQL refuses
+    it before running as BAD_USER_INPUT saying why (it was once masked as an internal error)."""
+    errors = client.errors(f'{{ timeline(filter: {{from: "{bad}"}}) {{ totalCount }} }}')
+    assert codes(errors) == ["BAD_USER_INPUT"], errors
+    assert "FuzzyDate" in errors[0]["message"] and bad in errors[0]["message"], errors

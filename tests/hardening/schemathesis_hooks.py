@@ -12,6 +12,31 @@ from __future__ import annotations
 import json
 
 import schemathesis
+from hypothesis import strategies as st
+from schemathesis.graphql import nodes
+
+# Realign's own scalar: every form of the fuzzy-date grammar (schema/refs.py), and text that is none (refused).
+FUZZY_DATES = st.one_of(
+    st.sampled_from(
+        [
+            "2025-08-05",
+            "2025-07",
+            "2025",
+            "2020s",
+            "late 2025-07",
+            "circa 2024",
+            "before 2025-08",
+            "after 2024-02-28",
+            "between 2025-06 and 2025-08-08",
+            "2022-02-24/..",
+            "2022/2024",
+            "9999",
+            "0000",
+        ]
+    ),
+    st.text(max_size=12),
+)
+schemathesis.graphql.scalar("FuzzyDate", FUZZY_DATES.map(nodes.String))
 
 # The codes by which Realign refuses a request for something the client did; every other code is a fault.
 CLIENT_CODES = frozenset(
