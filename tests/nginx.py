@@ -37,7 +37,7 @@ def nginx_binary() -> str:
     """The nginx executable; ``NginxMissing`` says what to install when there is none."""
     found = NGINX if os.access(NGINX, os.X_OK) else shutil.which("nginx")
     if not found:
-        raise NginxMissing(f"nginx not found at {NGINX} or on PATH: install it (apt-get install nginx-light)")
+        raise NginxMissing(f"nginx not found at {NGINX} or on PATH: install it (apt-get install -y nginx)")
     return found
 
 
@@ -61,6 +61,7 @@ def nginx_config(folder: Path, site: str) -> str:
     """A whole nginx.conf around ``site`` that keeps every file nginx writes inside ``folder``."""
     return f"""
 worker_processes 1;
+worker_rlimit_nofile 16384;
 daemon off;
 pid {folder}/nginx.pid;
 error_log {folder}/error.log warn;
