@@ -136,6 +136,8 @@ async def write_load(base: str, token: str, rate: float, seconds: float) -> tupl
                 written.append((slug, kind))
             else:
                 failures[0] += 1
+                if failures[0] <= 3:  # a sample of why, for the report
+                    print("write failed:", answer.status_code, json.dumps(data)[:300], file=sys.stderr)
 
         tasks = []
         started = time.monotonic()
