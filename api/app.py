@@ -32,7 +32,7 @@ from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
-from api.db import make_async_engine
+from api.db import backend, make_async_engine
 from api.exports import export_route
 from api.live import make_broker
 from api.logs import RequestLog
@@ -66,7 +66,7 @@ class GraphQLView(GraphQL[Context, None]):
 
     websocket_adapter_class = TextWebSocket
 
-    def __init__(self, settings: Settings, engine: AsyncEngine) -> None:
+    def __init__(self, settings: Settings, engine: AsyncEngine, live_engine: AsyncEngine | None = None) -> None:
         super().__init__(
             build_schema(settings),
             # Any IDE name switches Strawberry's "browser asks for HTML" branch on; render_graphql_ide below
@@ -85,6 +85,7 @@ class GraphQLView(GraphQL[Context, None]):
         self.playground = Playground() if settings.graphiql else None
         self.settings = settings
         self.engine = engine
+        self.live_engine = live_engine or engine  # what WebSocket operations (subscriptions) read through
         self.tally = StatementTally()
         self.broker = make_broker(engine, settings)
         self.sockets = 0  # WebSocket connections open now (REALIGN_MAX_WS_CONNECTIONS)
@@ -143,7 +144,7 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = Context(
-            engine=self.engine,
+            engine=self.live_engine if isinstance(request, WebSocket) else self.engine,
             settings=self.settings,
             request=request,
             response=response,
@@ -317,7 +318,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
         statement_timeout_ms=settings.statement_timeout_ms,
         pool_size=settings.db_pool_size,
     )
-    view = GraphQLView(settings, engine)
+    # Subscriptions read what they deliver through a pool of their own, without overflow: a crowd of subscribers
+    # queues for it (up to a minute) instead of taking the connections requests and writes need.
+    # (SQLite has no pool to share: one engine serves both.)
+    live_engine = (
+        make_async_engine(
+            settings.database_url,
+            connect_timeout=settings.db_connect_timeout,
+            statement_timeout_ms=settings.statement_timeout_ms,
+            pool_size=settings.live_pool_size,
+            overflow=False,
+            pool_timeout=60.0,
+        )
+        if backend(settings.database_url) == "postgresql"
+        else engine
+    )
+    view = GraphQLView(settings, engine, live_engine)
     head = _head_revision()
 
     async def healthz(request: Request) -> JSONResponse:
@@ -353,6 +369,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
         await view.broker.stop()
         await engine.dispose()
+        if live_engine is not engine:
+            await live_engine.dispose()
 
     configure_logs(settings.log_level)
     routes: list[BaseRoute] = [

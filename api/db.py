@@ -94,9 +94,17 @@ def read_json(text: str) -> object:
 
 
 def make_async_engine(
-    url: str | URL, *, connect_timeout: float = 3.0, statement_timeout_ms: int = 0, pool_size: int = 10
+    url: str | URL,
+    *,
+    connect_timeout: float = 3.0,
+    statement_timeout_ms: int = 0,
+    pool_size: int = 10,
+    overflow: bool = True,
+    pool_timeout: float | None = None,
 ) -> AsyncEngine:
-    """An asynchronous engine (asyncpg or aiosqlite) for the API."""
+    """An asynchronous engine (asyncpg or aiosqlite) for the API. On PostgreSQL it keeps ``pool_size`` connections
+    (as many more under load with ``overflow``), and a caller waits up to ``pool_timeout`` seconds for one (by
+    default as long as a connection attempt may take)."""
     target = async_url(url)
     args: dict[str, Any] = {}
     if backend(target) == "postgresql":
@@ -112,8 +120,8 @@ def make_async_engine(
             server_settings["lock_timeout"] = str(max(1, statement_timeout_ms * 9 // 10))
         args["connect_args"] = {"timeout": connect_timeout, "server_settings": server_settings}
         args["pool_size"] = pool_size
-        args["max_overflow"] = pool_size
-        args["pool_timeout"] = connect_timeout
+        args["max_overflow"] = pool_size if overflow else 0
+        args["pool_timeout"] = connect_timeout if pool_timeout is None else pool_timeout
         # No pre-ping (BEGIN, a query and ROLLBACK before every request): reads notice a dropped connection
         # on their first statement and start over on a fresh pool, writes check theirs (schema.context).
         args["json_deserializer"] = read_json

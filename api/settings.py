@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     """WebSocket connections one process accepts at once; past it a new one is refused (close code 1013)."""
     max_subscriptions_per_connection: int = 20
     """Operations one WebSocket connection may run at once (subscriptions, mostly)."""
+    live_pool_size: int = 4
+    """Connections live subscriptions share to read what they deliver (PostgreSQL), apart from the pool that serves
+    requests and writes: however many subscribers wait for one, a write never does."""
     live_queue_size: int = 1000
     """Changes waiting for one subscriber; a subscriber that falls further behind gets TOO_FAR_BEHIND with its last
     cursor, and its subscription ends (it resumes with `after:`)."""

@@ -23,30 +23,36 @@ ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = ROOT / "tests" / "clients"
 SCHEMA = ROOT / "schema.graphql"
 RELAY_SOURCES = CLIENTS / "relay" / "src"
-STAMP = CLIENTS / "node_modules" / ".realign-lock-sha256"
 
 
 def client_tools() -> Path:
     """tests/clients/ with its npm packages installed from the lock file; fails (never skips) naming what is missing."""
+    return npm_installed(CLIENTS)
+
+
+def npm_installed(folder: Path) -> Path:
+    """``folder`` with its npm packages installed from its lock file (`npm ci`, only when the lock file changed
+    since the last install there); fails (never skips) naming what is missing."""
     missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
     if missing:
         pytest.fail(f"{' and '.join(missing)} not found: install Node.js 20+ with npm (apt-get install nodejs npm)")
-    lock = CLIENTS / "package-lock.json"
+    lock = folder / "package-lock.json"
+    stamp = folder / "node_modules" / ".realign-lock-sha256"
     # One install at a time: two test processes must not both run `npm ci` into the same node_modules.
     with lock.open("rb") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         digest = hashlib.sha256(lock.read_bytes()).hexdigest()
-        if not STAMP.exists() or STAMP.read_text() != digest:
+        if not stamp.exists() or stamp.read_text() != digest:
             done = subprocess.run(
                 ["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"],
-                cwd=CLIENTS,
+                cwd=folder,
                 capture_output=True,
                 text=True,
                 timeout=600,
             )
-            assert done.returncode == 0, f"npm ci in {CLIENTS} failed:\n{done.stderr}"
-            STAMP.write_text(digest)
-    return CLIENTS
+            assert done.returncode == 0, f"npm ci in {folder} failed:\n{done.stderr}"
+            stamp.write_text(digest)
+    return folder
 
 
 def _bin(name: str) -> str:

@@ -160,18 +160,58 @@ def _copied_sources() -> list[str]:
     return sources
 
 
+NGINX_SITE = ROOT / "deploy" / "nginx.conf"
+NGINX_SITE_MOUNT = "/etc/nginx/conf.d/default.conf"
+
+
+def _command(service: dict) -> str:
+    command = service.get("command") or ""
+    return " ".join(str(w) for w in command) if isinstance(command, list) else str(command)
+
+
+def _api_command() -> str:
+    return _command(_service("api"))
+
+
+def _nginx_site() -> str:
+    """deploy/nginx.conf without comments."""
+    return "\n".join(line.split("#", 1)[0] for line in NGINX_SITE.read_text().splitlines())
+
+
+def _nginx_directives(name: str) -> list[str]:
+    """The arguments of every ``name ...;`` directive in deploy/nginx.conf."""
+    return [m.group(1).strip() for m in re.finditer(rf"(?m)^\s*{name}\s+([^;]*);", _nginx_site())]
+
+
+def _nginx_upstreams() -> list[str]:
+    """host:port of each server in the `realign` upstream block."""
+    block = re.search(r"upstream\s+realign\s*\{(.*?)\}", _nginx_site(), re.S)
+    assert block, "deploy/nginx.conf has no `upstream realign { ... }` block"
+    return re.findall(r"(?m)^\s*server\s+(\S+)", block.group(1))
+
+
+def _seconds(value: str) -> float:
+    """An nginx time (``90``, ``90s``, ``5m``, ``1h``) in seconds."""
+    found = re.fullmatch(r"(\d+)(ms|s|m|h|d)?", value)
+    assert found, f"not an nginx time: {value!r}"
+    unit = {"ms": 0.001, "s": 1, None: 1, "m": 60, "h": 3600, "d": 86400}[found.group(2)]
+    return int(found.group(1)) * unit
+
+
 # --------------------------------------------------------------------------
 # tests
 # --------------------------------------------------------------------------
 
 
-def test_both_services_exist():
-    """Given docker-compose.yml, when it is parsed, then it defines `db` (postgres) and `api` (built here)."""
+def test_services_exist():
+    """Given docker-compose.yml, when it is parsed, then it defines `db` (postgres), `migrate` and `api` (built
+    here) and `nginx` (the nginx image)."""
     services = _compose().get("services") or {}
 
-    assert {"db", "api"} <= set(services)
+    assert {"db", "migrate", "api", "nginx"} <= set(services)
     assert str(services["db"].get("image", "")).startswith("postgres:")
-    assert services["api"].get("build") is not None
+    assert services["api"].get("build") is not None and services["migrate"].get("build") is not None
+    assert str(services["nginx"].get("image", "")).startswith("nginx:")
 
 
 def test_api_waits_for_healthy_db():
@@ -181,6 +221,8 @@ def test_api_waits_for_healthy_db():
     assert isinstance(depends_on, dict), "depends_on must use the long form to carry a condition"
     assert "db" in depends_on
     assert depends_on["db"].get("condition") == "service_healthy"
+    # Migrations and the seed run once, in `migrate`, before any replica starts.
+    assert depends_on.get("migrate", {}).get("condition") == "service_completed_successfully"
 
 
 def test_compose_realign_variables_are_settings_fields():
@@ -230,15 +272,21 @@ def test_database_url_points_at_db_service():
 
 
 def test_api_port_is_consistent():
-    """Given the api port mapping, when compared to EXPOSE, REALIGN_PORT and serve --port, then all agree."""
+    """Given the api's port, when compared to its `expose`, EXPOSE, REALIGN_PORT, both serve commands' --port and
+    nginx's upstream, then all agree; the replicas publish no host port (two would collide): nginx does."""
     port = int(_env(_service("api"))["REALIGN_PORT"])
-    container_ports = _container_ports(_service("api"))
-    serve_port = re.search(r"realign serve\b.*?--port[= ](\d+)", _final_command())
+    exposed = [int(str(p).split("/")[0]) for p in _service("api").get("expose") or []]
+    serve_ports = [
+        re.search(r"realign serve\b.*?--port[= ](\d+)", command) for command in (_final_command(), _api_command())
+    ]
 
-    assert container_ports == [port]
+    assert exposed == [port]
+    assert _service("api").get("ports") is None
     assert port in _exposed_ports()
-    if serve_port:
-        assert int(serve_port.group(1)) == port
+    assert all(found and int(found.group(1)) == port for found in serve_ports[1:])
+    if serve_ports[0]:
+        assert int(serve_ports[0].group(1)) == port
+    assert _nginx_upstreams() == [f"api:{port}"]
 
 
 def test_dockerfile_cmd_migrates_seeds_and_serves():
@@ -305,3 +353,63 @@ def test_dockerfile_copies_runtime_files(path):
     sources = _copied_sources()
 
     assert path in sources or "." in sources
+
+
+def test_api_runs_two_replicas_that_only_serve():
+    """Given the api service, when its deployment and command are read, then two replicas run `realign serve` and
+    neither migrates nor seeds (two at once would race: `migrate` does it once)."""
+    command = _api_command()
+
+    assert (_service("api").get("deploy") or {}).get("replicas") == 2
+    assert command.startswith("realign serve") and "--host 0.0.0.0" in command
+    assert "db upgrade" not in command and "seed" not in command
+
+
+def test_migrate_upgrades_then_seeds_once():
+    """Given the migrate service, when its command is read, then it upgrades then seeds, and is not restarted."""
+    command = _command(_service("migrate"))
+
+    assert 0 <= command.find("realign db upgrade") < command.find("realign seed")
+    assert "realign serve" not in command
+    assert str(_service("migrate").get("restart")) == "no"
+
+
+def test_replicas_and_migrate_share_one_database():
+    """Given migrate and api, when their database URLs are read, then they are one URL (the replicas, one service,
+    share it by construction): the replicas meet every write through that database's LISTEN/NOTIFY."""
+    urls = {_env(_service(name)).get("REALIGN_DATABASE_URL") for name in ("migrate", "api")}
+
+    assert len(urls) == 1 and None not in urls
+
+
+def test_nginx_mounts_the_site_and_publishes_its_listen_port():
+    """Given the nginx service, when its volumes and ports are read, then it mounts deploy/nginx.conf as the default
+    site, waits for healthy replicas, and publishes the port the site listens on."""
+    nginx = _service("nginx")
+    mounts = [str(v).split(":") for v in nginx.get("volumes") or []]
+    listen = [int(arg.split()[0].rsplit(":", 1)[-1]) for arg in _nginx_directives("listen")]
+
+    assert any((ROOT / src).resolve() == NGINX_SITE and dst == NGINX_SITE_MOUNT for src, dst, *_ in mounts), (
+        f"deploy/nginx.conf is not mounted at {NGINX_SITE_MOUNT}: {mounts}"
+    )
+    assert (nginx.get("depends_on") or {}).get("api", {}).get("condition") == "service_healthy"
+    assert _container_ports(nginx) == listen
+
+
+def test_nginx_proxies_websockets_to_the_replicas():
+    """Given deploy/nginx.conf, when its directives are read, then it passes WebSocket upgrades (HTTP/1.1, Upgrade
+    and Connection from the client's Upgrade header) to the `realign` upstream, with read/send timeouts long
+    enough for a quiet subscription, and no sticky sessions (any replica serves any client)."""
+    headers = {arg.split(None, 1)[0].lower(): arg.split(None, 1)[1] for arg in _nginx_directives("proxy_set_header")}
+    site = _nginx_site()
+
+    assert _nginx_directives("proxy_pass") == ["http://realign"]
+    assert _nginx_directives("proxy_http_version") == ["1.1"]
+    assert headers["upgrade"] == "$http_upgrade"
+    assert headers["connection"] == "$connection_upgrade"
+    assert re.search(r"map\s+\$http_upgrade\s+\$connection_upgrade\s*\{[^}]*default\s+upgrade;", site)
+    assert all(
+        _seconds(t) >= 300 for t in _nginx_directives("proxy_read_timeout") + _nginx_directives("proxy_send_timeout")
+    )
+    assert len(_nginx_directives("proxy_read_timeout")) == 1
+    assert not re.search(r"(?m)^\s*(ip_hash|hash|sticky)\b", site)

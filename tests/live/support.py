@@ -86,6 +86,7 @@ class Feed:
         self.error: BaseException | None = None
         self.arrived = asyncio.Condition()
         self.task: asyncio.Task[None] | None = None
+        self.headers: dict[str, str] = {}  # the WebSocket upgrade's response headers
 
     async def wait_for(self, count: int, timeout: float = 2.0) -> list[dict[str, Any]]:
         """The first ``count`` messages, waiting at most ``timeout`` seconds for them."""
@@ -116,6 +117,7 @@ async def subscribed(
     )
     feed = Feed()
     async with Client(transport=transport) as session:
+        feed.headers = dict(transport.response_headers)
 
         async def gather() -> None:
             try:

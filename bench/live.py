@@ -1,0 +1,263 @@
+"""Live timelines at scale: two `realign serve` replicas behind Debian's nginx on one PostgreSQL database
+(tests/nginx.py), N WebSocket subscribers (graphql-transport-ws) through nginx spread over 20 filters, W event
+writes per second through nginx for S seconds. Not a timed test: it prints numbers.
+
+Reports delivery latency (the event's `createdAt`, stamped inside the writing transaction just before it commits,
+to the subscriber's receipt: a slight over-estimate of commit-to-receipt) median / p99 / worst, items lost and
+duplicated (against what each filter should have received), and each replica's CPU and RSS (from /proc).
+
+    .venv/bin/python -m bench.live --subscribers 200 --writes 20 --seconds 30
+
+The database `realign_bench_live` (on --postgres-url) is dropped and rebuilt (the story) on each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import websockets
+
+from api.db import make_engine
+from api.services import tokens
+from tests.nginx import cluster
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = [
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+]  # fmt: skip
+# Every write: Israel initiates, Taiwan is the target; only the kind varies (KINDS in turn).
+Filter = tuple[dict[str, Any], Callable[[str], bool]]
+FILTERS: list[Filter] = [
+    *(({"eventKinds": [kind]}, (lambda k: lambda kind_: kind_ == k)(kind)) for kind in KINDS),
+    ({}, lambda kind: True),
+    ({"actors": [{"slug": "israel"}]}, lambda kind: True),
+    (
+        {"actors": [{"slug": "taiwan"}], "eventKinds": ["CONSULT", "PROTEST"]},
+        lambda kind: kind in {"CONSULT", "PROTEST"},
+    ),
+    ({"eventKinds": ["AGREE", "AID", "ASSAULT"]}, lambda kind: kind in {"AGREE", "AID", "ASSAULT"}),
+]
+QUERY = """subscription ($filter: ItemFilter) { timelineChanged(filter: $filter) {
+  kind cursor item { ... on Event { slug createdAt } } } }"""
+CREATE = (
+    """mutation ($input: EventCreateInput!) { eventCreate(input: $input) { event { slug } userErrors { message } } }"""
+)
+
+
+@dataclass
+class Subscriber:
+    """One WebSocket connection with one subscription; what it received and when."""
+
+    number: int
+    filter: Filter
+    replica: str = ""
+    received: list[tuple[str, float, float]] = field(default_factory=list)  # (slug, createdAt, receipt)
+    error: str = ""
+
+
+async def subscribe(url: str, sub: Subscriber, ready: asyncio.Event, count: list[int], total: int) -> None:
+    try:
+        async with websockets.connect(url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")]) as ws:
+            response = ws.response
+            sub.replica = response.headers.get("X-Realign-Upstream", "") if response else ""
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            variables = {"filter": sub.filter[0]}
+            await ws.send(
+                json.dumps({"id": "1", "type": "subscribe", "payload": {"query": QUERY, "variables": variables}})
+            )
+            count[0] += 1
+            if count[0] == total:
+                ready.set()
+            async for raw in ws:
+                message = json.loads(raw)
+                if message["type"] == "ping":
+                    await ws.send(json.dumps({"type": "pong"}))
+                elif message["type"] == "next":
+                    now = time.time()
+                    if "errors" in message["payload"]:
+                        sub.error = str(message["payload"]["errors"])
+                        return
+                    item = message["payload"]["data"]["timelineChanged"]["item"]
+                    created = dt.datetime.fromisoformat(item["createdAt"]).timestamp()
+                    sub.received.append((item["slug"], created, now))
+                elif message["type"] in {"error", "complete"}:
+                    sub.error = str(message)
+                    return
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - reported with the results
+        sub.error = repr(exc)
+
+
+async def write_load(base: str, token: str, rate: float, seconds: float) -> tuple[list[tuple[str, str]], int]:
+    """Writes at ``rate`` per second for ``seconds``, each its own task (a slow one does not delay the schedule)."""
+    written: list[tuple[str, str]] = []
+    failures = [0]
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=50)) as http:
+
+        async def one(n: int) -> None:
+            slug, kind = f"bench-live-{n}", KINDS[n % len(KINDS)]
+            body = {
+                "query": CREATE,
+                "variables": {
+                    "input": {
+                        "slug": slug,
+                        "title": f"Bench {n}",
+                        "eventKind": kind,
+                        "date": "2025-08-05",
+                        "participants": [
+                            {"actor": {"slug": "israel"}, "role": "INITIATOR"},
+                            {"actor": {"slug": "taiwan"}, "role": "TARGET"},
+                        ],
+                    }
+                },
+            }
+            answer = await http.post(f"{base}/graphql", json=body, headers={"Authorization": f"Bearer {token}"})
+            data = answer.json()
+            if answer.status_code == 200 and not data.get("errors") and not data["data"]["eventCreate"]["userErrors"]:
+                written.append((slug, kind))
+            else:
+                failures[0] += 1
+                if failures[0] <= 3:  # a sample of why, for the report
+                    print("write failed:", answer.status_code, json.dumps(data)[:300], file=sys.stderr)
+
+        tasks = []
+        started = time.monotonic()
+        for n in range(int(rate * seconds)):
+            await asyncio.sleep(max(0.0, started + n / rate - time.monotonic()))
+            tasks.append(asyncio.create_task(one(n)))
+        await asyncio.gather(*tasks)
+    return written, failures[0]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def memory(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM (peak) in MB."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in {"VmRSS", "VmHWM"}:
+            found[key] = int(value.split()[0]) // 1024
+    return found
+
+
+def prepare(server: str) -> tuple[str, str]:
+    """A fresh database holding the story, and an editor token for it."""
+    url = f"{server}/realign_bench_live"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute('DROP DATABASE IF EXISTS "realign_bench_live" WITH (FORCE)')
+        conn.execute('CREATE DATABASE "realign_bench_live"')
+    realign = str(Path(sys.executable).parent / "realign")
+    env = {**os.environ, "REALIGN_DATABASE_URL": url}
+    for argv in (["db", "upgrade"], ["seed"]):
+        subprocess.run([realign, *argv], env=env, cwd=ROOT, check=True, capture_output=True)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            token = tokens.create(conn, name="bench-live", role="editor")
+    finally:
+        engine.dispose()
+    return url, token
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def run(args: argparse.Namespace, url: str, token: str) -> None:
+    # A small pool per replica: the PostgreSQL server here allows 100 connections, shared with everything else.
+    with cluster(url, 2, log_level="WARNING", db_pool_size=str(args.pool_size)) as front:
+        ws = front.base.replace("http://", "ws://") + "/graphql"
+        subs = [Subscriber(n, FILTERS[n % len(FILTERS)]) for n in range(args.subscribers)]
+        ready, count = asyncio.Event(), [0]
+        listeners = []
+        for sub in subs:  # a gentle ramp: connection storms are not what this measures
+            listeners.append(asyncio.create_task(subscribe(ws, sub, ready, count, len(subs))))
+            await asyncio.sleep(0.005)
+        async with asyncio.timeout(60):
+            await ready.wait()
+        await asyncio.sleep(1.0)  # the last subscribe messages reach their replicas
+        pids = {r.base.removeprefix("http://"): r.pid for r in front.replicas}
+        cpu_before = {address: cpu_seconds(pid) for address, pid in pids.items()}
+        started = time.monotonic()
+        written, failures = await write_load(front.base, token, args.writes, args.seconds)
+        await asyncio.sleep(args.drain)
+        elapsed = time.monotonic() - started
+        cpu = {address: (cpu_seconds(pid) - cpu_before[address]) / elapsed for address, pid in pids.items()}
+        mem = {address: memory(pid) for address, pid in pids.items()}
+        for task in listeners:
+            task.cancel()
+        await asyncio.gather(*listeners, return_exceptions=True)
+
+    kind_of = dict(written)
+    latencies, lost, duplicates = [], 0, 0
+    for sub in subs:
+        expected = {slug for slug, kind in written if sub.filter[1](kind)}
+        got = Counter(slug for slug, _, _ in sub.received)
+        lost += len(expected - set(got))
+        duplicates += sum(n - 1 for n in got.values() if n > 1)
+        strays = [slug for slug in got if slug not in expected and slug in kind_of]
+        assert not strays, f"subscriber {sub.number} received items its filter excludes: {strays[:5]}"
+        latencies += [(receipt - created) * 1000 for _, created, receipt in sub.received]
+    errors = [s for s in subs if s.error]
+    per_replica = Counter(s.replica for s in subs)
+    print(
+        f"\n{args.subscribers} subscribers over {len(FILTERS)} filters, {args.writes} writes/s for {args.seconds} s "
+        f"through nginx to 2 replicas"
+    )
+    print(f"writes: {len(written)} committed, {failures} failed; deliveries: {len(latencies)}")
+    if latencies:
+        print(
+            f"latency ms (createdAt -> receipt): median {statistics.median(latencies):.0f}, "
+            f"p99 {percentile(latencies, 0.99):.0f}, worst {max(latencies):.0f}"
+        )
+    print(f"lost: {lost}, duplicates: {duplicates}, subscribers with errors: {len(errors)}")
+    for error in errors[:3]:
+        print(f"  subscriber {error.number}: {error.error[:200]}")
+    for address in pids:
+        print(
+            f"replica {address}: {per_replica[address]} subscribers, CPU {cpu[address] * 100:.0f}% of a core, "
+            f"RSS {mem[address].get('VmRSS')} MB (peak {mem[address].get('VmHWM')} MB)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--subscribers", type=int, default=200)
+    parser.add_argument("--writes", type=float, default=20, help="writes per second")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--drain", type=float, default=5, help="seconds to wait for deliveries after the last write")
+    parser.add_argument("--pool-size", type=int, default=4, help="REALIGN_DB_POOL_SIZE of each replica")
+    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432")
+    args = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * args.subscribers + 256)), hard))
+    url, token = prepare(args.postgres_url.rstrip("/"))
+    asyncio.run(run(args, url, token))
+
+
+if __name__ == "__main__":
+    main()
