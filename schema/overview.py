@@ -16,6 +16,7 @@ from sqlalchemy import Date, Float, Integer, and_, bindparam, case, cast, func, 
 from strawberry.types import Info
 
 from api.kinds import BY_KEY, ITEMS, TIMELINE
+from api.spans import SPAN_COUNT as SPANS
 from api.tables import EVENT_PARTICIPANT as EP
 from api.tables import REACTION as R
 from api.tables import STATEMENT as S
@@ -89,6 +90,22 @@ def _union(parts: list[Any]) -> Any:
     return union_all(*parts)
 
 
+def by_span_only(resolved: Resolved) -> bool:
+    """Whether a filter keeps items by their type and date span alone (no condition but ``itemTypes`` and the
+    window): then the span counts (``api.spans``) answer for it, a small table instead of every item."""
+    unfiltered = Resolved(start=resolved.start, end=resolved.end, item_types=resolved.item_types)
+    return resolved == unfiltered
+
+
+def window_of(spans: Any) -> list[Any]:
+    """The spans overlapping the window (bound as ``span_start`` and ``span_end``), as ``window_branches`` keeps
+    items."""
+    return [
+        spans.c.date_start <= bindparam("span_end", type_=Date()),
+        spans.c.date_end >= bindparam("span_start", type_=Date()),
+    ]
+
+
 def _narrowed(resolved: Resolved, start: dt.date, end: dt.date) -> bool:
     """Narrow a filter's window to ``start`` … ``end`` as well (an item must overlap both, so it overlaps their
     intersection: both are intervals); False when nothing can match (they do not meet)."""
@@ -110,12 +127,18 @@ async def timeline_buckets(
     if _narrowed(resolved, span.start, span.end):
         kinds = [item.key for item in ITEMS if may_match(item.key, resolved)] or [TIMELINE[0]]
 
+        from_spans = by_span_only(resolved)
+
         def statement(dialect: str) -> Any:
             parts = []
             for kind in kinds:
+                rank = literal(BY_KEY[kind].rank).label("rank")
+                if from_spans:  # the span counts: one row per distinct span of the kind, weighed by its count
+                    where = [SPANS.c.item_type == kind, *window_of(SPANS)]
+                    parts.append(select(rank, SPANS.c.date_start, SPANS.c.date_end, SPANS.c.n).where(*where))
+                    continue
                 table = BY_KEY[kind].table
                 where = conditions(kind, table, resolved, dialect)
-                rank = literal(BY_KEY[kind].rank).label("rank")
                 for branch in branches_of(table, resolved):
                     parts.append(select(rank, table.c.date_start, table.c.date_end).where(*where, *branch))
             items = _union(parts).subquery("items")
@@ -127,14 +150,16 @@ async def timeline_buckets(
             )
             high = bucket_of(least(dialect)(items.c.date_end, bindparam("bucket_last", type_=Date())), unit, dialect)
             whole = bucket_of(items.c.date_start, unit, dialect) == bucket_of(items.c.date_end, unit, dialect)
+            weight = [items.c.n] if from_spans else []
             placed = select(
-                items.c.rank, low.label("low"), high.label("high"), case((whole, 1), else_=0).label("inside")
+                items.c.rank, low.label("low"), high.label("high"), case((whole, 1), else_=0).label("inside"), *weight
             ).subquery("placed")
             keys = (placed.c.rank, placed.c.low, placed.c.high, placed.c.inside)
-            return select(*keys, func.count()).group_by(*keys)
+            counted = cast(func.sum(placed.c.n), Integer()) if from_spans else func.count()
+            return select(*keys, counted).group_by(*keys)
 
-        shape = ("timeline-buckets", unit, tuple(kinds), filter_shape(resolved))
-        values = filter_values(resolved)
+        shape = ("timeline-buckets", unit, tuple(kinds), from_spans or filter_shape(resolved))
+        values = {"span_start": resolved.start, "span_end": resolved.end} if from_spans else filter_values(resolved)
         rows = await context.prepared(shape, statement, bucket_first=span.start, bucket_last=span.end, **values)
         for rank, low, high, inside, n in rows:
             low, high = as_date(low), as_date(high)
