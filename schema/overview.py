@@ -358,7 +358,9 @@ class OverviewQuery:
         "window, per item type, for an overview bar or a chart: the same `filter` as `timeline` (its own "
         "`from`/`to`, if given, narrow the window further). The window runs from the start of the bucket "
         "holding `from` to the end of the one holding `to`: at most 1000 buckets (BAD_USER_INPUT beyond). Fuzzy "
-        "dates are kept honest: see `TimelineBuckets`. One grouped SQL statement however many items there are."
+        "dates are kept honest: see `TimelineBuckets`. One grouped SQL statement however many items there are; with "
+        "no filter but `itemTypes` and dates it groups stored counts per date span, kept exact by every write, "
+        "instead of the items."
     )
     async def timeline_buckets(
         self,
