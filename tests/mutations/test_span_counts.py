@@ -8,6 +8,9 @@ table equals a count of the items' spans after writes, date moves, deletes with 
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+import time
 from typing import Any
 
 from sqlalchemy import Engine, func, select, text
@@ -162,5 +165,43 @@ def test_an_import_keeps_the_counts(database_url: str, tmp_path):
         done = run_realign("seed", "--remove-synthetic", url=database_url, timeout=120)
         assert done.returncode == 0, done.stderr
         assert span_counts(writer.engine) == story
+    finally:
+        writer.close()
+
+
+def test_two_writers_in_opposite_span_order_do_not_deadlock(pg_seeded_url: str):
+    """Given two PostgreSQL transactions each writing two items of the same two new spans, in opposite orders and
+    interleaved (the second starts while the first holds its first span), then both commit (the span triggers
+    serialise them on the change log's lock instead of deadlocking on the span rows) and the counts are exact."""
+    writer = Writer(pg_seeded_url)
+    engine = writer.engine
+    with engine.connect() as conn:
+        model = dict(conn.execute(select(STATEMENT).limit(1)).mappings().one())
+    model.pop("id")
+    x = {"date_start": dt.date(2001, 1, 1), "date_end": dt.date(2001, 1, 1)}
+    y = {"date_start": dt.date(2002, 2, 2), "date_end": dt.date(2002, 2, 2)}
+    failures: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            with engine.begin() as conn:
+                conn.execute(STATEMENT.insert(), {**model, **y, "slug": "span-second-y"})
+                conn.execute(STATEMENT.insert(), {**model, **x, "slug": "span-second-x"})
+        except BaseException as exc:  # reported below, on the test's thread
+            failures.append(exc)
+
+    try:
+        with engine.begin() as conn:
+            conn.execute(STATEMENT.insert(), {**model, **x, "slug": "span-first-x"})
+            thread = threading.Thread(target=second)
+            thread.start()
+            time.sleep(0.5)  # the second writer is now at its first insert
+            conn.execute(STATEMENT.insert(), {**model, **y, "slug": "span-first-y"})
+        thread.join(timeout=30)
+        assert not thread.is_alive() and failures == []
+        counts = span_counts(engine)
+        assert counts[("statement", "2001-01-01", "2001-01-01")] == counts[("statement", "2002-02-02", "2002-02-02")]
+        assert counts[("statement", "2001-01-01", "2001-01-01")] >= 2
+        assert_exact(writer)
     finally:
         writer.close()
