@@ -2,7 +2,9 @@
 
 Both answer from the same filter as the timeline (``schema.filters``: ``resolve``, ``conditions``,
 ``window_branches``, ``filter_values``), each with one grouped SQL statement whatever the data's size: the
-database counts, only the groups come back.
+database counts, only the groups come back. An unfiltered ``timelineBuckets`` (item types and dates at most)
+groups the span counts instead (``api.spans``: items per type and date span, kept by triggers), whose rows grow
+with the distinct spans rather than the items.
 """
 
 from __future__ import annotations
@@ -158,7 +160,7 @@ async def timeline_buckets(
             counted = cast(func.sum(placed.c.n), Integer()) if from_spans else func.count()
             return select(*keys, counted).group_by(*keys)
 
-        shape = ("timeline-buckets", unit, tuple(kinds), from_spans or filter_shape(resolved))
+        shape = ("timeline-buckets", unit, tuple(kinds), "spans" if from_spans else filter_shape(resolved))
         values = {"span_start": resolved.start, "span_end": resolved.end} if from_spans else filter_values(resolved)
         rows = await context.prepared(shape, statement, bucket_first=span.start, bucket_last=span.end, **values)
         for rank, low, high, inside, n in rows:
