@@ -47,13 +47,18 @@ DELTA = {
 }
 
 
-def apply(delta: str) -> str:
-    """The statements applying one delta to the table."""
+def gain(delta: str) -> str:
+    """The statement adding a delta's gains to the table (in key order)."""
     return f"""
     INSERT INTO {TABLE} AS c (item_type, date_start, date_end, n)
       SELECT TG_TABLE_NAME, m.date_start, m.date_end, m.n FROM ({delta}) m WHERE m.n > 0
       ORDER BY m.date_start, m.date_end
-      ON CONFLICT (item_type, date_start, date_end) DO UPDATE SET n = c.n + excluded.n;
+      ON CONFLICT (item_type, date_start, date_end) DO UPDATE SET n = c.n + excluded.n;"""
+
+
+def lose(delta: str) -> str:
+    """The statements taking a delta's losses from the table, then deleting the spans left at zero."""
+    return f"""
     UPDATE {TABLE} c SET n = c.n + m.n FROM ({delta}) m
       WHERE m.n < 0 AND c.item_type = TG_TABLE_NAME AND c.date_start = m.date_start AND c.date_end = m.date_end;
     DELETE FROM {TABLE} c WHERE c.item_type = TG_TABLE_NAME AND c.n <= 0
@@ -67,13 +72,14 @@ BEGIN
     DELETE FROM {TABLE} WHERE item_type = TG_TABLE_NAME;
   ELSIF TG_OP = 'INSERT' THEN
     PERFORM pg_advisory_xact_lock({LOG_LOCK});
-    {apply(DELTA["INSERT"])}
+    {gain(DELTA["INSERT"])}
   ELSIF TG_OP = 'DELETE' THEN
     PERFORM pg_advisory_xact_lock({LOG_LOCK});
-    {apply(DELTA["DELETE"])}
+    {lose(DELTA["DELETE"])}
   ELSIF EXISTS (SELECT 1 {MOVED}) THEN  -- most updates leave the dates alone: nothing to do, no lock to take
     PERFORM pg_advisory_xact_lock({LOG_LOCK});
-    {apply(DELTA["UPDATE"])}
+    {gain(DELTA["UPDATE"])}
+    {lose(DELTA["UPDATE"])}
   END IF;
   RETURN NULL;
 END
