@@ -1,7 +1,7 @@
 """Benchmark: overview buckets, a relationship's series and the dyads, through Realign's GraphQL API in process.
 
     .venv/bin/python bench/buckets.py [--events 100000] [--backends postgresql,sqlite] [--runs 10]
-        [--postgres-url postgresql://postgres@127.0.0.1:5432] [--data-dir bench/results]
+        [--postgres-url postgresql://postgres@127.0.0.1:5432] [--data-dir bench/results] [--only TEXT]
 
 Builds (or reuses, when it holds that many events) a synthetic data set per backend (`realign db upgrade` and
 `realign seed --synthetic N`: PostgreSQL database `realign_bench_buckets_<N>`, SQLite `<data-dir>/buckets-<N>.db`),
@@ -134,7 +134,7 @@ def busiest_pair(url: str) -> tuple[str, str]:
     return first, second
 
 
-async def measure(url: str, runs: int) -> None:
+async def measure(url: str, runs: int, only: str | None = None) -> None:
     app = create_app(Settings(database_url=url, statement_timeout_ms=120_000))
     a, b = busiest_pair(url)
     cases = [
@@ -149,6 +149,8 @@ async def measure(url: str, runs: int) -> None:
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=300) as client,
     ):
         for name, query, variables in cases:
+            if only and only not in name:
+                continue
             times, statements = [], 0
             for run in range(runs + 1):
                 before = app.state.statements.sent
@@ -175,11 +177,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--data-dir", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--only", help="Time only the cases whose name holds this text (e.g. `monthly buckets`).")
     args = parser.parse_args()
     for backend in args.backends.split(","):
         url = prepare(backend, args.events, args)
         print(f"{backend}, {args.events} events:")
-        asyncio.run(measure(url, args.runs))
+        asyncio.run(measure(url, args.runs, args.only))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Date, Float, Integer, and_, bindparam, case, cast, func, literal, select, tuple_, union_all
+from sqlalchemy import Date, Float, Integer, and_, bindparam, case, cast, func, literal, or_, select, tuple_, union_all
 from strawberry.types import Info
 
 from api.kinds import BY_KEY, ITEMS, TIMELINE
@@ -132,18 +132,20 @@ async def timeline_buckets(
         from_spans = by_span_only(resolved)
 
         def statement(dialect: str) -> Any:
-            parts = []
-            for kind in kinds:
-                rank = literal(BY_KEY[kind].rank).label("rank")
-                if from_spans:  # the span counts: one row per distinct span of the kind, weighed by its count
-                    where = [SPANS.c.item_type == kind, *window_of(SPANS)]
-                    parts.append(select(rank, SPANS.c.date_start, SPANS.c.date_end, SPANS.c.n).where(*where))
-                    continue
-                table = BY_KEY[kind].table
-                where = conditions(kind, table, resolved, dialect)
-                for branch in branches_of(table, resolved):
-                    parts.append(select(rank, table.c.date_start, table.c.date_end).where(*where, *branch))
-            items = _union(parts).subquery("items")
+            if from_spans:  # one row per distinct span of the types asked for, weighed by its count: one scan
+                rank = case({kind: BY_KEY[kind].rank for kind in kinds}, value=SPANS.c.item_type).label("rank")
+                types = [or_(*(SPANS.c.item_type == kind for kind in kinds))] if len(kinds) < len(ITEMS) else []
+                spans = select(rank, SPANS.c.date_start, SPANS.c.date_end, SPANS.c.n).where(*types, *window_of(SPANS))
+                items = spans.subquery("items")
+            else:
+                parts = []
+                for kind in kinds:
+                    table = BY_KEY[kind].table
+                    where = conditions(kind, table, resolved, dialect)
+                    rank = literal(BY_KEY[kind].rank).label("rank")
+                    for branch in branches_of(table, resolved):
+                        parts.append(select(rank, table.c.date_start, table.c.date_end).where(*where, *branch))
+                items = _union(parts).subquery("items")
             # Each item's first and last bucket, clipped to the window (those before or after it are not listed),
             # and whether one bucket holds it whole; then grouped (by the columns of a subquery: PostgreSQL cannot
             # tell that two expressions with bound values are the same one).
