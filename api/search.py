@@ -42,6 +42,7 @@ from sqlalchemy import (
 )
 
 from api.kinds import KINDS
+from api.spans import SPAN_TABLE
 
 # Tables whose ``search_text`` is indexed for full-text search (the migrations create one index each).
 SEARCHED = tuple(kind.table.name for kind in KINDS if kind.searched)
@@ -148,10 +149,13 @@ def word_pattern(word: str) -> str:
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """For Alembic's autogenerate: leave out the text indexes, which the models do not describe (the FTS5 tables
-    with their shadow tables on SQLite, the expression indexes on PostgreSQL); compare everything else."""
+    with their shadow tables on SQLite, the expression indexes on PostgreSQL), and the span counts of migration
+    0006 (``api.spans``); compare everything else."""
     if name is None:
         return True
     if type_ == "table":
+        if name == SPAN_TABLE:  # the span counts, kept by triggers (``api.spans``)
+            return False
         return not any(name == fts_table(t) or name.startswith(fts_table(t) + "_") for t in SEARCHED)
     if type_ == "index":
         return name not in {gin_index(t) for t in SEARCHED}

@@ -2,7 +2,9 @@
 
 Both answer from the same filter as the timeline (``schema.filters``: ``resolve``, ``conditions``,
 ``window_branches``, ``filter_values``), each with one grouped SQL statement whatever the data's size: the
-database counts, only the groups come back.
+database counts, only the groups come back. An unfiltered ``timelineBuckets`` (item types and dates at most)
+groups the span counts instead (``api.spans``: items per type and date span, kept by triggers), whose rows grow
+with the distinct spans rather than the items.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from collections import defaultdict
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Date, Float, Integer, and_, bindparam, case, cast, func, literal, select, tuple_, union_all
+from sqlalchemy import Date, Float, Integer, and_, bindparam, case, cast, func, literal, or_, select, tuple_, union_all
 from strawberry.types import Info
 
 from api.kinds import BY_KEY, ITEMS, TIMELINE
+from api.spans import SPAN_COUNT as SPANS
 from api.tables import EVENT_PARTICIPANT as EP
 from api.tables import REACTION as R
 from api.tables import STATEMENT as S
@@ -89,6 +92,22 @@ def _union(parts: list[Any]) -> Any:
     return union_all(*parts)
 
 
+def by_span_only(resolved: Resolved) -> bool:
+    """Whether a filter keeps items by their type and date span alone (no condition but ``itemTypes`` and the
+    window): then the span counts (``api.spans``) answer for it, a small table instead of every item."""
+    unfiltered = Resolved(start=resolved.start, end=resolved.end, item_types=resolved.item_types)
+    return resolved == unfiltered
+
+
+def window_of(spans: Any) -> list[Any]:
+    """The spans overlapping the window (bound as ``span_start`` and ``span_end``), as ``window_branches`` keeps
+    items."""
+    return [
+        spans.c.date_start <= bindparam("span_end", type_=Date()),
+        spans.c.date_end >= bindparam("span_start", type_=Date()),
+    ]
+
+
 def _narrowed(resolved: Resolved, start: dt.date, end: dt.date) -> bool:
     """Narrow a filter's window to ``start`` … ``end`` as well (an item must overlap both, so it overlaps their
     intersection: both are intervals); False when nothing can match (they do not meet)."""
@@ -110,15 +129,23 @@ async def timeline_buckets(
     if _narrowed(resolved, span.start, span.end):
         kinds = [item.key for item in ITEMS if may_match(item.key, resolved)] or [TIMELINE[0]]
 
+        from_spans = by_span_only(resolved)
+
         def statement(dialect: str) -> Any:
-            parts = []
-            for kind in kinds:
-                table = BY_KEY[kind].table
-                where = conditions(kind, table, resolved, dialect)
-                rank = literal(BY_KEY[kind].rank).label("rank")
-                for branch in branches_of(table, resolved):
-                    parts.append(select(rank, table.c.date_start, table.c.date_end).where(*where, *branch))
-            items = _union(parts).subquery("items")
+            if from_spans:  # one row per distinct span of the types asked for, weighed by its count: one scan
+                rank = case({kind: BY_KEY[kind].rank for kind in kinds}, value=SPANS.c.item_type).label("rank")
+                types = [or_(*(SPANS.c.item_type == kind for kind in kinds))] if len(kinds) < len(ITEMS) else []
+                spans = select(rank, SPANS.c.date_start, SPANS.c.date_end, SPANS.c.n).where(*types, *window_of(SPANS))
+                items = spans.subquery("items")
+            else:
+                parts = []
+                for kind in kinds:
+                    table = BY_KEY[kind].table
+                    where = conditions(kind, table, resolved, dialect)
+                    rank = literal(BY_KEY[kind].rank).label("rank")
+                    for branch in branches_of(table, resolved):
+                        parts.append(select(rank, table.c.date_start, table.c.date_end).where(*where, *branch))
+                items = _union(parts).subquery("items")
             # Each item's first and last bucket, clipped to the window (those before or after it are not listed),
             # and whether one bucket holds it whole; then grouped (by the columns of a subquery: PostgreSQL cannot
             # tell that two expressions with bound values are the same one).
@@ -127,14 +154,16 @@ async def timeline_buckets(
             )
             high = bucket_of(least(dialect)(items.c.date_end, bindparam("bucket_last", type_=Date())), unit, dialect)
             whole = bucket_of(items.c.date_start, unit, dialect) == bucket_of(items.c.date_end, unit, dialect)
+            weight = [items.c.n] if from_spans else []
             placed = select(
-                items.c.rank, low.label("low"), high.label("high"), case((whole, 1), else_=0).label("inside")
+                items.c.rank, low.label("low"), high.label("high"), case((whole, 1), else_=0).label("inside"), *weight
             ).subquery("placed")
             keys = (placed.c.rank, placed.c.low, placed.c.high, placed.c.inside)
-            return select(*keys, func.count()).group_by(*keys)
+            counted = cast(func.sum(placed.c.n), Integer()) if from_spans else func.count()
+            return select(*keys, counted).group_by(*keys)
 
-        shape = ("timeline-buckets", unit, tuple(kinds), filter_shape(resolved))
-        values = filter_values(resolved)
+        shape = ("timeline-buckets", unit, tuple(kinds), "spans" if from_spans else filter_shape(resolved))
+        values = {"span_start": resolved.start, "span_end": resolved.end} if from_spans else filter_values(resolved)
         rows = await context.prepared(shape, statement, bucket_first=span.start, bucket_last=span.end, **values)
         for rank, low, high, inside, n in rows:
             low, high = as_date(low), as_date(high)
@@ -333,7 +362,9 @@ class OverviewQuery:
         "window, per item type, for an overview bar or a chart: the same `filter` as `timeline` (its own "
         "`from`/`to`, if given, narrow the window further). The window runs from the start of the bucket "
         "holding `from` to the end of the one holding `to`: at most 1000 buckets (BAD_USER_INPUT beyond). Fuzzy "
-        "dates are kept honest: see `TimelineBuckets`. One grouped SQL statement however many items there are."
+        "dates are kept honest: see `TimelineBuckets`. One grouped SQL statement however many items there are; with "
+        "no filter but `itemTypes` and dates it groups stored counts per date span, kept exact by every write, "
+        "instead of the items."
     )
     async def timeline_buckets(
         self,

@@ -14,6 +14,8 @@ from sqlmodel import SQLModel
 import api.models  # noqa: F401 - registers every table on the metadata
 from api.db import backend, make_engine
 from api.search import SEARCHED, fts_table, gin_index, include_name, matching_ids, query_string, search_text
+from api.services.changes import LOG_LOCK
+from api.spans import SPAN_FUNCTION, SPAN_TABLE, span_triggers
 from tests.support import BIN, ROOT, alembic_config, count, load_story
 
 TABLES = set(SQLModel.metadata.tables)
@@ -22,8 +24,9 @@ FTS_TABLES = {fts_table(t) + suffix for t in SEARCHED for suffix in ("", "_data"
 
 
 def at_head(url: str) -> set[str]:
-    """The tables of a database at head: the models' own, Alembic's, and on SQLite the text indexes."""
-    return TABLES | {"alembic_version"} | (FTS_TABLES if backend(url) == "sqlite" else set())
+    """The tables of a database at head: the models' own, Alembic's, the span counts, and on SQLite the text
+    indexes."""
+    return TABLES | {"alembic_version", SPAN_TABLE} | (FTS_TABLES if backend(url) == "sqlite" else set())
 
 
 def head() -> str:
@@ -124,7 +127,7 @@ def test_models_and_migrations_do_not_drift(engine):
 
 def test_migrated_database_is_empty(engine):
     """Given a database at head, when tables are counted, then migrations created schema but no rows."""
-    for table in TABLES:
+    for table in TABLES | {SPAN_TABLE}:
         assert count(engine, table) == 0, table
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
@@ -228,3 +231,45 @@ def test_upgrade_normalises_search_text_written_before(blank_url):
             assert "gideon-saar" in set(slugs)
     finally:
         engine.dispose()
+
+
+def span_objects(engine) -> set[str]:
+    """The span counts' objects in a database: its table, its triggers and (PostgreSQL) its trigger function."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            sql = "SELECT name FROM sqlite_master WHERE name = :table OR (type = 'trigger' AND instr(name, '_span_'))"
+            return set(conn.execute(text(sql), {"table": SPAN_TABLE}).scalars())
+        tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE tablename = :t"), {"t": SPAN_TABLE})
+        triggers = conn.execute(text("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%\\_span\\_%'"))
+        functions = conn.execute(text("SELECT proname FROM pg_proc WHERE proname = :f"), {"f": SPAN_FUNCTION})
+        return {*tables.scalars(), *triggers.scalars(), *functions.scalars()}
+
+
+def test_span_counts_are_back_filled_and_go_with_downgrade(seeded_url):
+    """Given the story at head, when downgraded to 0005, then the span counts' table, triggers and function are
+    gone; when upgraded again, then they are back and the table counts the story's items by span exactly."""
+    engine = make_engine(seeded_url)
+    dialect = engine.dialect.name
+    expected = {SPAN_TABLE, *(t for name in ("event", "statement", "reaction") for t in span_triggers(name, dialect))}
+    expected |= {SPAN_FUNCTION} if dialect == "postgresql" else set()
+    counted = "SELECT '{0}', date_start, date_end, count(*) FROM {0} GROUP BY date_start, date_end"  # noqa: S608 - fixed
+    items = " UNION ALL ".join(counted.format(name) for name in ("event", "statement", "reaction"))
+    try:
+        assert span_objects(engine) == expected
+        command.downgrade(alembic_config(seeded_url), "0005")
+        assert span_objects(engine) == set()
+        command.upgrade(alembic_config(seeded_url), "head")
+        assert span_objects(engine) == expected
+        with engine.connect() as conn:
+            spans = {tuple(map(str, r)) for r in conn.execute(text(f"SELECT * FROM {SPAN_TABLE}"))}  # noqa: S608
+            want = {tuple(map(str, r)) for r in conn.execute(text(items))}
+        assert spans == want and len(want) > 10
+    finally:
+        engine.dispose()
+
+
+def test_span_triggers_take_the_change_log_lock():
+    """The span triggers' advisory lock (frozen in migration 0006) is the change log's: one lock order for every
+    writer on PostgreSQL, so two writers cannot deadlock on span rows (``api.spans``)."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision("0006")
+    assert script is not None and script.module.LOG_LOCK == LOG_LOCK
