@@ -14,7 +14,7 @@ Downgrade drops the triggers, the function and the table.
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-12-02 09:00:00
+Create Date: 2026-12-01 15:00:00
 """
 
 from __future__ import annotations
