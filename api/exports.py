@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from api.dates import DateError
 from api.logs import REQUEST_ID
 from api.settings import Settings
 from schema import ids
@@ -42,7 +43,7 @@ from schema.context import Context, StatementTally
 from schema.errors import PublicError
 from schema.exports import VisGroupBy, gather, timelinejs, vis_timeline
 from schema.filters import ItemFilter, utc
-from schema.refs import RecordRef, _parse_fuzzy_date
+from schema.refs import RecordRef, canonical_date
 from schema.types.enums import ActorMatch, Channel, EventKind, ReactionKind, TimelineItemType
 
 log = logging.getLogger("realign.errors")
@@ -75,8 +76,8 @@ def _bool(value: str) -> bool:
 
 def _date(value: str) -> str:
     try:
-        return _parse_fuzzy_date(value)
-    except ValueError as error:
+        return canonical_date(value)
+    except DateError as error:
         raise BadParameter(str(error)) from None
 
 

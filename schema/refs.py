@@ -33,20 +33,26 @@ A date known only as precisely as the sources say. Forms (Realign's fuzzy-date g
 Outputs are canonical (single spaces, lower-case words). Years run from 1 to 9998."""
 
 
-def _parse_fuzzy_date(value: object) -> str:
-    """The canonical text of a fuzzy date. Text that is none is refused as BAD_USER_INPUT (a public error: GraphQL
-    wraps it, in a variable or a literal, in a coercion error naming the type and saying why)."""
-    if not isinstance(value, str):
-        raise BadUserInput(f"a FuzzyDate is text, not {type(value).__name__}")
-    try:
-        when = parse_when(value)
-    except DateError as error:
-        raise BadUserInput(str(error)) from None
+def canonical_date(text: str) -> str:
+    """The canonical text of a fuzzy date (``late  2025-07`` → ``late 2025-07``); ``DateError`` saying why if the
+    text is none."""
+    when = parse_when(text)
     if when.ongoing:
         return f"{when.start.text}/.."
     if when.end is not None:
         return f"{when.start.text}/{when.end.text}"
     return when.start.text
+
+
+def _parse_fuzzy_date(value: object) -> str:
+    """The scalar's input: text that is no fuzzy date is refused as BAD_USER_INPUT (a public error: GraphQL wraps
+    it, in a variable or a literal, in a coercion error naming the type and saying why)."""
+    if not isinstance(value, str):
+        raise BadUserInput(f"a FuzzyDate is text, not {type(value).__name__}")
+    try:
+        return canonical_date(value)
+    except DateError as error:
+        raise BadUserInput(str(error)) from None
 
 
 # A date as a client writes it, checked and made canonical on the way in: the ``FuzzyDate`` scalar. The schema
