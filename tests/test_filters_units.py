@@ -9,6 +9,7 @@ the answers themselves are checked through GraphQL on both databases (``tests/ap
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import pytest
@@ -48,7 +49,21 @@ def test_utc_keeps_the_instant_and_reads_a_bare_time_as_utc():
     assert utc(None) is None
 
 
-def test_every_filter_statement_is_prepared_once_on_postgresql():
+def test_utc_reads_a_bare_time_as_utc_whatever_the_server_zone(monkeypatch: pytest.MonkeyPatch):
+    """Given a server whose local zone is New York's, when a time without zone is made UTC, then it is still taken
+    as UTC (not as New York's time), and a zoned time still moves to UTC (not to New York's)."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert utc(dt.datetime(2025, 7, 1, 12, 30)) == dt.datetime(2025, 7, 1, 12, 30, tzinfo=dt.UTC)
+        moved = utc(dt.datetime(2025, 7, 1, 12, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))))
+        assert (moved.hour, moved.utcoffset()) == (10, dt.timedelta(0))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_every_filter_statement_is_compiled_once_for_asyncpg():
     """Given every filter of the shape corpus, when its statement is built for PostgreSQL, then it binds each list
     as one array parameter (so it is compiled once and sent straight to asyncpg, not expanded per run by
     SQLAlchemy) and reads the text index in PostgreSQL's own terms (no SQLite FTS5 `MATCH`)."""
@@ -61,7 +76,7 @@ def test_every_filter_statement_is_prepared_once_on_postgresql():
                 assert " MATCH " not in str(statement.compile(dialect=DIALECTS["postgresql"])), (kind, f)
 
 
-def test_postgresql_gets_a_rare_search_naming_actors_as_one_id_set():
+def test_a_rare_search_naming_actors_is_one_id_set_where_an_or_would_walk():
     """Given a rare search that names actors, when its condition is built, then PostgreSQL gets one id set (the
     listed text matches unnested, then the named actors' items: it would walk every item for an OR of two sets)
     and SQLite the OR it answers from two indexes."""

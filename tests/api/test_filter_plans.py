@@ -108,6 +108,17 @@ def test_updated_since_takes_an_item_changed_at_that_very_time(plans: dict[str, 
     assert last  # the story's last load wrote at least one item at that instant
 
 
+def test_no_search_is_common_without_events(database_url: str):
+    """Given a database without events (whose first rows are the sample a search is judged on), when a search is
+    judged at `common_value` 1, then it is rare: its few matches (none) are gathered from the text index."""
+    api = Api(database_url, common_value=1)
+    try:
+        assert resolved(api, search="session").search_is_common is False
+        assert timeline(api, search="session") == []
+    finally:
+        api.close()
+
+
 # --- the calendar's first year -------------------------------------------------------------------------------------
 # A window opening within a year of the calendar's first day takes a branch of its own (nothing can begin long
 # before it). Two events of year 1: one ending on the window's first day, one the day before.
