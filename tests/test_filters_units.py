@@ -19,7 +19,7 @@ from sqlmodel import SQLModel
 
 import api.models  # noqa: F401 - registers every table on the metadata
 from schema.context import Prepared
-from schema.filters import Resolved, _some, conditions, may_match, utc, window_branches
+from schema.filters import Resolved, _some, conditions, filter_shape, may_match, utc, window_branches
 from tests.test_filter_shapes import CORPUS, KINDS, rare_search
 
 DIALECTS = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}
@@ -150,3 +150,15 @@ def test_conditions_that_can_match_nothing_match_nothing(story: Engine, kind: st
         for f in nothing:
             count = select(func.count()).select_from(table).where(*conditions(kind, table, f, dialect))
             assert conn.execute(count).scalar_one() == 0, f
+
+
+def test_one_kind_and_many_kinds_of_a_type_are_shapes_apart():
+    """Given one, two and three event kinds, when their shapes are taken, then one kind (compared with `=`) is a
+    shape apart from two or three (one list), which share theirs: their SQL is the same."""
+    one, two, three = (
+        filter_shape(of_kinds(k)) for k in (["consult"], ["consult", "support"], ["consult", "support", "aid"])
+    )
+    assert one != two == three
+    assert sql("event", of_kinds(["consult", "support"]), "sqlite") == sql(
+        "event", of_kinds(["consult", "support", "aid"]), "sqlite"
+    )

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+import schema.filters
 from tests.api.conftest import Api
 from tests.api.test_filter_world import resolved
 from tests.conftest import BACKENDS, Databases
@@ -79,6 +80,17 @@ def test_a_search_finds_items_by_their_text_and_by_the_actors_it_names(plans: di
         assert timeline(api, search="beij") == BEIJING, plan
 
 
+def test_the_actors_a_search_names_are_listed_up_to_the_bound(plans: dict[str, Api], monkeypatch: pytest.MonkeyPatch):
+    """Given "Beijing", which names two actors (the PRC and its embassy), when judged with the bound on listed
+    actors at 2 and then 1 (lowered for the test), then the two are listed at 2 (bound as a list the planner can
+    count) and none at 1 (too many: matched through a subquery), with the same answers."""
+    monkeypatch.setattr(schema.filters, "NAMED_ACTORS", 2)
+    assert len(resolved(plans["rare"], search="Beijing").search_actor_ids or []) == 2
+    monkeypatch.setattr(schema.filters, "NAMED_ACTORS", 1)
+    assert resolved(plans["rare"], search="Beijing").search_actor_ids is None
+    assert timeline(plans["rare"], search="Beijing") == BEIJING
+
+
 def test_a_common_country_takes_the_events_held_there(plans: dict[str, Api]):
     """Given the United States (four participations of its actors: common at `common_value` 1) and a Security
     Council session held in the US that no American actor attends, when filtered by the country under either plan,
@@ -106,6 +118,11 @@ def test_updated_since_takes_an_item_changed_at_that_very_time(plans: dict[str, 
         assert timeline(api, updatedSince=latest) == last, plan
         assert timeline(api, updatedSince=after) == [], plan
     assert last  # the story's last load wrote at least one item at that instant
+    at = Api(plans["rare"].url, common_value=len(last))
+    try:  # the items written at that very instant count towards the judgement too
+        assert resolved(at, updated_since=dt.datetime.fromisoformat(latest)).updated_is_common is True
+    finally:
+        at.close()
 
 
 def test_no_search_is_common_without_events(database_url: str):
