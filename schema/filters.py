@@ -222,29 +222,32 @@ async def _search_is_common(context: Any, words: list[str]) -> bool:
     ``row_matches``), scaled to the table's size. Asking the text index costs as much as there are matches (on
     PostgreSQL every match of a common word is collected before a limit applies), a sample costs the same for
     any search; a wrong judgement costs time, never a wrong answer."""
-    names = [f"w{n}" for n in range(len(words))]
+    patterns = {f"w{n}": word_pattern(word) for n, word in enumerate(words)}
+    names = list(patterns)
     sample = select(E.c.search_text.label("search_text")).limit(SEARCH_SAMPLE).subquery()
     matches = select(func.count()).select_from(sample).where(row_matches(sample, names))
     size = select(func.count()).select_from(select(E.c.id).limit(SEARCH_SAMPLE).subquery())
     statement = select(matches.scalar_subquery(), size.scalar_subquery(), select(func.max(E.c.id)).scalar_subquery())
-    found, sampled, top = (
-        await context.rows(statement, {n: word_pattern(w) for n, w in zip(names, words, strict=True)})
-    )[0]
-    return bool(sampled) and found * max(top or 0, sampled) / sampled >= context.settings.common_value
+    found, sampled, top = (await context.rows(statement, patterns))[0]
+    if not sampled:  # no events: nothing is common (and ``top`` is NULL)
+        return False
+    return found * max(top, sampled) / sampled >= context.settings.common_value
 
 
-async def _is_common(context: Any, matches: Any, **params: Any) -> bool:
+async def _is_common(context: Any, matches: Any) -> bool:
     """Whether a filter value is common: its index entries (``matches``) reach the setting ``common_value`` (read
     no further). A common value's items are found by walking the date index and testing each (a page needs only
     a few rows), a rare one's by gathering its few matches first (walking would read the whole table)."""
     common = context.settings.common_value
-    probe = select(func.count()).select_from(matches.limit(common).subquery())
-    return (await context.rows(probe, params))[0][0] >= common
+    # pragma below: the limit bounds what is read, not the answer (any count past `common` is common alike)
+    probe = select(func.count()).select_from(matches.limit(common).subquery())  # pragma: no mutate
+    return (await context.rows(probe))[0][0] >= common
 
 
 def _country_involvements(country: str) -> Any:
     """The participations of a country's actors: how often the country takes part, as an index range."""
-    return select(EP.c.event_id).join(A, A.c.id == EP.c.actor_id).where(A.c.country == country)
+    # pragma below: the join's condition is the one foreign key SQLAlchemy would infer without it
+    return select(EP.c.event_id).join(A, A.c.id == EP.c.actor_id).where(A.c.country == country)  # pragma: no mutate
 
 
 async def resolve(context: Any, given: ItemFilter | None) -> Resolved:
@@ -357,7 +360,8 @@ def involves_each(kind: str, table: Any, condition: Callable[[Any], Any]) -> Any
             condition(table.c.speaker_id),
             _some(select(SA.c.statement_id).where(SA.c.statement_id == table.c.id, condition(SA.c.actor_id))),
         )
-    target_s, target_r = S.alias("each_ts"), R.alias("each_tr")
+    # pragma below: alias names only label the SQL
+    target_s, target_r = S.alias("each_ts"), R.alias("each_tr")  # pragma: no mutate
     return or_(
         condition(table.c.reactor_id),
         _some(select(EP.c.event_id).where(EP.c.event_id == table.c.target_event_id, condition(EP.c.actor_id))),
@@ -391,18 +395,21 @@ def involved_ids(kind: str, actors: Actors) -> Any:
     it once per statement instead of testing every item in date order.
     """
     if kind == "event":
-        part, events = EP.alias("inv_ep"), E.alias("inv_e")
+        # pragma below: alias names only label the SQL
+        part, events = EP.alias("inv_ep"), E.alias("inv_e")  # pragma: no mutate
         return actors.accept(select(part.c.event_id), part.c.actor_id, events, events.c.id == part.c.event_id)
     if kind == "statement":
-        said, about, about_s = S.alias("inv_s"), SA.alias("inv_sa"), S.alias("inv_sa_s")
+        # pragma below: alias names only label the SQL
+        said, about, about_s = S.alias("inv_s"), SA.alias("inv_sa"), S.alias("inv_sa_s")  # pragma: no mutate
         return union(
             actors.accept(select(said.c.id), said.c.speaker_id, said),
             actors.accept(
                 select(about.c.statement_id), about.c.actor_id, about_s, about_s.c.id == about.c.statement_id
             ),
         )
-    reacted, part, event = R.alias("inv_r"), EP.alias("inv_ep"), E.alias("inv_e")
-    target_s, target_r = S.alias("inv_ts"), R.alias("inv_tr")
+    # pragma on the next two lines: alias names only label the SQL
+    reacted, part, event = R.alias("inv_r"), EP.alias("inv_ep"), E.alias("inv_e")  # pragma: no mutate
+    target_s, target_r = S.alias("inv_ts"), R.alias("inv_tr")  # pragma: no mutate
     return union(
         actors.accept(select(reacted.c.id), reacted.c.reactor_id, reacted),
         actors.accept(
@@ -636,7 +643,8 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         if f.updated_is_common:
             out.append(table.c.updated_at >= bindparam("updated_since"))
         else:  # the few changed items, gathered from the updated_at index (walking the dates would read them all)
-            changed = table.alias("changed")
+            # pragma below: alias names only label the SQL
+            changed = table.alias("changed")  # pragma: no mutate
             out.append(table.c.id.in_(select(changed.c.id).where(changed.c.updated_at >= bindparam("updated_since"))))
     if f.kinds is not None:
         values = f.kinds[kind]
@@ -650,7 +658,8 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         elif values:
             out.append(among(column, f"{kind}_kinds", dialect))
         else:  # none of the kinds is this type's: nothing to read (an empty list would read every row)
-            out.append(false())
+            # pragma below: None (SQL NULL) would match nothing too
+            out.append(false())  # pragma: no mutate
     if f.tags is not None:
         tags, fk = _tags(kind).table, _tags(kind).parent
         tagged = select(tags.c[fk]).where(among(tags.c.tag, "tags", dialect))
@@ -666,12 +675,14 @@ def conditions(kind: str, table: Any, f: Resolved, dialect: str) -> list[Any]:
         else:
             ids = involved_ids(kind, Actors(lambda column: column.in_(in_country)))
             if kind == "event":  # one id set, so the database can start from it (an OR would walk every event)
-                held_there = E.alias("held")
+                # pragma below: alias names only label the SQL
+                held_there = E.alias("held")  # pragma: no mutate
                 ids = union(ids, select(held_there.c.id).where(held_there.c.place_country == bindparam("country")))
             out.append(table.c.id.in_(ids))
     if f.search is not None:
         if not f.search:
-            out.append(false())
+            # pragma below: None (SQL NULL) would match nothing too
+            out.append(false())  # pragma: no mutate
         elif f.search_is_common:
             by_name = _named_actors(f, dialect)
             # `+ 0`: tested per item, an involved actor is looked up by the item's key and then checked against

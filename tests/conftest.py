@@ -19,6 +19,7 @@ the role needs CREATEDB. When the server cannot be reached the PostgreSQL tests 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from api.db import make_engine
+from schema.context import _PREPARED
 from tests.support import POSTGRES_URL, load_story, migrate, unique_name
 
 BACKENDS = ("sqlite", "postgresql")
@@ -232,3 +234,13 @@ def story_engine(story_url: str) -> Iterator[Engine]:
     engine = make_engine(story_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _statements_built_afresh_under_mutmut() -> None:
+    """Under mutation testing only (mutmut sets ``MUTANT_UNDER_TEST``), every test builds its statements anew: the
+    app keeps each one built per query shape for the process's life (``schema.context``), so a later test of a
+    shape seen before would never call the code that builds it, and mutmut, which runs a mutant's code only
+    against the tests it saw calling it, would miss that test (or run it on a statement built before the mutant)."""
+    if "MUTANT_UNDER_TEST" in os.environ:
+        _PREPARED.clear()
