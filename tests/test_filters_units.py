@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
 
 import api.models  # noqa: F401 - registers every table on the metadata
+from api.vocabulary import CHANNELS, EVENT_KINDS, REACTION_KINDS
 from schema.context import Prepared
 from schema.filters import Resolved, _some, conditions, filter_shape, may_match, utc, window_branches
 from tests.test_filter_shapes import CORPUS, KINDS, rare_search
@@ -27,8 +28,14 @@ WINDOW = {"start": dt.date(2021, 7, 2), "end": dt.date(2021, 7, 10)}  # "near+fa
 
 
 def of_kinds(values: list[str], **more: Any) -> Resolved:
-    """A resolved filter on item kinds (the one place these tests name the `kinds` field)."""
-    return Resolved(kinds=values, **more)
+    """A resolved filter on item kinds (the one place these tests name the `kinds` field): each name given to every
+    item type whose vocabulary has it (`eventKinds`, `channels`, `reactionKinds`), as resolved filters hold them."""
+    kinds = {
+        "event": [v.upper() for v in values if v.upper() in EVENT_KINDS],
+        "statement": [v for v in values if v in CHANNELS],
+        "reaction": [v for v in values if v in REACTION_KINDS],
+    }
+    return Resolved(kinds=kinds, **more)
 
 
 def sql(kind: str, f: Resolved, dialect: str) -> str:
