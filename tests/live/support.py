@@ -133,8 +133,9 @@ async def subscribed(
                     feed.arrived.notify_all()
 
         feed.task = asyncio.create_task(gather())
-        # The server registers the subscription once it has the subscribe message; give it a moment.
-        await asyncio.sleep(0.3)
+        # The server registers the subscription once it has the subscribe message, and sends no word when it has:
+        # give it a moment (a full second, so a busy machine does not turn a write before it into a lost item).
+        await asyncio.sleep(1.0)
         try:
             yield feed
         finally:

@@ -77,7 +77,7 @@ async def node_subscription(base: str, variables: dict[str, Any]) -> AsyncIterat
     feed = NodeFeed(process)
     try:
         assert await feed.next(timeout=10) == {"connected": True}
-        await asyncio.sleep(0.3)  # the subscribe message follows the acknowledgement
+        await asyncio.sleep(1.0)  # the subscribe message follows the acknowledgement; the server says nothing
         yield feed
     finally:
         if process.returncode is None:
