@@ -38,9 +38,8 @@ from api.tables import REACTION as R
 from api.tables import STATEMENT as S
 from api.tables import STATEMENT_ABOUT as SA
 from api.vocabulary import WIDENING_AFFILIATIONS
-from schema import ids
 from schema.context import among
-from schema.errors import BadUserInput, NotFound, article
+from schema.errors import BadUserInput, NotFound
 from schema.prefetch import camel
 from schema.refs import FuzzyDate, RecordRef
 from schema.types.enums import ActorKind, ActorMatch, Channel, EventKind, ReactionKind, TimelineItemType
@@ -189,24 +188,6 @@ async def actor_ref(context: Any, ref: RecordRef, *, field: str) -> int:
     if rows:
         return int(rows[0][0])
     raise NotFound(f"no actor with slug {slug!r}", field=f"{field}.slug")
-
-
-async def actor_id(context: Any, value: str, *, field: str) -> int:
-    """The database id of an actor given by slug or global id; NOT_FOUND if there is none."""
-    from schema.loaders import rows_by_id  # here: the loaders import this module (an actor's lists filter)
-
-    decoded = ids.try_decode(value)
-    if decoded is not None:
-        type_name, ident = decoded
-        if type_name != "Actor":
-            raise BadUserInput(f"{value!r} is the id of {article(type_name)}, not of an Actor", field=field)
-        if await rows_by_id(context, "Actor", {ident}):
-            return ident
-    else:
-        rows = await context.rows(select(A.c.id).where(A.c.slug == value))
-        if rows:
-            return rows[0][0]
-    raise NotFound(f"no actor with slug or id {value!r}", field=field)
 
 
 # A search naming more actors than this matches their items through a subquery rather than a bound list.

@@ -16,9 +16,8 @@ from api.live import Broker, Delivery, DyadTopic, Overrun, Subscriber, TimelineT
 from schema import ids
 from schema.audit import DeletedItem
 from schema.errors import BadUserInput, PublicError
-from schema.filters import ItemFilter, resolve
+from schema.filters import ItemFilter, actor_ref, resolve
 from schema.refs import RecordRef
-from schema.relationships import actor_of
 from schema.types.nodes import RelationshipChange, TimelineItem
 
 CURSOR_PREFIX = "change:"
@@ -178,8 +177,8 @@ class LiveSubscription:
         to: Annotated[RecordRef, strawberry.argument(description="Toward whom.")],
         after: AFTER = None,
     ) -> AsyncGenerator[RelationshipChangeNotice | None, None]:
-        source = await actor_of(info.context, from_, "from")
-        target = await actor_of(info.context, to, "to")
+        source = await actor_ref(info.context, from_, field="from")
+        target = await actor_ref(info.context, to, field="to")
         if source == target:
             raise BadUserInput("`from` and `to` must be different actors", field="to")
         async for delivery in _follow(info, DyadTopic(source, target), after):

@@ -22,7 +22,6 @@ from sqlalchemy import Integer, String, and_, bindparam, cast, func, literal, or
 from strawberry.types import Info
 
 from api.dates import parse_when
-from api.tables import ACTOR as A
 from api.tables import RELATIONSHIP_CHANGE as RC
 from schema import ids
 from schema.context import among
@@ -31,6 +30,7 @@ from schema.filters import (
     INCLUDE_AFFILIATED,
     Family,
     Resolved,
+    actor_ref,
     filter_values,
     window_condition,
     window_shape,
@@ -385,19 +385,6 @@ def _ref(value: Any) -> RecordRef | None:
     return RecordRef(**value)
 
 
-async def actor_of(context: Any, ref: RecordRef, field: str) -> int:
-    """The database id of the actor a ``RecordRef`` names; NOT_FOUND (at ``field``) if there is none."""
-    ident, slug = ref.key("Actor", field)
-    if ident is not None:
-        if await rows_by_id(context, "Actor", {ident}):
-            return ident
-        raise NotFound(f"no actor with id {ref.text()!r}", field=f"{field}.id")
-    rows = await context.rows(select(A.c.id).where(A.c.slug == slug))
-    if not rows:
-        raise NotFound(f"no actor with slug {slug!r}", field=f"{field}.slug")
-    return int(rows[0][0])
-
-
 @relation("Actor", "relationships")
 async def actor_relationships(
     walk: Walk, parents: list[Any], key: str, args: dict[str, Any], nodes: list[FieldNode]
@@ -413,7 +400,7 @@ async def actor_relationships(
         max_size=context.settings.max_page_size,
     )
     ref = _ref(args.get("counterpart"))
-    counterpart = await actor_of(context, ref, "counterpart") if ref is not None else None
+    counterpart = await actor_ref(context, ref, field="counterpart") if ref is not None else None
     counted = _selects(walk, "RelationshipConnection", nodes, "totalCount")
     roots = sorted({p.db_id for p in parents})
     pages = await relationship_pages(context, roots, page, counterpart=counterpart)
@@ -447,8 +434,8 @@ class RelationshipQuery:
         to: Annotated[RecordRef, strawberry.argument(description="Toward whom.")],
     ) -> Relationship | None:
         context = info.context
-        source = await actor_of(context, from_, "from")
-        target = await actor_of(context, to, "to")
+        source = await actor_ref(context, from_, field="from")
+        target = await actor_ref(context, to, field="to")
         if source == target:
             raise BadUserInput("`from` and `to` must be different actors", field="to")
         return (await relationships_of(context, {(source, target)})).get((source, target))
@@ -475,8 +462,8 @@ class RelationshipQuery:
     ) -> Connection[Relationship] | None:
         context = info.context
         page = page_args(first, after, last, before, max_size=context.settings.max_page_size)
-        ident = await actor_of(context, actor_, "actor")
-        other = await actor_of(context, counterpart, "counterpart") if counterpart is not None else None
+        ident = await actor_ref(context, actor_, field="actor")
+        other = await actor_ref(context, counterpart, field="counterpart") if counterpart is not None else None
         pages = await relationship_pages(context, [ident], page, counterpart=other, family=include_affiliated)
 
         async def count() -> int:
