@@ -202,6 +202,8 @@ class Broker(abc.ABC):
         # Held while a batch is dispatched: a subscriber joining then would miss it (or, on its replay, get it twice).
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        # Every WebSocket connection asks for a start; the first does it, the others wait for it to be done.
+        self._starting = asyncio.Lock()
         self._started = False
         self.dispatched = 0  # batches dispatched (for tests and logs)
 
@@ -211,25 +213,38 @@ class Broker(abc.ABC):
         return Context(engine=self.engine, settings=self.settings)
 
     async def start(self) -> None:
-        """Begin at the log's end (what came before is for replays), and run the dispatch loop."""
-        if self._started:
-            return
-        self._started = True
-        context = self.context()
-        try:
-            rows = await context.rows(select(func.max(CHANGE_LOG.c.position)))
-        finally:
-            await context.close()
-        self.position = rows[0][0] or 0
-        self._task = asyncio.create_task(self._run())
+        """Begin at the log's end (what came before is for replays), and run the dispatch loop; once per process,
+        however many connections ask."""
+        async with self._starting:
+            if self._started:
+                return
+            context = self.context()
+            try:
+                rows = await context.rows(select(func.max(CHANGE_LOG.c.position)))
+            finally:
+                await context.close()
+            self.position = rows[0][0] or 0
+            self._task = asyncio.create_task(self._run())
+            self._begin()
+            self._started = True
+
+    @abc.abstractmethod
+    def _begin(self) -> None:
+        """What a kind of broker starts beside the dispatch loop (once)."""
+
+    @abc.abstractmethod
+    async def _end(self) -> None:
+        """Stop what ``_begin`` started."""
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-            self._task = None
-        self._started = False
+        async with self._starting:
+            await self._end()
+            if self._task is not None:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await self._task
+                self._task = None
+            self._started = False
 
     def wake(self) -> None:
         self._wake.set()
@@ -366,14 +381,12 @@ class LocalBroker(Broker):
     def poll_seconds(self) -> float:
         return self.settings.live_poll_seconds
 
-    async def start(self) -> None:
-        await super().start()
+    def _begin(self) -> None:
         changes.COMMITTED.append(self.wake)
 
-    async def stop(self) -> None:
+    async def _end(self) -> None:
         with contextlib.suppress(ValueError):
             changes.COMMITTED.remove(self.wake)
-        await super().stop()
 
 
 class PostgresBroker(Broker):
@@ -391,17 +404,16 @@ class PostgresBroker(Broker):
         # Notifications do the work; the poll only bounds the delay if one were ever lost.
         return max(self.settings.live_poll_seconds, 5.0)
 
-    async def start(self) -> None:
-        await super().start()
+    def _begin(self) -> None:
         self._watch = asyncio.create_task(self._keep_listening())
 
-    async def stop(self) -> None:
+    async def _end(self) -> None:
         if self._watch is not None:
             self._watch.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._watch
+            self._watch = None
         await self._close_listener()
-        await super().stop()
 
     async def _close_listener(self) -> None:
         listener, self._listener = self._listener, None

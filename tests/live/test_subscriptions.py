@@ -4,6 +4,7 @@ WebSocket: items arrive within two seconds, filters hold, cursors resume exactly
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Coroutine, Iterator
 from typing import Any
 
@@ -154,6 +155,36 @@ def test_listen_connection_killed_recovers_without_losing_an_item(server: tuple[
             await feed.wait_for(4, timeout=8)
             await asyncio.sleep(0.5)
             assert feed.slugs() == ["live-before", "live-during-1", "live-during-2", "live-after"]
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite has no LISTEN connection
+def test_many_connections_share_one_listen_connection(server: tuple[str, str, str], backend: str) -> None:
+    """Given five WebSocket connections, each with a subscription, then the server holds exactly one LISTEN
+    connection (not one per WebSocket), and an item written reaches all five."""
+    base, token, url = server
+    assert backend_of(url) == "postgresql"
+
+    async def scenario() -> None:
+        async with contextlib.AsyncExitStack() as stack:
+            feeds = [await stack.enter_async_context(subscribed(base)) for _ in range(5)]
+            engine = make_engine(url)
+            try:
+                with engine.begin() as conn:
+                    listening = conn.execute(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+                        )
+                    ).scalar_one()
+            finally:
+                engine.dispose()
+            assert listening == 1
+            await create_event(base, token, "live-shared")
+            for feed in feeds:
+                await feed.wait_for(1)
+                assert feed.slugs() == ["live-shared"]
 
     run(scenario())
 
