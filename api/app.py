@@ -39,6 +39,7 @@ from api.logs import RequestLog
 from api.logs import configure as configure_logs
 from api.network import network_routes
 from api.settings import Settings, get_settings
+from api.spans import keep_compact
 from api.web import ASSETS_URL, BodyLimit, Cors, Playground, PlaygroundAssets
 from schema import build_schema, request_error_code
 from schema.context import Context, StatementTally, connection_broken
@@ -366,7 +367,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        compacting = None
+        if backend(settings.database_url) == "postgresql" and settings.span_compact_seconds > 0:
+            compacting = asyncio.create_task(keep_compact(engine, settings.span_compact_seconds))
         yield
+        if compacting is not None:
+            compacting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await compacting
         await view.broker.stop()
         await engine.dispose()
         if live_engine is not engine:

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     """Seconds one attempt to connect to the database may take."""
     db_pool_size: int = 10
     """Connections the API keeps open to PostgreSQL (as many more may open under load)."""
+    span_compact_seconds: float = 60.0
+    """Seconds between merges of the span counts' delta rows (PostgreSQL; ``api.spans.compact``); 0: never."""
     # Live subscriptions (README "Live timelines").
     max_ws_connections: int = 1000
     """WebSocket connections one process accepts at once; past it a new one is refused (close code 1013)."""

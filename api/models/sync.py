@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime
+from sqlalchemy import BigInteger, DateTime
 from sqlmodel import Field, SQLModel
 
 from api.models.base import utcnow
@@ -23,19 +23,21 @@ class Tombstone(SQLModel, table=True):
 
 
 class ChangeEntry(SQLModel, table=True):
-    """One committed write of one record, in commit order: the log that live subscriptions read and resume from.
+    """One committed write of one record: the log that live subscriptions read and resume from, by ``position``.
 
-    ``position`` only grows in commit order: on PostgreSQL every writer takes one transaction-scoped advisory lock
-    before it takes a position (``api.services.changes``), so a position is handed out only once every
-    transaction holding a lower one has committed or rolled back; SQLite has one writer at a time anyway. A
-    reader that has seen position N can therefore never later meet a committed position below N.
+    ``position`` is handed out when the writing transaction commits (migration 0007's trigger: on PostgreSQL under
+    an advisory lock held from there to the end of the commit), so positions become visible in commit order: a
+    reader that has seen position N can never later meet a committed position below N. Until its transaction
+    commits a row has none (and no other transaction sees it). SQLite has one writer at a time: its position is its
+    ``id``.
     """
 
     __tablename__ = "change_log"
-    # AUTOINCREMENT: SQLite must never hand out a position again, even if the highest row were removed.
+    # AUTOINCREMENT: SQLite must never hand out an id (its position) again, even if the highest row were removed.
     __table_args__ = ({"sqlite_autoincrement": True},)
 
-    position: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
+    position: int | None = Field(default=None, sa_type=BigInteger, unique=True, index=True)
     at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     action: str = Field(max_length=10)
     record_type: str = Field(max_length=30)

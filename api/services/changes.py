@@ -6,14 +6,12 @@ entry and the announcement commit or roll back with the write. On PostgreSQL the
 no cross-process channel, so there it is only the audit row (the in-process broker hears of the commit through
 ``committed``).
 
-Each write of a record also takes a position in the change log (``change_log``), which live subscriptions read
-and resume from. Positions must grow in commit order, or a subscriber that has seen position N could miss a
-transaction holding N-1 that commits a moment later. On PostgreSQL a sequence alone does not give that (two
-transactions take 7 and 8; 8 commits first), so each writer first takes one transaction-scoped advisory lock
-(``LOG_LOCK``), held until it commits or rolls back: a position is handed out only after every transaction
-holding a lower one has finished, and PostgreSQL makes a commit visible before it releases the locks. Writers
-serialise only from their first logged change to their commit, the tail of a write. SQLite has one writer at a
-time, so its order is the commit order already.
+Each write of a record also adds a row to the change log (``change_log``), which live subscriptions read and
+resume from by its ``position``. Positions must grow in commit order, or a subscriber that has seen position N
+could miss a transaction holding N-1 that commits a moment later (a sequence drawn during the write would not do:
+two transactions take 7 and 8, and 8 commits first). So the database hands positions out at commit (migration
+0007's deferred trigger, under an advisory lock held only from there to the end of the commit): writers run side
+by side and queue only for their commit's last moment. SQLite has one writer at a time.
 """
 
 from __future__ import annotations
@@ -28,8 +26,6 @@ from api.models import utcnow
 from api.tables import AUDIT_ENTRY, CHANGE_LOG
 
 CHANNEL = "realign_changes"
-# The advisory lock key that orders change-log positions by commit (any fixed number no one else uses).
-LOG_LOCK = 0x7265616C  # "real"
 # Called (in the event loop) after a write that logged changes has committed in this process: the in-process
 # broker's wake-up (``api.live``).
 COMMITTED: list[Callable[[], None]] = []
@@ -61,19 +57,11 @@ def record(
             after=after,
         )
     )
-    position = None
     if record_id is not None:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOG_LOCK})
-        position = conn.execute(
-            insert(CHANGE_LOG)
-            .values(at=now, action=action, record_type=kind, record_id=record_id, slug=slug)
-            .returning(CHANGE_LOG.c.position)
-        ).scalar_one()
+        conn.execute(insert(CHANGE_LOG).values(at=now, action=action, record_type=kind, record_id=record_id, slug=slug))
     if conn.dialect.name == "postgresql":
-        payload = json.dumps(
-            {"position": position, "action": action, "type": kind, "id": record_id, "slug": slug, "at": now.isoformat()}
-        )
+        # A wake-up, delivered at commit (the position is not known before then: a listener reads the log).
+        payload = json.dumps({"action": action, "type": kind, "id": record_id, "slug": slug, "at": now.isoformat()})
         conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
 
 

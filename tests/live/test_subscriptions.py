@@ -189,6 +189,45 @@ def test_many_connections_share_one_listen_connection(server: tuple[str, str, st
     run(scenario())
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite has one writer at a time
+def test_a_write_still_open_holds_back_nothing_and_arrives_once_it_commits(
+    server: tuple[str, str, str], backend: str
+) -> None:
+    """Given a write transaction on PostgreSQL that has logged an event and stays open (a slow writer: the same
+    service call a mutation makes), when another event is written through the API, then it commits and arrives
+    at once (writers do not queue behind an open one); once the slow one commits, it arrives too, after it (the
+    log's order is the commit order), each once."""
+    from api.services.mutations import create
+    from api.services.synthetic import CLI
+
+    base, token, url = server
+
+    async def scenario() -> None:
+        async with subscribed(base, {"filter": {"eventKinds": ["CONSULT"]}}) as feed:
+            engine = make_engine(url)
+            try:
+                with engine.begin() as slow:
+                    data = {
+                        "slug": "live-slow",
+                        "title": "Live slow",
+                        "kind": "CONSULT",
+                        "date": "2025-08-05",
+                        "participants": {"initiator": ["israel"], "target": ["taiwan"]},
+                    }
+                    create(slow, kind="event", data=data, who=CLI)
+                    await create_event(base, token, "live-fast")
+                    await feed.wait_for(1)
+                    assert feed.slugs() == ["live-fast"]
+            finally:
+                engine.dispose()
+            await feed.wait_for(2)
+            await asyncio.sleep(0.5)
+            assert feed.slugs() == ["live-fast", "live-slow"]
+            assert len({m["cursor"] for m in feed.items}) == 2
+
+    run(scenario())
+
+
 def test_an_unknown_token_in_connection_init_is_refused(server: tuple[str, str, str], backend: str) -> None:
     """Given a token nobody issued in connection_init's payload, when a client connects, then the server closes
     the connection (4403) before any subscription runs; the real token is accepted."""

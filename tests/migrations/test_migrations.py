@@ -13,9 +13,10 @@ from sqlmodel import SQLModel
 
 import api.models  # noqa: F401 - registers every table on the metadata
 from api.db import backend, make_engine
+from api.models import utcnow
 from api.search import SEARCHED, fts_table, gin_index, include_name, matching_ids, query_string, search_text
-from api.services.changes import LOG_LOCK
 from api.spans import SPAN_FUNCTION, SPAN_TABLE, span_triggers
+from api.tables import CHANGE_LOG, EVENT
 from tests.support import BIN, ROOT, alembic_config, count, load_story
 
 TABLES = set(SQLModel.metadata.tables)
@@ -268,8 +269,44 @@ def test_span_counts_are_back_filled_and_go_with_downgrade(seeded_url):
         engine.dispose()
 
 
-def test_span_triggers_take_the_change_log_lock():
-    """The span triggers' advisory lock (frozen in migration 0006) is the change log's: one lock order for every
-    writer on PostgreSQL, so two writers cannot deadlock on span rows (``api.spans``)."""
-    script = ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision("0006")
-    assert script is not None and script.module.LOG_LOCK == LOG_LOCK
+def test_commit_positions_and_span_deltas_migrate_both_ways(seeded_url):
+    """Given the story at head with logged changes, when events are added (PostgreSQL: delta rows) and the
+    database is downgraded to 0006, then each span has one row again holding its sum (0006's key is back) and each
+    log row's number is its position; when upgraded again, then the positions are kept, a new row gets the next
+    one at commit, and a new event is counted in its span."""
+    engine = make_engine(seeded_url)
+    span = "SELECT item_type, date_start, date_end, sum(n) FROM item_span_count GROUP BY 1, 2, 3"
+    many = (
+        "SELECT count(*) FROM (SELECT 1 FROM item_span_count GROUP BY item_type, date_start, date_end "
+        "HAVING count(*) > 1) m"
+    )
+    logged = {"at": utcnow(), "action": "create", "record_type": "event", "record_id": 1}
+    try:
+        with engine.begin() as conn:
+            event = dict(conn.execute(select(EVENT).limit(1)).mappings().one())
+            event.pop("id")
+            for n in range(2):
+                conn.execute(EVENT.insert(), {**event, "slug": f"down-{n}"})
+            before = {tuple(r[:3]): r[3] for r in conn.execute(text(span))}
+            conn.execute(CHANGE_LOG.insert(), [logged, logged])
+        with engine.connect() as conn:
+            positions = conn.execute(select(CHANGE_LOG.c.position).order_by(CHANGE_LOG.c.position)).scalars().all()
+        assert len(positions) == 2 and None not in positions
+        command.downgrade(alembic_config(seeded_url), "0006")
+        with engine.connect() as conn:
+            assert {tuple(r[:3]): r[3] for r in conn.execute(text(span))} == before
+            assert conn.execute(text(many)).scalar_one() == 0
+            assert conn.execute(text("SELECT position FROM change_log ORDER BY 1")).scalars().all() == positions
+            assert "id" not in {c["name"] for c in inspect(conn).get_columns("change_log")}
+        command.upgrade(alembic_config(seeded_url), "head")
+        with engine.begin() as conn:
+            conn.execute(CHANGE_LOG.insert(), logged)
+            conn.execute(EVENT.insert(), {**event, "slug": "up-again"})
+        with engine.connect() as conn:
+            again = conn.execute(select(CHANGE_LOG.c.position).order_by(CHANGE_LOG.c.position)).scalars().all()
+            after = {tuple(r[:3]): r[3] for r in conn.execute(text(span))}
+        assert again[:2] == positions and again[2] > positions[1]
+        grown = {key for key, n in after.items() if before.get(key) != n}
+        assert len(grown) == 1 and after[next(iter(grown))] == before[next(iter(grown))] + 1
+    finally:
+        engine.dispose()

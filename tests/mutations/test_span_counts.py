@@ -66,9 +66,20 @@ def spans_of_items(engine: Engine) -> dict[tuple[str, str, str], int]:
 
 
 def span_counts(engine: Engine) -> dict[tuple[str, str, str], int]:
+    """What the table says: the sum of each span's rows (PostgreSQL appends deltas), spans summing to zero left
+    out."""
+    span = (SPAN_COUNT.c.item_type, SPAN_COUNT.c.date_start, SPAN_COUNT.c.date_end)
     with engine.connect() as conn:
-        rows = conn.execute(select(SPAN_COUNT)).all()
-    return {(r.item_type, str(r.date_start), str(r.date_end)): r.n for r in rows}
+        rows = conn.execute(select(*span, func.sum(SPAN_COUNT.c.n).label("n")).group_by(*span)).all()
+    return {(r.item_type, str(r.date_start), str(r.date_end)): int(r.n) for r in rows if r.n}
+
+
+def rows_per_span(engine: Engine) -> dict[tuple[str, str, str], int]:
+    """How many rows each span has in the table."""
+    span = (SPAN_COUNT.c.item_type, SPAN_COUNT.c.date_start, SPAN_COUNT.c.date_end)
+    with engine.connect() as conn:
+        rows = conn.execute(select(*span, func.count().label("rows")).group_by(*span)).all()
+    return {(r.item_type, str(r.date_start), str(r.date_end)): r.rows for r in rows}
 
 
 def assert_exact(api: Writer) -> None:
@@ -177,8 +188,8 @@ def test_an_import_keeps_the_counts(database_url: str, tmp_path):
 
 def test_two_writers_in_opposite_span_order_do_not_deadlock(pg_seeded_url: str):
     """Given two PostgreSQL transactions each writing two items of the same two new spans, in opposite orders and
-    interleaved (the second starts while the first holds its first span), then both commit (the span triggers
-    serialise them on the change log's lock instead of deadlocking on the span rows) and the counts are exact."""
+    interleaved (the second starts while the first has written its first span), then both commit (the span
+    triggers append delta rows and lock none) and the counts are exact."""
     writer = Writer(pg_seeded_url)
     engine = writer.engine
     with engine.connect() as conn:
@@ -208,6 +219,42 @@ def test_two_writers_in_opposite_span_order_do_not_deadlock(pg_seeded_url: str):
         counts = span_counts(engine)
         assert counts[("statement", "2001-01-01", "2001-01-01")] == counts[("statement", "2002-02-02", "2002-02-02")]
         assert counts[("statement", "2001-01-01", "2001-01-01")] >= 2
+        assert_exact(writer)
+    finally:
+        writer.close()
+
+
+def test_concurrent_writes_to_one_span_wait_for_nothing_and_compaction_merges_them(pg_seeded_url: str):
+    """Given a PostgreSQL transaction that has written an item of a span and stays open, when another writes an
+    item of the same span, then it commits at once (no row lock to wait for; a lock timeout would refuse it); the
+    span's rows then sum to the items', and compaction (run twice, the second finding nothing to merge) leaves one
+    row per span with the same sums."""
+    from api.spans import compact
+
+    writer = Writer(pg_seeded_url)
+    engine = writer.engine
+    with engine.connect() as conn:
+        model = dict(conn.execute(select(STATEMENT).limit(1)).mappings().one())
+    model.pop("id")
+    day = {"date_start": dt.date(2003, 3, 3), "date_end": dt.date(2003, 3, 3)}
+    try:
+        with engine.begin() as holder:
+            holder.execute(STATEMENT.insert(), {**model, **day, "slug": "span-held"})
+            with engine.begin() as other:
+                other.execute(text("SET LOCAL lock_timeout = '1s'"))
+                other.execute(STATEMENT.insert(), {**model, **day, "slug": "span-free"})
+        with engine.begin() as conn:
+            conn.execute(STATEMENT.delete().where(STATEMENT.c.slug == "span-held"))
+        assert rows_per_span(engine)[("statement", "2003-03-03", "2003-03-03")] == 3  # +1, +1, -1
+        assert span_counts(engine)[("statement", "2003-03-03", "2003-03-03")] == 1
+        expected = spans_of_items(engine)
+        assert span_counts(engine) == expected
+        with engine.begin() as conn:
+            assert compact(conn) > 0
+        with engine.begin() as conn:
+            assert compact(conn) == 0
+        assert set(rows_per_span(engine).values()) == {1}
+        assert span_counts(engine) == expected
         assert_exact(writer)
     finally:
         writer.close()
