@@ -62,10 +62,12 @@ class Change:
 
 @dataclass(frozen=True)
 class Delivery:
-    """A change as one subscriber receives it: the record built for the schema (None when it was deleted)."""
+    """A change as the subscribers of one topic receive it: the record built for the schema (None when it was
+    deleted). One object for all of them: ``memo`` keeps what is built from it once for all (``schema.live``)."""
 
     change: Change
     item: Any
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 class Overrun(Exception):

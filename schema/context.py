@@ -313,6 +313,10 @@ class Context:
             self._principal = Principal(rows[0].id, rows[0].name, rows[0].role)
         return self._principal
 
+    def known_role(self) -> str | None:
+        """The principal's role once ``principal`` has found it (None before): what an answer may depend on."""
+        return self._principal.role if self._principal is not None else None
+
     async def require(self, role: str) -> Principal:
         """The principal, if its role is at least ``role``; UNAUTHENTICATED or FORBIDDEN otherwise."""
         who = await self.principal()

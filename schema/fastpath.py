@@ -28,9 +28,10 @@ from graphql import (
 )
 from strawberry.types import get_object_definition
 
-from schema.internals import FALL_BACK, CompletionHook
+from schema.internals import FALL_BACK
 from schema.prefetch import OBJECT_TYPE_NAMES, REGISTRY, Failed, camel, object_type_name
 from schema.selection import subfields, variable_values
+from schema.shared import SharedEvents
 
 log = logging.getLogger("realign.fastpath")
 
@@ -74,8 +75,9 @@ def _access(obj: Any, type_name: str, field_name: str) -> tuple[int, str]:
     return found
 
 
-class FastExecutionContext(CompletionHook):
-    """Strawberry's execution context with a fast completion for prefetched objects."""
+class FastExecutionContext(SharedEvents):
+    """Strawberry's execution context with a fast completion for prefetched objects (and one execution of a live
+    change per group of identical subscriptions: ``schema.shared``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import enum
-from collections.abc import AsyncGenerator
-from typing import Annotated
+from collections.abc import AsyncGenerator, Callable
+from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry.types import Info
@@ -21,6 +22,7 @@ from schema.refs import RecordRef
 from schema.types.nodes import RelationshipChange, TimelineItem
 
 CURSOR_PREFIX = "change:"
+T = TypeVar("T")
 
 
 @strawberry.enum(description="What happened to a record.")
@@ -40,6 +42,8 @@ class TimelineChange:
     cursor: str = strawberry.field(
         description="This change's position in the change log: pass it as `after` to resume just after it."
     )
+    # What the selections of identical subscriptions came to, shared by all of them (``schema.shared``).
+    shared_results: strawberry.Private[dict[Any, Any]] = dataclasses.field(default_factory=dict)
 
 
 @strawberry.type(description="A new or changed move of one relationship, with where to resume.")
@@ -51,6 +55,17 @@ class RelationshipChangeNotice:
     cursor: str = strawberry.field(
         description="This change's position in the change log: pass it as `after` to resume just after it."
     )
+    shared_results: strawberry.Private[dict[Any, Any]] = dataclasses.field(default_factory=dict)
+
+
+def shared(delivery: Delivery, build: Callable[[Delivery], T]) -> T:
+    """The payload of a delivery, built once for every subscriber of its topic (the broker hands them one
+    ``Delivery``), so that identical subscriptions also share its execution (``schema.shared``)."""
+    key = build.__name__
+    found = delivery.memo.get(key)
+    if found is None:
+        found = delivery.memo[key] = build(delivery)
+    return cast(T, found)
 
 
 def encode_cursor(position: int) -> str:
@@ -149,22 +164,7 @@ class LiveSubscription:
     ) -> AsyncGenerator[TimelineChange | None, None]:
         resolved = await resolve(info.context, filter)
         async for delivery in _follow(info, TimelineTopic(resolved), after):
-            change = delivery.change
-            deleted = None
-            if change.action == "delete":
-                type_name = BY_KEY[change.kind].type_name
-                deleted = DeletedItem(
-                    type=type_name,
-                    id=ids.encode(type_name, change.record_id),
-                    slug=change.slug,
-                    deleted_at=change.at,
-                )
-            yield TimelineChange(
-                kind=ChangeKind(change.action),
-                item=None if deleted else delivery.item,
-                deleted=deleted,
-                cursor=encode_cursor(change.position),
-            )
+            yield shared(delivery, _timeline_change)
 
     @strawberry.subscription(
         description="New and changed moves of the directed relationship `from` → `to`, each with its `scoreAfter`, "
@@ -182,8 +182,26 @@ class LiveSubscription:
         if source == target:
             raise BadUserInput("`from` and `to` must be different actors", field="to")
         async for delivery in _follow(info, DyadTopic(source, target), after):
-            yield RelationshipChangeNotice(
-                kind=ChangeKind(delivery.change.action),
-                change=delivery.item,
-                cursor=encode_cursor(delivery.change.position),
-            )
+            yield shared(delivery, _relationship_change)
+
+
+def _timeline_change(delivery: Delivery) -> TimelineChange:
+    change = delivery.change
+    deleted = None
+    if change.action == "delete":
+        type_name = BY_KEY[change.kind].type_name
+        deleted = DeletedItem(
+            type=type_name, id=ids.encode(type_name, change.record_id), slug=change.slug, deleted_at=change.at
+        )
+    return TimelineChange(
+        kind=ChangeKind(change.action),
+        item=None if deleted else delivery.item,
+        deleted=deleted,
+        cursor=encode_cursor(change.position),
+    )
+
+
+def _relationship_change(delivery: Delivery) -> RelationshipChangeNotice:
+    return RelationshipChangeNotice(
+        kind=ChangeKind(delivery.change.action), change=delivery.item, cursor=encode_cursor(delivery.change.position)
+    )

@@ -1,0 +1,51 @@
+"""One execution of a live change for every subscriber that asked the same thing.
+
+A broker hands one ``Delivery`` to every subscriber of a topic (``api.live``), and the subscription resolvers turn
+it into one payload object for all of them (``schema.live``). Subscribers that also sent the same document, the
+same operation and the same variables, with the same role, would get the same answer: ``SharedEvents`` executes
+the payload's selection once and hands the result to the rest (a delivery to a thousand subscribers over twenty
+filters costs twenty executions, not a thousand). The payload carries the results in ``shared_results``, so
+they live as long as the delivery does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Hashable
+from typing import Any
+
+import orjson
+from graphql import ExecutionResult
+
+from schema.internals import CompletionHook
+
+
+class SharedEvents(CompletionHook):
+    """An executor that shares a subscription event's result among identical subscriptions."""
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        results = getattr(self.root_value, "shared_results", None)
+        if results is None:
+            return super().execute_operation(serially)
+        key = self._event_key()
+        found = results.get(key)
+        if found is None:
+            done = super().execute_operation(serially)
+            if not inspect.isawaitable(done):
+                results[key] = done
+                return done
+            # Held as a task: a subscriber reaching this event while the first one's execution runs waits for it.
+            found = results[key] = asyncio.ensure_future(done)
+        return found if isinstance(found, ExecutionResult) else _await(found)
+
+    def _event_key(self) -> Hashable:
+        operation = self.operation
+        source = operation.loc.source.body if operation.loc is not None else id(operation)
+        role = getattr(self.context_value, "known_role", lambda: None)()
+        variables = orjson.dumps(self.variable_values, option=orjson.OPT_SORT_KEYS, default=str)
+        return (source, operation.name.value if operation.name else None, variables, role)
+
+
+async def _await(task: asyncio.Future[ExecutionResult]) -> ExecutionResult:
+    return await asyncio.shield(task)

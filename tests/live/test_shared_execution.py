@@ -1,0 +1,84 @@
+"""Identical subscriptions share one execution of each change (``schema.shared``), counted through the app's own
+statement tally: the app runs in this process (Starlette's TestClient, real WebSockets over ASGI, real SQLite)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from tests.live.support import EVENT_CREATE, event, make_token
+
+# A selection that reads beyond the record the broker fetches (participants and their actors): each execution
+# costs statements of its own.
+DEEP = """subscription ($filter: ItemFilter) { timelineChanged(filter: $filter) {
+  kind cursor item { ... on Event { slug participants { role actor { name } } } } } }"""
+SHALLOW = """subscription ($filter: ItemFilter) { timelineChanged(filter: $filter) {
+  cursor item { ... on Event { slug participants { actor { slug } } } } } }"""
+FILTER = {"filter": {"eventKinds": ["CONSULT"]}}
+
+
+@pytest.fixture
+def app_client(seeded_url: str) -> Iterator[tuple[TestClient, str]]:
+    # No poll: the broker reads the log only when this process commits, so no read lands at a random moment.
+    app = create_app(Settings(database_url=seeded_url, live_poll_seconds=600))
+    with TestClient(app) as client:
+        yield client, make_token(seeded_url)
+
+
+def subscribe(stack: ExitStack, client: TestClient, query: str, n: int) -> list[Any]:
+    sockets = []
+    for _ in range(n):
+        ws = stack.enter_context(client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]))
+        ws.send_json({"type": "connection_init", "payload": {}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": FILTER}})
+        sockets.append(ws)
+    time.sleep(0.5)  # the subscribe messages reach the broker
+    return sockets
+
+
+def write_and_receive(client: TestClient, token: str, slug: str, sockets: list[Any]) -> tuple[int, list[Any]]:
+    """The statements the app sent between a write and every socket's receipt of it, and what each received."""
+    tally = client.app.state.statements  # type: ignore[attr-defined]
+    before = tally.sent
+    answer = client.post(
+        "/graphql",
+        json={"query": EVENT_CREATE, "variables": {"input": event(slug)}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 200 and not answer.json().get("errors"), answer.text
+    received = [ws.receive_json() for ws in sockets]
+    assert all(m["type"] == "next" for m in received), received
+    return tally.sent - before, [m["payload"] for m in received]
+
+
+def test_identical_subscriptions_share_one_execution_and_different_ones_do_not(
+    app_client: tuple[TestClient, str],
+) -> None:
+    """Given one subscription, when an event is written, then it arrives at a cost of N statements (write, log
+    read, match, fetch, one execution). Given five identical subscriptions (same document, variables, role), the
+    next event costs the same N and all five receive the same answer; given a sixth with another selection, the
+    next costs more (its own execution), and each kind receives its own shape."""
+    client, token = app_client
+    with ExitStack() as stack:
+        first = subscribe(stack, client, DEEP, 1)
+        alone, _ = write_and_receive(client, token, "shared-1", first)
+        five = first + subscribe(stack, client, DEEP, 4)
+        together, answers = write_and_receive(client, token, "shared-2", five)
+        assert together == alone
+        assert len({json.dumps(a, sort_keys=True) for a in answers}) == 1
+        assert answers[0]["data"]["timelineChanged"]["item"]["participants"][0]["actor"]["name"]
+        other = subscribe(stack, client, SHALLOW, 1)
+        mixed, answers = write_and_receive(client, token, "shared-3", five + other)
+        assert mixed > together
+        assert "kind" in answers[0]["data"]["timelineChanged"]
+        assert "kind" not in answers[-1]["data"]["timelineChanged"]
+        assert answers[-1]["data"]["timelineChanged"]["item"]["participants"][0]["actor"]["slug"]
