@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import multiprocessing
 import os
 import resource
 import statistics
@@ -66,7 +67,7 @@ class Subscriber:
     """One WebSocket connection with one subscription; what it received and when."""
 
     number: int
-    filter: Filter
+    filter: int  # an index into FILTERS (a client process gets numbers, not functions)
     replica: str = ""
     received: list[tuple[str, float, float]] = field(default_factory=list)  # (slug, createdAt, receipt)
     error: str = ""
@@ -74,12 +75,14 @@ class Subscriber:
 
 async def subscribe(url: str, sub: Subscriber, ready: asyncio.Event, count: list[int], total: int) -> None:
     try:
-        async with websockets.connect(url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")]) as ws:
+        async with websockets.connect(
+            url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")], compression=None
+        ) as ws:
             response = ws.response
             sub.replica = response.headers.get("X-Realign-Upstream", "") if response else ""
             await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
             assert json.loads(await ws.recv())["type"] == "connection_ack"
-            variables = {"filter": sub.filter[0]}
+            variables = {"filter": FILTERS[sub.filter][0]}
             await ws.send(
                 json.dumps({"id": "1", "type": "subscribe", "payload": {"query": QUERY, "variables": variables}})
             )
@@ -87,11 +90,11 @@ async def subscribe(url: str, sub: Subscriber, ready: asyncio.Event, count: list
             if count[0] == total:
                 ready.set()
             async for raw in ws:
+                now = time.time()
                 message = json.loads(raw)
                 if message["type"] == "ping":
                     await ws.send(json.dumps({"type": "pong"}))
                 elif message["type"] == "next":
-                    now = time.time()
                     if "errors" in message["payload"]:
                         sub.error = str(message["payload"]["errors"])
                         return
@@ -107,10 +110,43 @@ async def subscribe(url: str, sub: Subscriber, ready: asyncio.Event, count: list
         sub.error = repr(exc)
 
 
-async def write_load(base: str, token: str, rate: float, seconds: float) -> tuple[list[tuple[str, str]], int]:
-    """Writes at ``rate`` per second for ``seconds``, each its own task (a slow one does not delay the schedule)."""
+def client_process(url: str, numbers: list[int], ready: Any, stop: Any, results: Any) -> None:
+    """One load-generating process: its share of the subscribers, until told to stop; then what each received
+    and the process's own CPU seconds."""
+
+    async def main() -> None:
+        subs = [Subscriber(n, n % len(FILTERS)) for n in numbers]
+        connected, count = asyncio.Event(), [0]
+        tasks = []
+        for sub in subs:  # a gentle ramp: connection storms are not what this measures
+            tasks.append(asyncio.create_task(subscribe(url, sub, connected, count, len(subs))))
+            await asyncio.sleep(0.01)
+        async with asyncio.timeout(120):
+            await connected.wait()
+        ready.set()
+        while not stop.is_set():
+            await asyncio.sleep(0.2)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        results.put(
+            ([(s.number, s.filter, s.replica, s.received, s.error) for s in subs], usage.ru_utime + usage.ru_stime)
+        )
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 2 * len(numbers) + 256)), hard))
+    asyncio.run(main())
+
+
+async def write_load(
+    base: str, token: str, rate: float, seconds: float
+) -> tuple[list[tuple[str, str]], int, list[float]]:
+    """Writes at ``rate`` per second for ``seconds``, each its own task (a slow one does not delay the schedule);
+    what was written, the failures, and each write's round trip in ms."""
     written: list[tuple[str, str]] = []
     failures = [0]
+    took: list[float] = []
     async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=50)) as http:
 
         async def one(n: int) -> None:
@@ -130,7 +166,9 @@ async def write_load(base: str, token: str, rate: float, seconds: float) -> tupl
                     }
                 },
             }
+            sent = time.monotonic()
             answer = await http.post(f"{base}/graphql", json=body, headers={"Authorization": f"Bearer {token}"})
+            took.append((time.monotonic() - sent) * 1000)
             data = answer.json()
             if answer.status_code == 200 and not data.get("errors") and not data["data"]["eventCreate"]["userErrors"]:
                 written.append((slug, kind))
@@ -145,7 +183,7 @@ async def write_load(base: str, token: str, rate: float, seconds: float) -> tupl
             await asyncio.sleep(max(0.0, started + n / rate - time.monotonic()))
             tasks.append(asyncio.create_task(one(n)))
         await asyncio.gather(*tasks)
-    return written, failures[0]
+    return written, failures[0], took
 
 
 def cpu_seconds(pid: int) -> float:
@@ -188,34 +226,46 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def run(args: argparse.Namespace, url: str, token: str) -> None:
-    # A small pool per replica: the PostgreSQL server here allows 100 connections, shared with everything else.
-    with cluster(url, 2, log_level="WARNING", db_pool_size=str(args.pool_size)) as front:
+    settings = {"log_level": "WARNING", "db_pool_size": str(args.pool_size)}
+    with cluster(url, 2, **settings) as front:
         ws = front.base.replace("http://", "ws://") + "/graphql"
-        subs = [Subscriber(n, FILTERS[n % len(FILTERS)]) for n in range(args.subscribers)]
-        ready, count = asyncio.Event(), [0]
-        listeners = []
-        for sub in subs:  # a gentle ramp: connection storms are not what this measures
-            listeners.append(asyncio.create_task(subscribe(ws, sub, ready, count, len(subs))))
-            await asyncio.sleep(0.005)
-        async with asyncio.timeout(60):
-            await ready.wait()
+        # The subscribers live in client processes of their own, so that receiving is not what limits the run.
+        context = multiprocessing.get_context("spawn")
+        ready = [context.Event() for _ in range(args.clients)]
+        stop, results = context.Event(), context.Queue()
+        clients = [
+            context.Process(
+                target=client_process,
+                args=(ws, list(range(i, args.subscribers, args.clients)), ready[i], stop, results),
+            )
+            for i in range(args.clients)
+        ]
+        for client in clients:
+            client.start()
+        for event in ready:
+            await asyncio.to_thread(event.wait, 180)
         await asyncio.sleep(1.0)  # the last subscribe messages reach their replicas
         pids = {r.base.removeprefix("http://"): r.pid for r in front.replicas}
         cpu_before = {address: cpu_seconds(pid) for address, pid in pids.items()}
         started = time.monotonic()
-        written, failures = await write_load(front.base, token, args.writes, args.seconds)
+        written, failures, took = await write_load(front.base, token, args.writes, args.seconds)
         await asyncio.sleep(args.drain)
         elapsed = time.monotonic() - started
         cpu = {address: (cpu_seconds(pid) - cpu_before[address]) / elapsed for address, pid in pids.items()}
         mem = {address: memory(pid) for address, pid in pids.items()}
-        for task in listeners:
-            task.cancel()
-        await asyncio.gather(*listeners, return_exceptions=True)
+        stop.set()
+        gathered = [await asyncio.to_thread(results.get, True, 120) for _ in clients]
+        for client in clients:
+            client.join(30)
+    subs = [
+        Subscriber(n, f, replica, received, error) for part, _ in gathered for n, f, replica, received, error in part
+    ]
+    client_cpu = sum(seconds for _, seconds in gathered)
 
     kind_of = dict(written)
     latencies, lost, duplicates = [], 0, 0
     for sub in subs:
-        expected = {slug for slug, kind in written if sub.filter[1](kind)}
+        expected = {slug for slug, kind in written if FILTERS[sub.filter][1](kind)}
         got = Counter(slug for slug, _, _ in sub.received)
         lost += len(expected - set(got))
         duplicates += sum(n - 1 for n in got.values() if n > 1)
@@ -225,10 +275,12 @@ async def run(args: argparse.Namespace, url: str, token: str) -> None:
     errors = [s for s in subs if s.error]
     per_replica = Counter(s.replica for s in subs)
     print(
-        f"\n{args.subscribers} subscribers over {len(FILTERS)} filters, {args.writes} writes/s for {args.seconds} s "
-        f"through nginx to 2 replicas"
+        f"\n{args.subscribers} subscribers over {len(FILTERS)} filters in {args.clients} client processes, "
+        f"{args.writes} writes/s for {args.seconds} s through nginx to 2 replicas (pool {args.pool_size} each)"
     )
     print(f"writes: {len(written)} committed, {failures} failed; deliveries: {len(latencies)}")
+    if took:
+        print(f"write round trip ms: median {statistics.median(took):.0f}, p99 {percentile(took, 0.99):.0f}")
     if latencies:
         print(
             f"latency ms (createdAt -> receipt): median {statistics.median(latencies):.0f}, "
@@ -242,6 +294,7 @@ async def run(args: argparse.Namespace, url: str, token: str) -> None:
             f"replica {address}: {per_replica[address]} subscribers, CPU {cpu[address] * 100:.0f}% of a core, "
             f"RSS {mem[address].get('VmRSS')} MB (peak {mem[address].get('VmHWM')} MB)"
         )
+    print(f"load generator (subscriber processes): CPU {client_cpu / elapsed * 100:.0f}% of a core over the run")
 
 
 def main() -> None:
@@ -250,7 +303,8 @@ def main() -> None:
     parser.add_argument("--writes", type=float, default=20, help="writes per second")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--drain", type=float, default=5, help="seconds to wait for deliveries after the last write")
-    parser.add_argument("--pool-size", type=int, default=4, help="REALIGN_DB_POOL_SIZE of each replica")
+    parser.add_argument("--pool-size", type=int, default=10, help="REALIGN_DB_POOL_SIZE of each replica")
+    parser.add_argument("--clients", type=int, default=2, help="processes the subscribers are spread over")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
