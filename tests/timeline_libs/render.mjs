@@ -123,8 +123,12 @@ try {
         await new Promise((resolve) => setTimeout(resolve, 1500));
         // The first event's slide, shown: its quote (the cited passages) and its credit (the source).
         timeline.goTo(1);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        const shown = document.querySelector('.tl-slide.tl-slide-active') ?? document.querySelectorAll('.tl-slide')[1];
+        // The slide's media loads after it is shown, later on a busy machine: wait for its quote (10 s at most).
+        const activeSlide = () => document.querySelector('.tl-slide.tl-slide-active') ?? document.querySelectorAll('.tl-slide')[1];
+        for (let waited = 0; waited < 10000 && !activeSlide()?.querySelector('.tl-media-blockquote, blockquote'); waited += 100) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const shown = activeSlide();
         const firstSlide = {
           headline: shown?.querySelector('.tl-headline')?.textContent ?? null,
           date: shown?.querySelector('.tl-headline-date')?.textContent ?? null,
