@@ -258,3 +258,31 @@ def test_concurrent_writes_to_one_span_wait_for_nothing_and_compaction_merges_th
         assert_exact(writer)
     finally:
         writer.close()
+
+
+def test_a_running_server_compacts_the_span_counts(pg_seeded_url: str, tmp_path):
+    """Given `realign serve` on PostgreSQL with REALIGN_SPAN_COMPACT_SECONDS=0.5, when two events of one new span
+    are created through the API (two delta rows), then within a few seconds the server has merged them: one row
+    per span, the same counts."""
+    import asyncio
+
+    from api.db import make_engine
+    from tests.live.support import create_event, make_token
+    from tests.server import running
+
+    engine = make_engine(pg_seeded_url)
+    token = make_token(pg_seeded_url)
+    with running(pg_seeded_url, tmp_path / "serve.log", span_compact_seconds="0.5") as server:
+
+        async def write() -> None:
+            for slug in ("compact-a", "compact-b"):
+                await create_event(server.base, token, slug, date="2004-04-04")
+
+        asyncio.run(write())
+        deadline = time.monotonic() + 10
+        while set(rows_per_span(engine).values()) != {1} and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert set(rows_per_span(engine).values()) == {1}, server.log()
+    assert span_counts(engine)[("event", "2004-04-04", "2004-04-04")] == 2
+    assert span_counts(engine) == spans_of_items(engine)
+    engine.dispose()
