@@ -19,6 +19,7 @@ import orjson
 from graphql import ExecutionResult
 
 from schema.internals import CompletionHook
+from schema.selection import variable_values
 
 
 class SharedEvents(CompletionHook):
@@ -43,7 +44,9 @@ class SharedEvents(CompletionHook):
         operation = self.operation
         source = operation.loc.source.body if operation.loc is not None else id(operation)
         role = getattr(self.context_value, "known_role", lambda: None)()
-        variables = orjson.dumps(self.variable_values, option=orjson.OPT_SORT_KEYS, default=str)
+        # The coerced values as a plain dict (inputs are dataclasses and enums, which orjson writes itself; the
+        # VariableValues tuple around them would go through repr, a cost per subscriber and event).
+        variables = orjson.dumps(variable_values(self.variable_values), option=orjson.OPT_SORT_KEYS, default=str)
         return (source, operation.name.value if operation.name else None, variables, role)
 
 
