@@ -6,9 +6,11 @@
   ``cytoscape({elements: ...})`` or ``cy.add(...)``.
 
 Query parameters, as ``actorNetwork``'s arguments: ``from``, ``to``, ``asOf`` (fuzzy dates), ``actors`` (slugs
-or global ids, repeated or comma-separated), ``includeAffiliated`` (``true``/``false``), ``maxLinks``. A bad one is
-a 400 (an unknown actor a 404) with ``{"error": {"code", "message", "parameter"}}``. Answers carry
-``Content-Disposition`` and an ``ETag`` computed from the body (``If-None-Match`` gets a 304).
+or global ids, repeated or comma-separated), ``includeAffiliated`` (``true``/``false``), ``maxLinks`` (past it, the
+strongest links, as ``actorNetwork`` keeps them). A bad one is a 400 (an unknown actor a 404) with ``{"error":
+{"code", "message", "parameter"}}``. Answers carry ``Content-Disposition``, an ``ETag`` computed from the body
+(``If-None-Match`` gets a 304) and ``Realign-Link-Count``, how many links the network has in all (GraphML also
+says it as the graph's ``linkCount``).
 """
 
 from __future__ import annotations
@@ -116,7 +118,11 @@ def graphml(network: Network) -> bytes:
                 f"{{{GRAPHML}}}key",
                 {"id": key, "for": target, "attr.name": name, "attr.type": kind},
             )
+    ET.SubElement(
+        root, f"{{{GRAPHML}}}key", {"id": "link_count", "for": "graph", "attr.name": "linkCount", "attr.type": "int"}
+    )
     graph = ET.SubElement(root, f"{{{GRAPHML}}}graph", {"id": "actor-network", "edgedefault": "directed"})
+    ET.SubElement(graph, f"{{{GRAPHML}}}data", {"key": "link_count"}).text = str(network.total)
     for node in _nodes(network):
         element = ET.SubElement(graph, f"{{{GRAPHML}}}node", {"id": node["slug"]})
         for key, name, _ in NODE_KEYS:
@@ -213,7 +219,7 @@ async def download(request: Request, name: str) -> Response:
         await context.close()
     body = render(network)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Realign-Link-Count": str(network.total)}
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
     headers["Content-Disposition"] = f'attachment; filename="{_filename(given, extension)}"'

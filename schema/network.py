@@ -1,9 +1,10 @@
 """The actor network of a window: who acts on whom, and how their relationships moved.
 
 One statement gathers every directed interaction of the window from the four kinds of record that join two
-actors, folds members into the actors asked for (``includeAffiliated``), and groups them per ordered pair (a link)
-in the database; one more reads the actors of the pairs. Neither grows with the data: the answer is bounded by
-``maxLinks``.
+actors, folds members into the actors asked for (``includeAffiliated``), groups them per ordered pair (a link) in
+the database and keeps the ``maxLinks`` strongest (the greatest absolute weight, then the most interactions),
+counting them all; one more reads the actors of the links kept. Neither grows with the data: the answer is bounded
+by ``maxLinks``.
 
 An interaction ``a → b`` is one of:
 
@@ -97,10 +98,14 @@ FOLDING = (
     "several given actors' families counts for each, and an interaction between two members of the same family is left "
     "out. Without `actors`, nothing to fold. Default false."
 )
+STRONGEST = (
+    "the strongest: the greatest absolute `weight` first, then the most interactions (`interactionCount`), then "
+    "the ends' ids"
+)
 MAX_LINKS_TEXT = (
-    f"At most this many links (1–{MAX_LINKS}, default {DEFAULT_MAX_LINKS}): a larger network is refused "
-    "(BAD_USER_INPUT naming `maxLinks`, with the limit), never cut short. Counts toward the node-cost limit as "
-    "three nodes per link (the link and its two ends)."
+    f"At most this many links (1–{MAX_LINKS}, default {DEFAULT_MAX_LINKS}); a larger network answers with "
+    f"{STRONGEST}, and `linkCount` says how many there are in all. Counts toward the node-cost limit as three "
+    "nodes per link (the link and its two ends)."
 )
 
 
@@ -141,13 +146,23 @@ class NetworkLink:
 
 @strawberry.type(
     description="Who acts on whom in a window: actors as nodes and directed links between them, each link every "
-    "interaction from one actor to another summed. Not paged: bounded by `maxLinks`. " + INTERACTIONS
+    "interaction from one actor to another summed. Not paged: at most `maxLinks` links, past it "
+    + STRONGEST
+    + ". "
+    + INTERACTIONS
 )
 class ActorNetwork:
     nodes: list[NetworkNode] = strawberry.field(
-        description="Every actor at an end of a link, and every actor asked for; ordered by name, then slug."
+        description="Every actor at an end of a link in `links`, and every actor asked for; ordered by name, then "
+        "slug. Degrees and weights count the links in `links` (the graph as drawn)."
     )
-    links: list[NetworkLink] = strawberry.field(description="The links, ordered by `from`'s slug, then `to`'s.")
+    links: list[NetworkLink] = strawberry.field(
+        description="The links, ordered by `from`'s slug, then `to`'s: every link of the network, or past `maxLinks` "
+        "the strongest (see the type)."
+    )
+    link_count: int = strawberry.field(
+        description="How many links the network has in all: more than `links` holds when it has over `maxLinks`."
+    )
     from_: FuzzyDate | None = strawberry.field(name="from", description="The window's start, as given.")
     to: FuzzyDate | None = strawberry.field(description="The window's end, as given.")
     as_of: FuzzyDate | None = strawberry.field(description="The date everything up to which counts, as given.")
@@ -266,9 +281,53 @@ def _interactions(window: Resolved, as_of: bool, touching: Callable[[Any], Any] 
         (to_reactions, R.c.reactor_id, answered_reaction.c.reactor_id),
     ]
     if touching is None:
-        return union_all(*(rows for rows, _, _ in parts)).subquery("interactions")
+        return _whole_window(window, as_of, changes, statements, to_statements, to_reactions, row)
     either = [rows.where(touching(end)) for rows, a, b in parts for end in (a, b)]
     return union_all(*either).subquery("interactions")
+
+
+def _whole_window(window: Resolved, as_of: bool, *parts: Any) -> Any:
+    """Every interaction of the window, for a network of every actor: the window's events and reactions are read
+    first (each once, by their date indexes) and joined to their participants and answered items from there (by
+    key), so the cost follows the window, never the whole participants table. ``parts``: the changes, statements,
+    reactions to statements and to reactions as ``_interactions`` makes them, and its ``row``."""
+    changes, statements, to_statements, to_reactions, row = parts
+    zero = literal(0, Integer())
+    dated = select(E.c.id, E.c.date_start, E.c.date_end, E.c.day_order).where(*_dated(E, window, as_of))
+    held = dated.cte("window_events")
+    taking = (
+        select(EP.c.event_id, EP.c.actor_id, EP.c.role, held.c.date_start, held.c.date_end, held.c.day_order)
+        .join_from(held, EP, EP.c.event_id == held.c.id)
+        .cte("window_participants")
+    )
+    p, q = taking.alias("p"), taking.alias("q")
+    led = select(taking.c.event_id).where(taking.c.role == "initiator")
+    events = (
+        select(
+            p.c.actor_id.label("a"),
+            q.c.actor_id.label("b"),
+            literal(EVENT, Integer()).label("kind"),
+            p.c.event_id.label("item"),
+            zero.label("delta"),
+            p.c.date_start.label("day"),
+            p.c.day_order.label("day_order"),
+            p.c.date_start.label("a_start"),
+            p.c.date_end.label("a_end"),
+            p.c.date_start.label("b_start"),
+            p.c.date_end.label("b_end"),
+        )
+        .join_from(p, q, and_(q.c.event_id == p.c.event_id, q.c.actor_id != p.c.actor_id))
+        .where(or_(and_(p.c.role == "initiator", q.c.role != "initiator"), p.c.event_id.not_in(led)))
+    )
+    reacting = select(R).where(*_dated(R, window, as_of)).cte("window_reactions")
+    answered, part = E.alias("te"), EP.alias("tp")
+    to_events = (
+        row(reacting.c.reactor_id, part.c.actor_id, REACTION, reacting, zero, answered)
+        .join_from(reacting, answered, answered.c.id == reacting.c.target_event_id)
+        .join(part, part.c.event_id == answered.c.id)
+        .where(reacting.c.reactor_id != part.c.actor_id)
+    )
+    return union_all(changes, events, statements, to_events, to_statements, to_reactions).subquery("interactions")
 
 
 # Open ends of an affiliation's spell, as dates every item's bounds lie within (as ``filters.family``).
@@ -300,8 +359,10 @@ def _families(dialect: str) -> Any:
 
 
 def network_statement(window: Resolved, as_of: bool, actors: bool, folded: bool) -> Any:
-    """The statement of a network's links, one row per ordered pair of (folded) actors with the link's sums, in
-    the order of their ids; bound: the window (``filter_values``), ``actors``, and ``limit``."""
+    """The statement of a network's links: one row per ordered pair of (folded) actors with the link's sums, for
+    the ``limit`` strongest (the greatest absolute weight, then the most interactions, then the ends' ids), each
+    with how many links there are in all (``total``); bound: the window (``filter_values``), ``actors``, and
+    ``limit``."""
 
     def build(dialect: str) -> Any:
         if folded:
@@ -334,44 +395,54 @@ def network_statement(window: Resolved, as_of: bool, actors: bool, folded: bool)
                 .distinct()
                 .subquery("folded")
             )
-            pairs = select(folding).where(folding.c.a != folding.c.b).subquery("pairs")
+            pairs = select(folding).where(folding.c.a != folding.c.b).cte("pairs")
         else:
             every = _interactions(window, as_of, (lambda column: among(column, "actors", dialect)) if actors else None)
             pairs = (
                 select(every.c.a, every.c.b, every.c.kind, every.c.item, every.c.delta, every.c.day, every.c.day_order)
                 .distinct()
-                .subquery("pairs")
+                .cte("pairs")
             )
-        # Changes first, the latest first: the first TREND_CHANGES rows of a pair make its trend.
-        latest = func.row_number().over(
-            partition_by=(pairs.c.a, pairs.c.b),
-            order_by=(
-                case((pairs.c.kind == CHANGE, 0), else_=1),
-                pairs.c.day.desc(),
-                pairs.c.day_order.desc(),
-                pairs.c.item.desc(),
-            ),
-        )
-        ranked = select(pairs, latest.label("back")).subquery("ranked")
 
         def count(kind: int) -> Any:
-            return func.sum(case((ranked.c.kind == kind, 1), else_=0))
+            return func.sum(case((pairs.c.kind == kind, 1), else_=0))
 
-        recent = case((and_(ranked.c.kind == CHANGE, ranked.c.back <= TREND_CHANGES), ranked.c.delta), else_=0)
-        return (
+        links = (
             select(
-                ranked.c.a,
-                ranked.c.b,
-                func.sum(ranked.c.delta).label("weight"),
+                pairs.c.a,
+                pairs.c.b,
+                func.sum(pairs.c.delta).label("weight"),
                 count(CHANGE).label("changes"),
                 count(EVENT).label("events"),
                 count(STATEMENT).label("statements"),
                 count(REACTION).label("reactions"),
-                func.sum(recent).label("recent"),
+                func.count().label("interactions"),
             )
-            .group_by(ranked.c.a, ranked.c.b)
-            .order_by(ranked.c.a, ranked.c.b)
+            .group_by(pairs.c.a, pairs.c.b)
+            .subquery("links")
+        )
+        # The strongest links, counted all (the window function runs over every link before the limit).
+        chosen = (
+            select(links, func.count().over().label("total"))
+            .order_by(func.abs(links.c.weight).desc(), links.c.interactions.desc(), links.c.a, links.c.b)
             .limit(bindparam("limit", type_=Integer()))
+            .subquery("chosen")
+        )
+        # A link's trend: its latest TREND_CHANGES relationship changes (only changes are ranked: a few rows).
+        back = func.row_number().over(
+            partition_by=(pairs.c.a, pairs.c.b),
+            order_by=(pairs.c.day.desc(), pairs.c.day_order.desc(), pairs.c.item.desc()),
+        )
+        ranked = select(pairs.c.a, pairs.c.b, pairs.c.delta, back.label("back")).where(pairs.c.kind == CHANGE)
+        ranked_ = ranked.subquery("ranked")
+        recent = (
+            select(ranked_.c.a, ranked_.c.b, func.sum(ranked_.c.delta).label("recent"))
+            .where(ranked_.c.back <= TREND_CHANGES)
+            .group_by(ranked_.c.a, ranked_.c.b)
+            .subquery("recent")
+        )
+        return select(chosen, func.coalesce(recent.c.recent, 0).label("recent")).outerjoin_from(
+            chosen, recent, and_(recent.c.a == chosen.c.a, recent.c.b == chosen.c.b)
         )
 
     return build
@@ -385,6 +456,7 @@ class Network:
     links: list[Any]
     given: list[int]
     request: NetworkRequest
+    total: int  # every link of the network, ``links`` the strongest of them
 
     def trend(self, link: Any) -> Trend:
         return Trend.WARMING if link.recent > 0 else Trend.COOLING if link.recent < 0 else Trend.STEADY
@@ -426,22 +498,16 @@ async def actor_network(context: Any, request: NetworkRequest) -> Network:
     folded = request.include_affiliated and request.actors is not None
     named = request.actors is not None
     shape = ("actor-network", window_shape(window), window.end is not None, as_of, named, folded)
-    values: dict[str, Any] = {**filter_values(window), "limit": request.max_links + 1}
+    values: dict[str, Any] = {**filter_values(window), "limit": request.max_links}
     if named:
         values["actors"] = given
     links = await context.prepared(shape, network_statement(window, as_of, named, folded), **values)
-    if len(links) > request.max_links:
-        raise BadUserInput(
-            f"this network has more than {request.max_links} links (`maxLinks`): narrow the window, name "
-            f"`actors`, or raise `maxLinks` (at most {MAX_LINKS})",
-            field="maxLinks",
-            limit=request.max_links,
-        )
+    total = int(links[0].total) if links else 0
     wanted = set(given) | {e.a for e in links} | {e.b for e in links}
     actors = await rows_by_id(context, "Actor", wanted)
     # An actor deleted between the two statements leaves with its links.
     links = [e for e in links if e.a in actors and e.b in actors]
-    return Network(actors, links, [i for i in given if i in actors], request)
+    return Network(actors, links, [i for i in given if i in actors], request, total)
 
 
 def as_graphql(network: Network) -> ActorNetwork:
@@ -477,6 +543,7 @@ def as_graphql(network: Network) -> ActorNetwork:
     return ActorNetwork(
         nodes=nodes,
         links=links,
+        link_count=network.total,
         from_=FuzzyDate(request.start) if request.start is not None else None,
         to=FuzzyDate(request.end) if request.end is not None else None,
         as_of=FuzzyDate(request.as_of) if request.as_of is not None else None,
@@ -488,9 +555,12 @@ class NetworkQuery:
     @strawberry.field(
         description="The actor network of a window: actors as nodes (with degree and weights in and out) and "
         "directed links (each the sum of one actor's interactions to another: weight from relationship changes, counts "
-        "of every kind of interaction, latest trend). " + WINDOW + " Not paged: at most `maxLinks` links, a larger "
-        "network refused. Also downloadable as GraphML (`GET /network.graphml`) and `Cytoscape.js` elements "
-        "(`GET /network.cytoscape.json`), with these arguments as query parameters."
+        "of every kind of interaction, latest trend). "
+        + WINDOW
+        + " Not paged: at most `maxLinks` links, past it "
+        + STRONGEST
+        + " (`linkCount` counts them all). Also downloadable as GraphML (`GET /network.graphml`) and `Cytoscape.js` "
+        "elements (`GET /network.cytoscape.json`), with these arguments as query parameters."
     )
     async def actor_network(
         self,
