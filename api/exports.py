@@ -10,7 +10,7 @@ The filter is given in query parameters, one per ``ItemFilter`` field under its 
 
 The answer is a file (``Content-Disposition: attachment``) that caches: a strong ``ETag`` (a hash of the bytes;
 ``If-None-Match`` answers 304), ``Last-Modified`` (the latest change among the exported items, their sources and
-actors) and ``Cache-Control: public, max-age=60``. A 304 answers ``If-None-Match`` only: a deleted item, or one
+the actors the export names: an event's standing participant, a speaker, a reactor, the filter's actors) and ``Cache-Control: public, max-age=60``. A 304 answers ``If-None-Match`` only: a deleted item, or one
 changed so that it left the filter, does not move ``Last-Modified``, so ``If-Modified-Since`` could not be trusted.
 
 A bad parameter (unknown, repeated, malformed, naming no actor) is a 400 with ``{"error": {"code", "message",
