@@ -134,8 +134,11 @@ def _words(value: str) -> str:
     return value.replace("_", " ").lower()
 
 
-async def gather(context: Any, given: ItemFilter | None) -> Gathered:
-    """The items of a filter, refused past the export limit; a fixed number of statements whatever the count."""
+async def gather(context: Any, given: ItemFilter | None, *, cited: bool = True, standing: bool = True) -> Gathered:
+    """The items of a filter, refused past the export limit; a fixed number of statements whatever the count.
+    ``cited``: with each item's citations and sources (TimelineJS shows them); ``standing``: with the participant
+    standing for each event (vis lanes by actor show it). What an export does not show is not read, and so does
+    not count in its ``last_modified`` either."""
     limit = context.settings.max_export_items
     resolved = await resolve(context, given)
     kinds = [item.key for item in ITEMS if may_match(item.key, resolved)] or [TIMELINE[0]]
@@ -166,8 +169,8 @@ async def gather(context: Any, given: ItemFilter | None) -> Gathered:
     for key in keys:
         wanted[TIMELINE[key.rank]].add(key.id)
     rows = {kind: await _rows(context, kind, ids_) for kind, ids_ in wanted.items()}
-    citations = {kind: await _citations(context, kind, ids_) for kind, ids_ in wanted.items()}
-    participants = await _participants(context, wanted.get("event", set()))
+    citations = {kind: await _citations(context, kind, ids_) if cited else {} for kind, ids_ in wanted.items()}
+    participants = await _participants(context, wanted.get("event", set())) if standing else {}
 
     items: list[Item] = []
     encode = ids.encode
@@ -465,7 +468,7 @@ class ExportQuery:
         "else the last day another item reaches). " + LIMIT + "`GET /export/timelinejs.json`."
     )
     async def timeline_js_export(self, info: Info, filter: FILTER = None) -> JSON | None:
-        return JSON(timelinejs(await gather(info.context, filter)))
+        return JSON(timelinejs(await gather(info.context, filter, standing=False)))
 
     @strawberry.field(
         description="The timeline as vis-timeline data: `{items, groups}`, each to load into a `DataSet`. Items "
@@ -482,4 +485,5 @@ class ExportQuery:
             VisGroupBy, strawberry.argument(description="The lanes: by item type (default) or by actor.")
         ] = VisGroupBy.ITEM_TYPE,
     ) -> JSON | None:
-        return JSON(vis_timeline(await gather(info.context, filter), group_by))
+        gathered = await gather(info.context, filter, cited=False, standing=group_by == VisGroupBy.ACTOR)
+        return JSON(vis_timeline(gathered, group_by))
