@@ -30,11 +30,14 @@ from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import (
+    ARRAY,
     Date,
     Integer,
     and_,
+    any_,
     bindparam,
     case,
+    cast,
     func,
     literal,
     not_,
@@ -281,53 +284,111 @@ def _interactions(window: Resolved, as_of: bool, touching: Callable[[Any], Any] 
         (to_reactions, R.c.reactor_id, answered_reaction.c.reactor_id),
     ]
     if touching is None:
-        return _whole_window(window, as_of, changes, statements, to_statements, to_reactions, row)
+        return union_all(*(rows for rows, _, _ in parts)).subquery("interactions")
     either = [rows.where(touching(end)) for rows, a, b in parts for end in (a, b)]
     return union_all(*either).subquery("interactions")
 
 
-def _whole_window(window: Resolved, as_of: bool, *parts: Any) -> Any:
-    """Every interaction of the window, for a network of every actor: the window's events and reactions are read
-    first (each once, by their date indexes) and joined to their participants and answered items from there (by
-    key), so the cost follows the window, never the whole participants table. ``parts``: the changes, statements,
-    reactions to statements and to reactions as ``_interactions`` makes them, and its ``row``."""
-    changes, statements, to_statements, to_reactions, row = parts
+def _keyed(column: Any, keys: Any, dialect: str) -> Any:
+    """``column`` among the keys a select gives. On PostgreSQL as one array computed first (``= ANY``), so the
+    column's index is walked key by key whatever the planner guesses of the keys' number (it would otherwise hash
+    the whole table, which costs as much as the data, not the window)."""
+    if dialect == "postgresql":
+        gathered = select(func.array_agg(keys.selected_columns[0])).scalar_subquery()
+        return column == any_(cast(gathered, ARRAY(Integer())))  # the cast: an array value, not ANY (subquery)
+    return column.in_(keys)
+
+
+def _whole_window(window: Resolved, as_of: bool, dialect: str) -> Any:
+    """Every interaction of the window for a network of every actor, as rows (a, b, kind, item, delta, day,
+    day_order), each once: the window's changes, events, statements and reactions are read by their date indexes
+    and joined to their participants, the actors they are about and the items they answer by key, so the cost
+    follows the window, never the whole tables. An actor in two roles of one event counts once, as ``_interactions``
+    (with the caller's DISTINCT) counts it."""
     zero = literal(0, Integer())
-    dated = select(E.c.id, E.c.date_start, E.c.date_end, E.c.day_order).where(*_dated(E, window, as_of))
-    held = dated.cte("window_events")
+
+    def row(a: Any, b: Any, kind: int, item: Any, delta: Any, dated: Any) -> Any:
+        return select(
+            a.label("a"),
+            b.label("b"),
+            literal(kind, Integer()).label("kind"),
+            item.label("item"),
+            delta.label("delta"),
+            dated.c.date_start.label("day"),
+            dated.c.day_order.label("day_order"),
+        )
+
+    changes = row(RC.c.from_actor_id, RC.c.to_actor_id, CHANGE, RC.c.id, RC.c.delta, RC).where(
+        *_dated(RC, window, as_of)
+    )
+    # Events: each actor once per event, whether it initiates and whether it takes another part.
+    held = select(E.c.id, E.c.date_start, E.c.day_order).where(*_dated(E, window, as_of)).cte("window_events")
+    initiates = func.max(case((EP.c.role == "initiator", 1), else_=0))
+    other = func.max(case((EP.c.role != "initiator", 1), else_=0))
     taking = (
-        select(EP.c.event_id, EP.c.actor_id, EP.c.role, held.c.date_start, held.c.date_end, held.c.day_order)
-        .join_from(held, EP, EP.c.event_id == held.c.id)
+        select(EP.c.event_id, EP.c.actor_id, initiates.label("initiates"), other.label("other"))
+        .where(_keyed(EP.c.event_id, select(held.c.id), dialect))
+        .group_by(EP.c.event_id, EP.c.actor_id)
         .cte("window_participants")
     )
     p, q = taking.alias("p"), taking.alias("q")
-    led = select(taking.c.event_id).where(taking.c.role == "initiator")
+    led = select(taking.c.event_id).where(taking.c.initiates == 1)
     events = (
-        select(
-            p.c.actor_id.label("a"),
-            q.c.actor_id.label("b"),
-            literal(EVENT, Integer()).label("kind"),
-            p.c.event_id.label("item"),
-            zero.label("delta"),
-            p.c.date_start.label("day"),
-            p.c.day_order.label("day_order"),
-            p.c.date_start.label("a_start"),
-            p.c.date_end.label("a_end"),
-            p.c.date_start.label("b_start"),
-            p.c.date_end.label("b_end"),
-        )
+        row(p.c.actor_id, q.c.actor_id, EVENT, p.c.event_id, zero, held)
         .join_from(p, q, and_(q.c.event_id == p.c.event_id, q.c.actor_id != p.c.actor_id))
-        .where(or_(and_(p.c.role == "initiator", q.c.role != "initiator"), p.c.event_id.not_in(led)))
+        .join(held, held.c.id == p.c.event_id)
+        .where(or_(and_(p.c.initiates == 1, q.c.other == 1), p.c.event_id.not_in(led)))
     )
-    reacting = select(R).where(*_dated(R, window, as_of)).cte("window_reactions")
-    answered, part = E.alias("te"), EP.alias("tp")
+    said = select(S.c.id, S.c.speaker_id, S.c.date_start, S.c.day_order).where(*_dated(S, window, as_of))
+    spoken = said.cte("window_statements")
+    statements = (
+        row(spoken.c.speaker_id, SA.c.actor_id, STATEMENT, spoken.c.id, zero, spoken)
+        .join_from(spoken, SA, SA.c.statement_id == spoken.c.id)
+        .where(_keyed(SA.c.statement_id, select(spoken.c.id), dialect), SA.c.actor_id != spoken.c.speaker_id)
+    )
+    reacting = (
+        select(
+            R.c.id,
+            R.c.reactor_id,
+            R.c.target_event_id,
+            R.c.target_statement_id,
+            R.c.target_reaction_id,
+            R.c.date_start,
+            R.c.day_order,
+        )
+        .where(*_dated(R, window, as_of))
+        .cte("window_reactions")
+    )
+    # An answered event's participants, each actor once.
+    part = (
+        select(EP.c.event_id, EP.c.actor_id)
+        .where(_keyed(EP.c.event_id, select(reacting.c.target_event_id), dialect))
+        .distinct()
+        .subquery("answered_participants")
+    )
+    answered_statement, answered_reaction = S.alias("ts"), R.alias("tr")
     to_events = (
-        row(reacting.c.reactor_id, part.c.actor_id, REACTION, reacting, zero, answered)
-        .join_from(reacting, answered, answered.c.id == reacting.c.target_event_id)
-        .join(part, part.c.event_id == answered.c.id)
-        .where(reacting.c.reactor_id != part.c.actor_id)
+        row(reacting.c.reactor_id, part.c.actor_id, REACTION, reacting.c.id, zero, reacting)
+        .join_from(reacting, part, part.c.event_id == reacting.c.target_event_id)
+        .where(part.c.actor_id != reacting.c.reactor_id)
     )
-    return union_all(changes, events, statements, to_events, to_statements, to_reactions).subquery("interactions")
+    to_statements = (
+        row(reacting.c.reactor_id, answered_statement.c.speaker_id, REACTION, reacting.c.id, zero, reacting)
+        .join_from(reacting, answered_statement, answered_statement.c.id == reacting.c.target_statement_id)
+        .where(
+            _keyed(answered_statement.c.id, select(reacting.c.target_statement_id), dialect),
+            answered_statement.c.speaker_id != reacting.c.reactor_id,
+        )
+    )
+    to_reactions = (
+        row(reacting.c.reactor_id, answered_reaction.c.reactor_id, REACTION, reacting.c.id, zero, reacting)
+        .join_from(reacting, answered_reaction, answered_reaction.c.id == reacting.c.target_reaction_id)
+        .where(
+            _keyed(answered_reaction.c.id, select(reacting.c.target_reaction_id), dialect),
+            answered_reaction.c.reactor_id != reacting.c.reactor_id,
+        )
+    )
+    return union_all(changes, events, statements, to_events, to_statements, to_reactions).cte("pairs")
 
 
 # Open ends of an affiliation's spell, as dates every item's bounds lie within (as ``filters.family``).
@@ -396,8 +457,10 @@ def network_statement(window: Resolved, as_of: bool, actors: bool, folded: bool)
                 .subquery("folded")
             )
             pairs = select(folding).where(folding.c.a != folding.c.b).cte("pairs")
+        elif not actors:
+            pairs = _whole_window(window, as_of, dialect)
         else:
-            every = _interactions(window, as_of, (lambda column: among(column, "actors", dialect)) if actors else None)
+            every = _interactions(window, as_of, lambda column: among(column, "actors", dialect))
             pairs = (
                 select(every.c.a, every.c.b, every.c.kind, every.c.item, every.c.delta, every.c.day, every.c.day_order)
                 .distinct()
