@@ -299,6 +299,19 @@ def _keyed(column: Any, keys: Any, dialect: str) -> Any:
     return column.in_(keys)
 
 
+def _in_window(table: Any, window: Resolved, as_of: bool, *names: str) -> Any:
+    """The rows (id, date_start, day_order and ``names``) of a dated table in the window: a UNION ALL of the window's
+    disjoint index ranges (``filters.window_branches``), each read from the index alone where one covers the columns
+    (migration 0008: the items starting inside the window, most of them, from (date_start, day_order, id, ...))."""
+    columns = [table.c.id, table.c.date_start, table.c.day_order, *(table.c[name] for name in names)]
+    if as_of:
+        return select(*columns).where(table.c.date_end <= bindparam("end"))
+    branches = window_branches(table, window)
+    if len(branches) == 1:
+        return select(*columns).where(*branches[0])
+    return union_all(*(select(*columns).where(*branch) for branch in branches))
+
+
 def _whole_window(window: Resolved, as_of: bool, dialect: str) -> Any:
     """Every interaction of the window for a network of every actor, as rows (a, b, kind, item, delta, day,
     day_order), each once: the window's changes, events, statements and reactions are read by their date indexes
@@ -318,11 +331,10 @@ def _whole_window(window: Resolved, as_of: bool, dialect: str) -> Any:
             dated.c.day_order.label("day_order"),
         )
 
-    changes = row(RC.c.from_actor_id, RC.c.to_actor_id, CHANGE, RC.c.id, RC.c.delta, RC).where(
-        *_dated(RC, window, as_of)
-    )
+    changed = _in_window(RC, window, as_of, "from_actor_id", "to_actor_id", "delta").subquery("window_changes")
+    changes = row(changed.c.from_actor_id, changed.c.to_actor_id, CHANGE, changed.c.id, changed.c.delta, changed)
     # Events: each actor once per event, whether it initiates and whether it takes another part.
-    held = select(E.c.id, E.c.date_start, E.c.day_order).where(*_dated(E, window, as_of)).cte("window_events")
+    held = _in_window(E, window, as_of).cte("window_events")
     initiates = func.max(case((EP.c.role == "initiator", 1), else_=0))
     other = func.max(case((EP.c.role != "initiator", 1), else_=0))
     taking = (
@@ -339,26 +351,14 @@ def _whole_window(window: Resolved, as_of: bool, dialect: str) -> Any:
         .join(held, held.c.id == p.c.event_id)
         .where(or_(and_(p.c.initiates == 1, q.c.other == 1), p.c.event_id.not_in(led)))
     )
-    said = select(S.c.id, S.c.speaker_id, S.c.date_start, S.c.day_order).where(*_dated(S, window, as_of))
-    spoken = said.cte("window_statements")
+    spoken = _in_window(S, window, as_of, "speaker_id").cte("window_statements")
     statements = (
         row(spoken.c.speaker_id, SA.c.actor_id, STATEMENT, spoken.c.id, zero, spoken)
         .join_from(spoken, SA, SA.c.statement_id == spoken.c.id)
         .where(_keyed(SA.c.statement_id, select(spoken.c.id), dialect), SA.c.actor_id != spoken.c.speaker_id)
     )
-    reacting = (
-        select(
-            R.c.id,
-            R.c.reactor_id,
-            R.c.target_event_id,
-            R.c.target_statement_id,
-            R.c.target_reaction_id,
-            R.c.date_start,
-            R.c.day_order,
-        )
-        .where(*_dated(R, window, as_of))
-        .cte("window_reactions")
-    )
+    targets = ("reactor_id", "target_event_id", "target_statement_id", "target_reaction_id")
+    reacting = _in_window(R, window, as_of, *targets).cte("window_reactions")
     # An answered event's participants, each actor once.
     part = (
         select(EP.c.event_id, EP.c.actor_id)
