@@ -107,8 +107,12 @@ def _edges(network: Network) -> list[dict[str, Any]]:
 
 
 def _text(value: object) -> str:
-    """Character data as ElementTree writes it."""
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Character data as ElementTree writes it (a number as it stands)."""
+    if not isinstance(value, str):
+        return str(value)
+    if "&" not in value and "<" not in value and ">" not in value:
+        return value
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attribute(value: object) -> str:
@@ -134,12 +138,14 @@ def graphml(network: Network) -> bytes:
         out.append(f'    <node id="{_attribute(node["slug"])}">')
         out.extend(f'      <data key="{key}">{_text(value)}</data>' for key, value in data)
         out.append("    </node>")
+    edge_keys = [(f'      <data key="{key}">', name) for key, name, _ in EDGE_KEYS]
     for edge in _edges(network):
         ends = (
             f'id="{_attribute(edge["id"])}" source="{_attribute(edge["source"])}" target="{_attribute(edge["target"])}"'
         )
         out.append(f"    <edge {ends}>")
-        out.extend(f'      <data key="{key}">{_text(edge[name])}</data>' for key, name, _ in EDGE_KEYS)
+        for start, name in edge_keys:
+            out.append(f"{start}{_text(edge[name])}</data>")
         out.append("    </edge>")
     out.append("  </graph>")
     out.append("</graphml>")
