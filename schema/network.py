@@ -30,19 +30,18 @@ from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import (
-    ARRAY,
     Date,
     Integer,
     and_,
-    any_,
     bindparam,
     case,
-    cast,
     func,
     literal,
+    literal_column,
     not_,
     or_,
     select,
+    true,
     union_all,
 )
 from strawberry.types import Info
@@ -289,14 +288,18 @@ def _interactions(window: Resolved, as_of: bool, touching: Callable[[Any], Any] 
     return union_all(*either).subquery("interactions")
 
 
-def _keyed(column: Any, keys: Any, dialect: str) -> Any:
-    """``column`` among the keys a select gives. On PostgreSQL as one array computed first (``= ANY``), so the
-    column's index is walked key by key whatever the planner guesses of the keys' number (it would otherwise hash
-    the whole table, which costs as much as the data, not the window)."""
+def _by_key(found: Any, key: Any, outer: Any, name: str, dialect: str) -> tuple[Any, Any]:
+    """``found`` (a select of one table) for each outer row whose ``outer`` column equals the table's ``key``, as a
+    FROM clause and its join condition. On PostgreSQL a LATERAL subquery: a look-up of the key's index per outer row,
+    planned from the outer rows' number, so neither a hash of the whole table (whose cost follows the data, not
+    the window) nor a guess at how many keys an array holds. Elsewhere (SQLite walks indexes by itself) a plain
+    join on the key."""
     if dialect == "postgresql":
-        gathered = select(func.array_agg(keys.selected_columns[0])).scalar_subquery()
-        return column == any_(cast(gathered, ARRAY(Integer())))  # the cast: an array value, not ANY (subquery)
-    return column.in_(keys)
+        # OFFSET 0: PostgreSQL would otherwise pull the subquery up into a plain join, and may then merge-join
+        # the whole index.
+        return found.where(key == outer).offset(literal_column("0")).lateral(name), true()
+    joined = found.add_columns(key.label("key")).subquery(name)
+    return joined, joined.c.key == outer
 
 
 def _in_window(table: Any, window: Resolved, as_of: bool, *names: str) -> Any:
@@ -309,6 +312,11 @@ def _in_window(table: Any, window: Resolved, as_of: bool, *names: str) -> Any:
     branches = window_branches(table, window)
     if len(branches) == 1:
         return select(*columns).where(*branches[0])
+    if table is RC:  # no index of long or short spans: the few rows begun before the window, by its date indexes
+        inside, *before = branches
+        return union_all(
+            select(*columns).where(*inside), select(*columns).where(or_(*(and_(*branch) for branch in before)))
+        )
     return union_all(*(select(*columns).where(*branch) for branch in branches))
 
 
@@ -334,61 +342,61 @@ def _whole_window(window: Resolved, as_of: bool, dialect: str) -> Any:
     changed = _in_window(RC, window, as_of, "from_actor_id", "to_actor_id", "delta").subquery("window_changes")
     changes = row(changed.c.from_actor_id, changed.c.to_actor_id, CHANGE, changed.c.id, changed.c.delta, changed)
     # Events: each actor once per event, whether it initiates and whether it takes another part.
-    held = _in_window(E, window, as_of).cte("window_events")
-    initiates = func.max(case((EP.c.role == "initiator", 1), else_=0))
-    other = func.max(case((EP.c.role != "initiator", 1), else_=0))
+    held = _in_window(E, window, as_of).subquery("window_events")
+    parts, on = _by_key(select(EP.c.actor_id, EP.c.role), EP.c.event_id, held.c.id, "event_parts", dialect)
     taking = (
-        select(EP.c.event_id, EP.c.actor_id, initiates.label("initiates"), other.label("other"))
-        .where(_keyed(EP.c.event_id, select(held.c.id), dialect))
-        .group_by(EP.c.event_id, EP.c.actor_id)
+        select(held.c.id.label("event_id"), held.c.date_start, held.c.day_order, parts.c.actor_id, parts.c.role)
+        .select_from(held.join(parts, on))
         .cte("window_participants")
     )
     p, q = taking.alias("p"), taking.alias("q")
-    led = select(taking.c.event_id).where(taking.c.initiates == 1)
-    events = (
-        row(p.c.actor_id, q.c.actor_id, EVENT, p.c.event_id, zero, held)
-        .join_from(p, q, and_(q.c.event_id == p.c.event_id, q.c.actor_id != p.c.actor_id))
-        .join(held, held.c.id == p.c.event_id)
-        .where(or_(and_(p.c.initiates == 1, q.c.other == 1), p.c.event_id.not_in(led)))
+    pair = and_(q.c.event_id == p.c.event_id, q.c.actor_id != p.c.actor_id)
+    # Each initiator toward each actor taking another part (DISTINCT: one in two other roles counts once) ...
+    led = (
+        row(p.c.actor_id, q.c.actor_id, EVENT, p.c.event_id, zero, p)
+        .join_from(p, q, pair)
+        .where(p.c.role == "initiator", q.c.role != "initiator")
+        .distinct()
     )
-    spoken = _in_window(S, window, as_of, "speaker_id").cte("window_statements")
+    # ... and in an event without an initiator, every two actors.
+    leading = select(taking.c.event_id).where(taking.c.role == "initiator", taking.c.event_id == p.c.event_id)
+    among_all = (
+        row(p.c.actor_id, q.c.actor_id, EVENT, p.c.event_id, zero, p)
+        .join_from(p, q, pair)
+        .where(not_(leading.exists()))
+        .distinct()
+    )
+    spoken = _in_window(S, window, as_of, "speaker_id").subquery("window_statements")
+    about, on = _by_key(select(SA.c.actor_id), SA.c.statement_id, spoken.c.id, "about", dialect)
     statements = (
-        row(spoken.c.speaker_id, SA.c.actor_id, STATEMENT, spoken.c.id, zero, spoken)
-        .join_from(spoken, SA, SA.c.statement_id == spoken.c.id)
-        .where(_keyed(SA.c.statement_id, select(spoken.c.id), dialect), SA.c.actor_id != spoken.c.speaker_id)
+        row(spoken.c.speaker_id, about.c.actor_id, STATEMENT, spoken.c.id, zero, spoken)
+        .select_from(spoken.join(about, on))
+        .where(about.c.actor_id != spoken.c.speaker_id)
     )
     targets = ("reactor_id", "target_event_id", "target_statement_id", "target_reaction_id")
     reacting = _in_window(R, window, as_of, *targets).cte("window_reactions")
-    # An answered event's participants, each actor once.
-    part = (
-        select(EP.c.event_id, EP.c.actor_id)
-        .where(_keyed(EP.c.event_id, select(reacting.c.target_event_id), dialect))
-        .distinct()
-        .subquery("answered_participants")
-    )
-    answered_statement, answered_reaction = S.alias("ts"), R.alias("tr")
+    # An answered event's participants, each actor once (DISTINCT: one in two roles).
+    answered, on = _by_key(select(EP.c.actor_id), EP.c.event_id, reacting.c.target_event_id, "answered", dialect)
     to_events = (
-        row(reacting.c.reactor_id, part.c.actor_id, REACTION, reacting.c.id, zero, reacting)
-        .join_from(reacting, part, part.c.event_id == reacting.c.target_event_id)
-        .where(part.c.actor_id != reacting.c.reactor_id)
+        row(reacting.c.reactor_id, answered.c.actor_id, REACTION, reacting.c.id, zero, reacting)
+        .select_from(reacting.join(answered, on))
+        .where(answered.c.actor_id != reacting.c.reactor_id)
+        .distinct()
     )
+    ts, tr = S.alias("ts"), R.alias("tr")
+    spoke, on_statement = _by_key(select(ts.c.speaker_id), ts.c.id, reacting.c.target_statement_id, "spoke", dialect)
     to_statements = (
-        row(reacting.c.reactor_id, answered_statement.c.speaker_id, REACTION, reacting.c.id, zero, reacting)
-        .join_from(reacting, answered_statement, answered_statement.c.id == reacting.c.target_statement_id)
-        .where(
-            _keyed(answered_statement.c.id, select(reacting.c.target_statement_id), dialect),
-            answered_statement.c.speaker_id != reacting.c.reactor_id,
-        )
+        row(reacting.c.reactor_id, spoke.c.speaker_id, REACTION, reacting.c.id, zero, reacting)
+        .select_from(reacting.join(spoke, on_statement))
+        .where(spoke.c.speaker_id != reacting.c.reactor_id)
     )
+    reacted, on_reaction = _by_key(select(tr.c.reactor_id), tr.c.id, reacting.c.target_reaction_id, "reacted", dialect)
     to_reactions = (
-        row(reacting.c.reactor_id, answered_reaction.c.reactor_id, REACTION, reacting.c.id, zero, reacting)
-        .join_from(reacting, answered_reaction, answered_reaction.c.id == reacting.c.target_reaction_id)
-        .where(
-            _keyed(answered_reaction.c.id, select(reacting.c.target_reaction_id), dialect),
-            answered_reaction.c.reactor_id != reacting.c.reactor_id,
-        )
+        row(reacting.c.reactor_id, reacted.c.reactor_id, REACTION, reacting.c.id, zero, reacting)
+        .select_from(reacting.join(reacted, on_reaction))
+        .where(reacted.c.reactor_id != reacting.c.reactor_id)
     )
-    return union_all(changes, events, statements, to_events, to_statements, to_reactions).cte("pairs")
+    return union_all(changes, led, among_all, statements, to_events, to_statements, to_reactions).cte("pairs")
 
 
 # Open ends of an affiliation's spell, as dates every item's bounds lie within (as ``filters.family``).
@@ -482,11 +490,12 @@ def network_statement(window: Resolved, as_of: bool, actors: bool, folded: bool)
                 func.count().label("interactions"),
             )
             .group_by(pairs.c.a, pairs.c.b)
-            .subquery("links")
+            .cte("links")
         )
-        # The strongest links, counted all (the window function runs over every link before the limit).
+        # The strongest links, and how many there are in all.
+        total = select(func.count()).select_from(links).scalar_subquery()
         chosen = (
-            select(links, func.count().over().label("total"))
+            select(links, total.label("total"))
             .order_by(func.abs(links.c.weight).desc(), links.c.interactions.desc(), links.c.a, links.c.b)
             .limit(bindparam("limit", type_=Integer()))
             .subquery("chosen")
