@@ -32,7 +32,7 @@ from functools import cached_property
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import case, literal, select
+from sqlalchemy import case, cast, literal, null, select
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -79,6 +79,7 @@ COLUMNS = (
     "id",
     "when_text",
     "date_start",
+    "day_order",
     "date_end",
     "date_ongoing",
     "date_long",
@@ -91,6 +92,8 @@ TYPE_COLUMNS = {
     "statement": ("speaker_id", "channel", "quote"),
     "reaction": ("reactor_id", "kind"),
 }
+# Every type's columns, in the order the export statement selects them (NULL for a type without one), and their types.
+EXTRA_COLUMNS = {name: BY_KEY[kind].table.c[name].type for kind, names in TYPE_COLUMNS.items() for name in names}
 # The columns of a cited source the exports read (TimelineJS credits; every export's Last-Modified).
 SOURCE_COLUMNS = ("id", "title", "publisher", "url", "updated_at")
 ACTOR_COLUMNS = ("id", "slug", "name", "updated_at")
@@ -149,7 +152,7 @@ async def gather(context: Any, given: ItemFilter | None, *, cited: bool = True, 
         for kind in kinds:
             table, rank = BY_KEY[kind].table, BY_KEY[kind].rank
             where = conditions(kind, table, resolved, dialect)
-            columns = (literal(rank).label("rank"), table.c.id, table.c.date_start, table.c.day_order)
+            columns = (literal(rank).label("rank"), *_columns(kind))
             selects.extend(select(*columns).where(*where, *b) for b in window_branches(table, resolved))
         # Each branch ordered and limited, then together: the same statement shape as the timeline's pages.
         return _ordered_union(selects, sort, False)
@@ -168,15 +171,13 @@ async def gather(context: Any, given: ItemFilter | None, *, cited: bool = True, 
     wanted: dict[str, set[int]] = defaultdict(set)
     for key in keys:
         wanted[TIMELINE[key.rank]].add(key.id)
-    rows = {kind: await _rows(context, kind, ids_) for kind, ids_ in wanted.items()}
     citations = {kind: await _citations(context, kind, ids_) if cited else {} for kind, ids_ in wanted.items()}
     participants = await _participants(context, wanted.get("event", set())) if standing else {}
 
     items: list[Item] = []
     encode = ids.encode
-    for key in keys:
-        kind = TIMELINE[key.rank]
-        row = rows[kind][key.id]
+    for row in keys:
+        kind = TIMELINE[row.rank]
         if kind == "event":
             actor_ids = participants.get(row.id, [])
         elif kind == "statement":
@@ -194,12 +195,14 @@ async def gather(context: Any, given: ItemFilter | None, *, cited: bool = True, 
     return Gathered(given, resolved, items, actors, _horizon(resolved, items), max(changed, default=None))
 
 
-async def _rows(context: Any, kind: str, wanted: set[int]) -> dict[int, Any]:
-    """The exported items of one type by id, with the columns the formats read (``COLUMNS``, ``TYPE_COLUMNS``)."""
+def _columns(kind: str) -> list[Any]:
+    """What an export reads of an item of one type (``COLUMNS``, then every type's ``TYPE_COLUMNS``, NULL where this
+    type has none), selected with the items themselves: one statement finds them and reads them."""
     table = BY_KEY[kind].table
-    columns = [table.c[name] for name in (*COLUMNS, *TYPE_COLUMNS[kind])]
-    rows = await context.by_ids(("export-rows", kind), lambda match: select(*columns).where(match(table.c.id)), wanted)
-    return {row.id: row for row in rows}
+    out: list[Any] = [table.c[name] for name in COLUMNS]
+    for name, type_ in EXTRA_COLUMNS.items():
+        out.append(table.c[name] if name in TYPE_COLUMNS[kind] else cast(null(), type_).label(name))
+    return out
 
 
 def _horizon(resolved: Resolved, items: list[Item]) -> dt.date:
