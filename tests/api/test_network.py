@@ -136,6 +136,17 @@ def test_actors_keep_their_edges_and_families_fold_into_them(client: Api) -> Non
     assert lonely["links"] == [] and [n["actor"]["slug"] for n in lonely["nodes"]] == ["new-york-sun"]
 
 
+@pytest.mark.parametrize("window", [SUMMER, {"asOf": "2025-07"}, {"from": "2025"}])
+def test_every_actor_reads_as_naming_every_actor_at_an_end(client: Api, window: dict[str, str]) -> None:
+    """The network of every actor (read from the window's index ranges, joined by key) and the same actors named
+    (read from each actor's own index) are one network: the same links, sums, counts and trends."""
+    whole = network(client, **window)
+    named = sorted({slug for pair in edges_of(whole) for slug in pair})
+    assert 3 < len(named) <= 50
+    same = network(client, **window, actors=[{"slug": slug} for slug in named])
+    assert edges_of(same) == edges_of(whole)
+
+
 def test_statements_do_not_grow_with_the_network(client: Api) -> None:
     small, data = client.count(NETWORK, {"asOf": "2025-07"})
     large, everything = client.count(NETWORK, {})
