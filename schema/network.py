@@ -396,7 +396,9 @@ def _whole_window(window: Resolved, as_of: bool, dialect: str) -> Any:
         .select_from(reacting.join(reacted, on_reaction))
         .where(reacted.c.reactor_id != reacting.c.reactor_id)
     )
-    return union_all(changes, led, among_all, statements, to_events, to_statements, to_reactions).cte("pairs")
+    every = union_all(changes, led, among_all, statements, to_events, to_statements, to_reactions).subquery("pairs")
+    # The changes again, apart (for the trend), so the interactions stream into their grouping, never stored.
+    return every, changes.subquery("changes")
 
 
 # Open ends of an affiliation's spell, as dates every item's bounds lie within (as ``filters.family``).
@@ -466,7 +468,7 @@ def network_statement(window: Resolved, as_of: bool, actors: bool, folded: bool)
             )
             pairs = select(folding).where(folding.c.a != folding.c.b).cte("pairs")
         elif not actors:
-            pairs = _whole_window(window, as_of, dialect)
+            pairs, changed = _whole_window(window, as_of, dialect)
         else:
             every = _interactions(window, as_of, lambda column: among(column, "actors", dialect))
             pairs = (
@@ -501,11 +503,13 @@ def network_statement(window: Resolved, as_of: bool, actors: bool, folded: bool)
             .subquery("chosen")
         )
         # A link's trend: its latest TREND_CHANGES relationship changes (only changes are ranked: a few rows).
+        if actors or folded:
+            changed = select(pairs).where(pairs.c.kind == CHANGE).subquery("changes")
         back = func.row_number().over(
-            partition_by=(pairs.c.a, pairs.c.b),
-            order_by=(pairs.c.day.desc(), pairs.c.day_order.desc(), pairs.c.item.desc()),
+            partition_by=(changed.c.a, changed.c.b),
+            order_by=(changed.c.day.desc(), changed.c.day_order.desc(), changed.c.item.desc()),
         )
-        ranked = select(pairs.c.a, pairs.c.b, pairs.c.delta, back.label("back")).where(pairs.c.kind == CHANGE)
+        ranked = select(changed.c.a, changed.c.b, changed.c.delta, back.label("back"))
         ranked_ = ranked.subquery("ranked")
         recent = (
             select(ranked_.c.a, ranked_.c.b, func.sum(ranked_.c.delta).label("recent"))
