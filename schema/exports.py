@@ -40,7 +40,6 @@ from api.dates import FuzzyDate, When, parse_moment, parse_when
 from api.kinds import BY_KEY, ITEMS, TIMELINE
 from api.tables import ACTOR as A
 from api.tables import CITATION as C
-from api.tables import EVENT as E
 from api.tables import EVENT_PARTICIPANT as EP
 from api.tables import SOURCE as SRC
 from schema import ids
@@ -152,13 +151,16 @@ async def gather(context: Any, given: ItemFilter | None, *, cited: bool = True, 
         for kind in kinds:
             table, rank = BY_KEY[kind].table, BY_KEY[kind].rank
             where = conditions(kind, table, resolved, dialect)
-            columns = (literal(rank).label("rank"), *_columns(kind))
+            columns = (literal(rank).label("rank"), *_columns(kind, standing))
             selects.extend(select(*columns).where(*where, *b) for b in window_branches(table, resolved))
         # Each branch ordered and limited, then together: the same statement shape as the timeline's pages.
         return _ordered_union(selects, sort, False)
 
     keys = await context.prepared(
-        ("export", tuple(kinds), filter_shape(resolved)), statement, **filter_values(resolved), limit=limit + 1
+        ("export", tuple(kinds), standing, filter_shape(resolved)),
+        statement,
+        **filter_values(resolved),
+        limit=limit + 1,
     )
     if len(keys) > limit:
         raise BadUserInput(
@@ -172,14 +174,13 @@ async def gather(context: Any, given: ItemFilter | None, *, cited: bool = True, 
     for key in keys:
         wanted[TIMELINE[key.rank]].add(key.id)
     citations = {kind: await _citations(context, kind, ids_) if cited else {} for kind, ids_ in wanted.items()}
-    participants = await _participants(context, wanted.get("event", set())) if standing else {}
 
     items: list[Item] = []
     encode = ids.encode
     for row in keys:
         kind = TIMELINE[row.rank]
         if kind == "event":
-            actor_ids = participants.get(row.id, [])
+            actor_ids = [row.standing_id] if row.standing_id is not None else []
         elif kind == "statement":
             actor_ids = [row.speaker_id]
         else:
@@ -195,13 +196,16 @@ async def gather(context: Any, given: ItemFilter | None, *, cited: bool = True, 
     return Gathered(given, resolved, items, actors, _horizon(resolved, items), max(changed, default=None))
 
 
-def _columns(kind: str) -> list[Any]:
+def _columns(kind: str, standing: bool) -> list[Any]:
     """What an export reads of an item of one type (``COLUMNS``, then every type's ``TYPE_COLUMNS``, NULL where this
-    type has none), selected with the items themselves: one statement finds them and reads them."""
+    type has none, then an event's standing participant when ``standing``), selected with the items themselves: one
+    statement finds them and reads them."""
     table = BY_KEY[kind].table
     out: list[Any] = [table.c[name] for name in COLUMNS]
     for name, type_ in EXTRA_COLUMNS.items():
         out.append(table.c[name] if name in TYPE_COLUMNS[kind] else cast(null(), type_).label(name))
+    stands = _standing(table) if standing and kind == "event" else cast(null(), EP.c.actor_id.type)
+    out.append(stands.label("standing_id"))
     return out
 
 
@@ -237,26 +241,17 @@ async def _citations(context: Any, kind: str, wanted: set[int]) -> dict[int, lis
     return out
 
 
-async def _participants(context: Any, events: set[int]) -> dict[int, list[int]]:
-    """The participant standing for each event (its initiator, else the first by ``ROLE_ORDER`` and position): the
-    one actor an export shows for an event (its lane by actor)."""
-    if not events:
-        return {}
+def _standing(event: Any) -> Any:
+    """The participant standing for an event (its initiator, else the first by ``ROLE_ORDER`` and position): the one
+    actor an export shows for an event (its lane by actor), as a subquery of the export's statement."""
     rank = case(*((EP.c.role == role, n) for n, role in enumerate(ROLE_ORDER)), else_=len(ROLE_ORDER))
-    event = E.alias("exported")
-    standing = (
+    return (
         select(EP.c.actor_id)
         .where(EP.c.event_id == event.c.id)
         .order_by(rank, EP.c.position, EP.c.id)
         .limit(1)
         .scalar_subquery()
     )
-
-    def build(match: Any) -> Any:
-        return select(event.c.id, standing.label("actor_id")).where(match(event.c.id))
-
-    rows = await context.by_ids("export-participants", build, events)
-    return {row.id: [row.actor_id] for row in rows if row.actor_id is not None}
 
 
 async def _actors(context: Any, wanted: set[int]) -> dict[int, Any]:
