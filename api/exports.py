@@ -9,9 +9,11 @@ The filter is given in query parameters, one per ``ItemFilter`` field under its 
 [{slug: "israel"}], from: "2025-07"})``, answered with the same document (``schema.exports`` builds both).
 
 The answer is a file (``Content-Disposition: attachment``) that caches: a strong ``ETag`` (a hash of the bytes;
-``If-None-Match`` answers 304), ``Last-Modified`` (the latest change among the exported items, their sources and
-actors) and ``Cache-Control: public, max-age=60``. A 304 answers ``If-None-Match`` only: a deleted item, or one
-changed so that it left the filter, does not move ``Last-Modified``, so ``If-Modified-Since`` could not be trusted.
+``If-None-Match`` answers 304), ``Last-Modified`` (the latest change among what the file shows: the items, the
+actors it names — speakers, reactors, the filter's actors, an event's standing participant in vis lanes by actor —
+and, in TimelineJS, the cited sources) and ``Cache-Control: public, max-age=60``. A 304 answers ``If-None-Match``
+only: a deleted item, or one changed so that it left the filter, does not move ``Last-Modified``, so
+``If-Modified-Since`` could not be trusted.
 
 A bad parameter (unknown, repeated, malformed, naming no actor) is a 400 with ``{"error": {"code", "message",
 "parameter"}}``; an export past the item limit a 400 with ``limit: "exportItems"`` (never a cut-short file).
@@ -204,12 +206,16 @@ def export_route(settings: Settings, engine: AsyncEngine, tally: StatementTally 
         try:
             extra = {"groupBy": _enum(VisGroupBy)} if FORMATS[name] == "vis-timeline" else {}
             filter_, others = read_filter(list(request.query_params.multi_items()), extra)
+            group_by = others.get("groupBy", VisGroupBy.ITEM_TYPE)
             async with asyncio.timeout(settings.execution_timeout):
-                gathered = await gather(context, filter_)
+                if FORMATS[name] == "timelinejs":
+                    gathered = await gather(context, filter_, standing=False)
+                else:
+                    gathered = await gather(context, filter_, cited=False, standing=group_by == VisGroupBy.ACTOR)
             if FORMATS[name] == "timelinejs":
                 document = timelinejs(gathered)
             else:
-                document = vis_timeline(gathered, others.get("groupBy", VisGroupBy.ITEM_TYPE))
+                document = vis_timeline(gathered, group_by)
         except _Refusal as refusal:
             return JSONResponse({"error": refusal.error}, status_code=refusal.status)
         except PublicError as error:

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/buckets.py [--events 100000] [--backends postgresql,sqlite] [--runs 10]
         [--postgres-url postgresql://postgres@127.0.0.1:5432] [--data-dir bench/results] [--only TEXT]
+        [--database NAME]
 
 Builds (or reuses, when it holds that many events) a synthetic data set per backend (`realign db upgrade` and
 `realign seed --synthetic N`: PostgreSQL database `realign_bench_buckets_<N>`, SQLite `<data-dir>/buckets-<N>.db`),
@@ -11,7 +12,7 @@ then, after one warm-up each, times ``--runs`` requests of:
   from the span counts, ``api.spans``);
 - the same with ``updatedSince`` long ago, a condition every item meets that the span counts cannot answer: the
   items' path, which the unfiltered case took before the span counts;
-- the same for one actor (the busiest dyad's first actor);
+- the same for one actor (the busiest dyad's first actor), and for one event kind (ASSAULT: events only);
 - ``relationship(from:, to:) { series(unit: MONTH, from: "2016", to: "2025") scoreAsOf(date: "2020") }`` for the
   pair with the most relationship changes;
 - ``dyads(filter: {from: "2024", to: "2024"}, first: 20)`` with its totalCount.
@@ -94,7 +95,7 @@ def prepare(backend: str, size: int, args: argparse.Namespace) -> str:
     """The URL of a data set of ``size`` synthetic events: reused when it holds that many, built otherwise."""
     if backend == "postgresql":
         server = args.postgres_url.rstrip("/")
-        name = f"realign_bench_buckets_{size}"
+        name = args.database or f"realign_bench_buckets_{size}"
         url = f"{server}/{name}"
     else:
         path = Path(args.data_dir).resolve() / f"buckets-{size}.db"
@@ -135,12 +136,13 @@ def busiest_pair(url: str) -> tuple[str, str]:
 
 
 async def measure(url: str, runs: int, only: str | None = None) -> None:
-    app = create_app(Settings(database_url=url, statement_timeout_ms=120_000))
+    app = create_app(Settings(database_url=url, statement_timeout_ms=120_000, log_level="WARNING"))
     a, b = busiest_pair(url)
     cases = [
         ("monthly buckets, 10 years (span counts)", BUCKETS, {}),
         ("monthly buckets, 10 years (items' path)", BUCKETS, {"filter": {"updatedSince": "1970-01-01T00:00:00Z"}}),
         (f"monthly buckets, 10 years, actor {a}", BUCKETS, {"filter": {"actors": [{"slug": a}]}}),
+        ("monthly buckets, 10 years, event kind ASSAULT", BUCKETS, {"filter": {"eventKinds": ["ASSAULT"]}}),
         (f"series {a}->{b}, 10 years monthly + scoreAsOf", SERIES, {"from": {"slug": a}, "to": {"slug": b}}),
         ("dyads of 2024, first 20 + totalCount", DYADS, {}),
     ]
@@ -178,6 +180,9 @@ def main() -> None:
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--data-dir", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--only", help="Time only the cases whose name holds this text (e.g. `monthly buckets`).")
+    parser.add_argument(
+        "--database", help="PostgreSQL database to use (e.g. one of bench.synthetic_db), reused when it holds N events"
+    )
     args = parser.parse_args()
     for backend in args.backends.split(","):
         url = prepare(backend, args.events, args)

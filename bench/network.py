@@ -1,55 +1,36 @@
 """Benchmark: the actor network of a year (``actorNetwork``) and its GraphML download, on synthetic data.
 
-Loads `realign seed --synthetic N` into a fresh PostgreSQL database (``realign_bench_network_<N>``, kept and reused
-with --skip-load), then asks the app in this process (through ASGI, no server: the time is the app's and the
-database's) for the network of the year 2025 three ways — every actor, five actors, the same five with their
-families folded in — over GraphQL and as GraphML, at concurrency 1, and prints p50/p99/max, the links (or the
-refusal, past `maxLinks`) and the SQL statements per request.
+Uses the PostgreSQL data set of ``bench.synthetic_db`` (`realign seed --synthetic N`, built on first use, then
+reused), then asks the app in this process (through ASGI, no server: the time is the app's and the database's) for
+the network of the year 2025 four ways — every actor (the strongest 5 000 links, and the default 500), five actors,
+the same five with their families folded in — over GraphQL and as GraphML, at concurrency 1, and prints
+p50/p99/max, the links returned of how many there are and the SQL statements per request.
 
-    .venv/bin/python bench/network.py [--events 100000] [--repeat 20] [--skip-load]
+    .venv/bin/python -m bench.network [--events 100000] [--repeat 20] [--database NAME]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-BIN = Path(sys.executable).parent
-SERVER = "postgresql://postgres@127.0.0.1:5432"
+from bench.synthetic_db import default_name, prepare
+
 YEAR = {"from": "2025", "to": "2025"}
 QUERY = """
-query Network($from: FuzzyDate, $to: FuzzyDate, $actors: [RecordRef!], $fold: Boolean!) {
-  actorNetwork(from: $from, to: $to, actors: $actors, includeAffiliated: $fold, maxLinks: 5000) {
+query Network($from: FuzzyDate, $to: FuzzyDate, $actors: [RecordRef!], $fold: Boolean!, $max: Int!) {
+  actorNetwork(from: $from, to: $to, actors: $actors, includeAffiliated: $fold, maxLinks: $max) {
+    linkCount
     nodes { actor { slug name } degree inWeight outWeight }
     links { from { slug } to { slug } weight interactionCount trend }
   }
 }
 """
-
-
-def prepare(database: str, events: int, env: dict[str, str]) -> float:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{database}"')
-    subprocess.run([str(BIN / "realign"), "db", "upgrade"], check=True, env=env, cwd=ROOT)
-    started = time.perf_counter()
-    subprocess.run([str(BIN / "realign"), "seed", "--synthetic", str(events)], check=True, env=env, cwd=ROOT)
-    elapsed = time.perf_counter() - started
-    with psycopg.connect(env["REALIGN_DATABASE_URL"], autocommit=True) as conn:
-        conn.execute("ANALYZE")
-    return elapsed
 
 
 async def measure(url: str, repeat: int) -> None:
@@ -59,9 +40,10 @@ async def measure(url: str, repeat: int) -> None:
     app = create_app(Settings(database_url=url, log_level="WARNING"))
     actors = [{"slug": f"syn-actor-{n}"} for n in range(5)]
     cases: list[tuple[str, dict[str, Any]]] = [
-        ("every actor", {**YEAR, "actors": None, "fold": False}),
-        ("5 actors", {**YEAR, "actors": actors, "fold": False}),
-        ("5 actors + families", {**YEAR, "actors": actors, "fold": True}),
+        ("every actor, 5000 links", {**YEAR, "actors": None, "fold": False, "max": 5000}),
+        ("every actor, 500 links", {**YEAR, "actors": None, "fold": False, "max": 500}),
+        ("5 actors", {**YEAR, "actors": actors, "fold": False, "max": 5000}),
+        ("5 actors + families", {**YEAR, "actors": actors, "fold": True, "max": 5000}),
     ]
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
         for name, variables in cases:
@@ -74,13 +56,14 @@ async def measure(url: str, repeat: int) -> None:
                     if form == "graphql":
                         response = await client.post("/graphql", json={"query": QUERY, "variables": variables})
                         body = response.json()
+                        found = body["data"]["actorNetwork"] if not body.get("errors") else None
                         outcome = (
-                            f"{len(body['data']['actorNetwork']['links'])} links"
-                            if not body.get("errors")
+                            f"{len(found['links'])} of {found['linkCount']} links"
+                            if found is not None
                             else "refused: " + body["errors"][0]["message"][:40]
                         )
                     else:
-                        params: dict[str, Any] = {**YEAR, "maxLinks": "5000"}
+                        params: dict[str, Any] = {**YEAR, "maxLinks": str(variables["max"])}
                         if variables["actors"]:
                             params["actors"] = ",".join(a["slug"] for a in variables["actors"])
                             params["includeAffiliated"] = str(variables["fold"]).lower()
@@ -93,10 +76,11 @@ async def measure(url: str, repeat: int) -> None:
                     times.append((time.perf_counter() - started) * 1000)
                 statements = (app.state.statements.sent - before) / (repeat + 2)
                 times = sorted(times[2:])
-                p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+                p99 = statistics.quantiles(times, n=100, method="inclusive")[98] if len(times) > 1 else times[0]
                 print(
-                    f"{name:22} {form:8} p50 {statistics.median(times):7.1f} ms  p99 {p99:7.1f} ms  "
-                    f"max {times[-1]:7.1f} ms  {statements:.0f} statements  {outcome}"
+                    f"{name:24} {form:8} p50 {statistics.median(times):7.1f} ms  p99 {p99:7.1f} ms  "
+                    f"max {times[-1]:7.1f} ms  {statements:.0f} statements  {outcome}",
+                    flush=True,
                 )
     await app.state.engine.dispose()
 
@@ -105,13 +89,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--skip-load", action="store_true", help="reuse the database of a previous run")
+    parser.add_argument("--database", help=f"PostgreSQL database (default {default_name(0)[:-1]}<N>)")
     args = parser.parse_args()
-    database = f"realign_bench_network_{args.events}"
-    url = f"{SERVER}/{database}"
-    env = {**os.environ, "REALIGN_DATABASE_URL": url, "REALIGN_LOG_LEVEL": "WARNING"}
-    if not args.skip_load:
-        print(f"loading {args.events} synthetic events: {prepare(database, args.events, env):.0f} s")
+    url = prepare(args.events, args.database)
     asyncio.run(measure(url, args.repeat))
 
 

@@ -28,15 +28,17 @@ import enum
 import html
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import literal, select
+from sqlalchemy import case, cast, literal, null, select
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.dates import FuzzyDate, When, parse_moment, parse_when
 from api.kinds import BY_KEY, ITEMS, TIMELINE
+from api.tables import ACTOR as A
 from api.tables import CITATION as C
 from api.tables import EVENT_PARTICIPANT as EP
 from api.tables import SOURCE as SRC
@@ -53,7 +55,6 @@ from schema.filters import (
     resolve,
     window_branches,
 )
-from schema.loaders import rows_by_id
 from schema.queries import _ordered_union
 
 # What each item type is called in the exports: its group (TimelineJS `group`, vis group content).
@@ -72,16 +73,47 @@ class VisGroupBy(enum.Enum):
     )
 
 
+# The columns an export reads of each item type (``_rows``): not its JSON, search text or other fields.
+COLUMNS = (
+    "id",
+    "when_text",
+    "date_start",
+    "day_order",
+    "date_end",
+    "date_ongoing",
+    "date_long",
+    "date_label",
+    "summary",
+    "updated_at",
+)
+TYPE_COLUMNS = {
+    "event": ("title", "kind"),
+    "statement": ("speaker_id", "channel", "quote"),
+    "reaction": ("reactor_id", "kind"),
+}
+# Every type's columns, in the order the export statement selects them (NULL for a type without one), and their types.
+EXTRA_COLUMNS = {name: BY_KEY[kind].table.c[name].type for kind, names in TYPE_COLUMNS.items() for name in names}
+# The columns of a cited source the exports read (TimelineJS credits; every export's Last-Modified).
+SOURCE_COLUMNS = ("id", "title", "publisher", "url", "updated_at")
+ACTOR_COLUMNS = ("id", "slug", "name", "updated_at")
+
+
 @dataclass
 class Item:
     """One exported item with what the formats need of it."""
 
     kind: str  # event, statement, reaction
     row: Any
-    when: When
     global_id: str
-    actor_ids: list[int]  # the actor standing for it first (lanes by actor), then the others
+    actor_ids: list[
+        int
+    ]  # the actor standing for it (its lane by actor): an event's (``_participants``), the speaker, the reactor
     citations: list[tuple[str | None, Any]] = field(default_factory=list)  # (passage, source row)
+
+    @cached_property
+    def when(self) -> When:
+        """The date as written, read when a format needs its parts (TimelineJS; an ongoing span's start)."""
+        return parse_when(self.row.when_text)
 
 
 @dataclass
@@ -104,8 +136,11 @@ def _words(value: str) -> str:
     return value.replace("_", " ").lower()
 
 
-async def gather(context: Any, given: ItemFilter | None) -> Gathered:
-    """The items of a filter, refused past the export limit; a fixed number of statements whatever the count."""
+async def gather(context: Any, given: ItemFilter | None, *, cited: bool = True, standing: bool = True) -> Gathered:
+    """The items of a filter, refused past the export limit; a fixed number of statements whatever the count.
+    ``cited``: with each item's citations and sources (TimelineJS shows them); ``standing``: with the participant
+    standing for each event (vis lanes by actor show it). What an export does not show is not read, and so does
+    not count in its ``last_modified`` either."""
     limit = context.settings.max_export_items
     resolved = await resolve(context, given)
     kinds = [item.key for item in ITEMS if may_match(item.key, resolved)] or [TIMELINE[0]]
@@ -116,13 +151,16 @@ async def gather(context: Any, given: ItemFilter | None) -> Gathered:
         for kind in kinds:
             table, rank = BY_KEY[kind].table, BY_KEY[kind].rank
             where = conditions(kind, table, resolved, dialect)
-            columns = (literal(rank).label("rank"), table.c.id, table.c.date_start, table.c.day_order)
+            columns = (literal(rank).label("rank"), *_columns(kind, standing))
             selects.extend(select(*columns).where(*where, *b) for b in window_branches(table, resolved))
         # Each branch ordered and limited, then together: the same statement shape as the timeline's pages.
         return _ordered_union(selects, sort, False)
 
     keys = await context.prepared(
-        ("export", tuple(kinds), filter_shape(resolved)), statement, **filter_values(resolved), limit=limit + 1
+        ("export", tuple(kinds), standing, filter_shape(resolved)),
+        statement,
+        **filter_values(resolved),
+        limit=limit + 1,
     )
     if len(keys) > limit:
         raise BadUserInput(
@@ -135,43 +173,47 @@ async def gather(context: Any, given: ItemFilter | None) -> Gathered:
     wanted: dict[str, set[int]] = defaultdict(set)
     for key in keys:
         wanted[TIMELINE[key.rank]].add(key.id)
-    rows = {kind: await rows_by_id(context, BY_KEY[kind].type_name, ids_) for kind, ids_ in wanted.items()}
-    citations = {kind: await _citations(context, kind, ids_) for kind, ids_ in wanted.items()}
-    participants = await _participants(context, wanted.get("event", set()))
+    citations = {kind: await _citations(context, kind, ids_) if cited else {} for kind, ids_ in wanted.items()}
 
     items: list[Item] = []
-    for key in keys:
-        kind = TIMELINE[key.rank]
-        row = rows[kind][key.id]
+    encode = ids.encode
+    for row in keys:
+        kind = TIMELINE[row.rank]
         if kind == "event":
-            actor_ids = participants.get(row.id, [])
+            actor_ids = [row.standing_id] if row.standing_id is not None else []
         elif kind == "statement":
             actor_ids = [row.speaker_id]
         else:
             actor_ids = [row.reactor_id]
         items.append(
-            Item(
-                kind,
-                row,
-                parse_when(row.when_text),
-                ids.encode(BY_KEY[kind].type_name, row.id),
-                actor_ids,
-                citations[kind].get(row.id, []),
-            )
+            Item(kind, row, encode(BY_KEY[kind].type_name, row.id), actor_ids, citations[kind].get(row.id, []))
         )
     named = {a for item in items for a in item.actor_ids} | set(resolved.actor_ids or ())
-    actors = await rows_by_id(context, "Actor", named)
+    actors = await _actors(context, named)
     changed = [item.row.updated_at for item in items]
-    changed += [source.updated_at for item in items for _, source in item.citations]
+    changed += [source.updated_at for found in citations.values() for cited in found.values() for _, source in cited]
     changed += [actor.updated_at for actor in actors.values()]
     return Gathered(given, resolved, items, actors, _horizon(resolved, items), max(changed, default=None))
+
+
+def _columns(kind: str, standing: bool) -> list[Any]:
+    """What an export reads of an item of one type (``COLUMNS``, then every type's ``TYPE_COLUMNS``, NULL where this
+    type has none, then an event's standing participant when ``standing``), selected with the items themselves: one
+    statement finds them and reads them."""
+    table = BY_KEY[kind].table
+    out: list[Any] = [table.c[name] for name in COLUMNS]
+    for name, type_ in EXTRA_COLUMNS.items():
+        out.append(table.c[name] if name in TYPE_COLUMNS[kind] else cast(null(), type_).label(name))
+    stands = _standing(table) if standing and kind == "event" else cast(null(), EP.c.actor_id.type)
+    out.append(stands.label("standing_id"))
+    return out
 
 
 def _horizon(resolved: Resolved, items: list[Item]) -> dt.date:
     """Where ongoing spans end in this export (see the module's rules)."""
     if resolved.end is not None:
         return resolved.end
-    ends = [item.row.date_end for item in items if not item.when.ongoing]
+    ends = [item.row.date_end for item in items if not item.row.date_ongoing]
     # With no item, no span needs an end: the minimum is never used.
     return max(ends, default=max((item.row.date_start for item in items), default=dt.date.min))
 
@@ -182,35 +224,43 @@ async def _citations(context: Any, kind: str, wanted: set[int]) -> dict[int, lis
 
     def build(match: Any) -> Any:
         return (
-            select(column.label("item_id"), C.c.passage, *(c.label(f"source__{c.name}") for c in SRC.c))
+            select(column.label("item_id"), C.c.passage, *(SRC.c[c].label(f"source__{c}") for c in SOURCE_COLUMNS))
             .join_from(C, SRC, SRC.c.id == C.c.source_id)
             .where(match(column))
             .order_by(column, C.c.position, C.c.id)
         )
 
     out: dict[int, list[tuple[str | None, Any]]] = defaultdict(list)
+    make = row_type(SOURCE_COLUMNS)._make
+    sources: dict[int, Any] = {}  # one row per source, however many items cite it
     for row in await context.by_ids(("export-citations", kind), build, wanted):
-        source = row_type(tuple(SRC.c.keys()))._make(row[2:])
+        source = sources.get(row[2])
+        if source is None:
+            source = sources[row[2]] = make(row[2:])
         out[row.item_id].append((row.passage, source))
     return out
 
 
-async def _participants(context: Any, events: set[int]) -> dict[int, list[int]]:
-    """Each event's participants, the one standing for it first (initiator, else the first listed)."""
-    if not events:
+def _standing(event: Any) -> Any:
+    """The participant standing for an event (its initiator, else the first by ``ROLE_ORDER`` and position): the one
+    actor an export shows for an event (its lane by actor), as a subquery of the export's statement."""
+    rank = case(*((EP.c.role == role, n) for n, role in enumerate(ROLE_ORDER)), else_=len(ROLE_ORDER))
+    return (
+        select(EP.c.actor_id)
+        .where(EP.c.event_id == event.c.id)
+        .order_by(rank, EP.c.position, EP.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+async def _actors(context: Any, wanted: set[int]) -> dict[int, Any]:
+    """The actors an export names, with the columns it reads (``ACTOR_COLUMNS``)."""
+    if not wanted:
         return {}
-
-    def build(match: Any) -> Any:
-        return select(EP.c.event_id, EP.c.actor_id, EP.c.role, EP.c.position).where(match(EP.c.event_id))
-
-    found: dict[int, list[Any]] = defaultdict(list)
-    for row in await context.by_ids("export-participants", build, events):
-        found[row.event_id].append(row)
-    out = {}
-    for event, rows in found.items():
-        ranked = sorted(rows, key=lambda r: (ROLE_ORDER.index(r.role) if r.role in ROLE_ORDER else 99, r.position))
-        out[event] = list(dict.fromkeys(r.actor_id for r in ranked))
-    return out
+    columns = [A.c[name] for name in ACTOR_COLUMNS]
+    rows = await context.by_ids("export-actors", lambda match: select(*columns).where(match(A.c.id)), wanted)
+    return {row.id: row for row in rows}
 
 
 # --- what an item says --------------------------------------------------------------------------------------
@@ -369,20 +419,20 @@ def vis_timeline(gathered: Gathered, group_by: VisGroupBy) -> dict[str, Any]:
         else:
             group = item.kind
             lanes[group] = TYPE_GROUPS[item.kind]
-        classes = [item.kind, f"{item.kind}-{subkind(item)}"]
-        if item.when.ongoing:
-            classes.append("ongoing")
+        row = item.row
+        said = headline(item, gathered.actors)
+        classes = f"{item.kind} {item.kind}-{subkind(item)}" + (" ongoing" if row.date_ongoing else "")
         entry: dict[str, Any] = {
             "id": item.global_id,
-            "content": _escape(headline(item, gathered.actors)),
-            "start": item.row.date_start.isoformat(),
+            "content": _escape(said),
+            "start": row.date_start.isoformat(),
             "type": kind,
             "group": group,
-            "title": _escape(f"{item.row.date_label} — {headline(item, gathered.actors)}. {body(item)}".strip()),
-            "className": " ".join(classes),
+            "title": _escape(f"{row.date_label} — {said}. {body(item)}".strip()),
+            "className": classes,
         }
         if kind != "point":
-            last = max(gathered.horizon, item.when.start.latest) if item.when.ongoing else item.row.date_end
+            last = max(gathered.horizon, item.when.start.latest) if row.date_ongoing else row.date_end
             entry["end"] = (last + dt.timedelta(days=1)).isoformat()  # vis ends are exclusive: the day after
         items.append(entry)
     if group_by == VisGroupBy.ACTOR:
@@ -416,7 +466,7 @@ class ExportQuery:
         "else the last day another item reaches). " + LIMIT + "`GET /export/timelinejs.json`."
     )
     async def timeline_js_export(self, info: Info, filter: FILTER = None) -> JSON | None:
-        return JSON(timelinejs(await gather(info.context, filter)))
+        return JSON(timelinejs(await gather(info.context, filter, standing=False)))
 
     @strawberry.field(
         description="The timeline as vis-timeline data: `{items, groups}`, each to load into a `DataSet`. Items "
@@ -433,4 +483,5 @@ class ExportQuery:
             VisGroupBy, strawberry.argument(description="The lanes: by item type (default) or by actor.")
         ] = VisGroupBy.ITEM_TYPE,
     ) -> JSON | None:
-        return JSON(vis_timeline(await gather(info.context, filter), group_by))
+        gathered = await gather(info.context, filter, cited=False, standing=group_by == VisGroupBy.ACTOR)
+        return JSON(vis_timeline(gathered, group_by))

@@ -1,9 +1,10 @@
 """The actor network of a window: who acts on whom, and how their relationships moved.
 
 One statement gathers every directed interaction of the window from the four kinds of record that join two
-actors, folds members into the actors asked for (``includeAffiliated``), and groups them per ordered pair (a link)
-in the database; one more reads the actors of the pairs. Neither grows with the data: the answer is bounded by
-``maxLinks``.
+actors, folds members into the actors asked for (``includeAffiliated``), groups them per ordered pair (a link) in
+the database and keeps the ``maxLinks`` strongest (the greatest absolute weight, then the most interactions),
+counting them all; one more reads the actors of the links kept. Neither grows with the data: the answer is bounded
+by ``maxLinks``.
 
 An interaction ``a → b`` is one of:
 
@@ -36,9 +37,11 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    literal_column,
     not_,
     or_,
     select,
+    true,
     union_all,
 )
 from strawberry.types import Info
@@ -97,10 +100,14 @@ FOLDING = (
     "several given actors' families counts for each, and an interaction between two members of the same family is left "
     "out. Without `actors`, nothing to fold. Default false."
 )
+STRONGEST = (
+    "the strongest: the greatest absolute `weight` first, then the most interactions (`interactionCount`), then "
+    "the ends' ids"
+)
 MAX_LINKS_TEXT = (
-    f"At most this many links (1–{MAX_LINKS}, default {DEFAULT_MAX_LINKS}): a larger network is refused "
-    "(BAD_USER_INPUT naming `maxLinks`, with the limit), never cut short. Counts toward the node-cost limit as "
-    "three nodes per link (the link and its two ends)."
+    f"At most this many links (1–{MAX_LINKS}, default {DEFAULT_MAX_LINKS}); a larger network answers with "
+    f"{STRONGEST}, and `linkCount` says how many there are in all. Counts toward the node-cost limit as three "
+    "nodes per link (the link and its two ends)."
 )
 
 
@@ -141,13 +148,23 @@ class NetworkLink:
 
 @strawberry.type(
     description="Who acts on whom in a window: actors as nodes and directed links between them, each link every "
-    "interaction from one actor to another summed. Not paged: bounded by `maxLinks`. " + INTERACTIONS
+    "interaction from one actor to another summed. Not paged: at most `maxLinks` links, past it "
+    + STRONGEST
+    + ". "
+    + INTERACTIONS
 )
 class ActorNetwork:
     nodes: list[NetworkNode] = strawberry.field(
-        description="Every actor at an end of a link, and every actor asked for; ordered by name, then slug."
+        description="Every actor at an end of a link in `links`, and every actor asked for; ordered by name, then "
+        "slug. Degrees and weights count the links in `links` (the graph as drawn)."
     )
-    links: list[NetworkLink] = strawberry.field(description="The links, ordered by `from`'s slug, then `to`'s.")
+    links: list[NetworkLink] = strawberry.field(
+        description="The links, ordered by `from`'s slug, then `to`'s: every link of the network, or past `maxLinks` "
+        "the strongest (see the type)."
+    )
+    link_count: int = strawberry.field(
+        description="How many links the network has in all: more than `links` holds when it has over `maxLinks`."
+    )
     from_: FuzzyDate | None = strawberry.field(name="from", description="The window's start, as given.")
     to: FuzzyDate | None = strawberry.field(description="The window's end, as given.")
     as_of: FuzzyDate | None = strawberry.field(description="The date everything up to which counts, as given.")
@@ -271,6 +288,119 @@ def _interactions(window: Resolved, as_of: bool, touching: Callable[[Any], Any] 
     return union_all(*either).subquery("interactions")
 
 
+def _by_key(found: Any, key: Any, outer: Any, name: str, dialect: str) -> tuple[Any, Any]:
+    """``found`` (a select of one table) for each outer row whose ``outer`` column equals the table's ``key``, as a
+    FROM clause and its join condition. On PostgreSQL a LATERAL subquery: a look-up of the key's index per outer row,
+    planned from the outer rows' number, so neither a hash of the whole table (whose cost follows the data, not
+    the window) nor a guess at how many keys an array holds. Elsewhere (SQLite walks indexes by itself) a plain
+    join on the key."""
+    if dialect == "postgresql":
+        # OFFSET 0: PostgreSQL would otherwise pull the subquery up into a plain join, and may then merge-join
+        # the whole index.
+        return found.where(key == outer).offset(literal_column("0")).lateral(name), true()
+    joined = found.add_columns(key.label("key")).subquery(name)
+    return joined, joined.c.key == outer
+
+
+def _in_window(table: Any, window: Resolved, as_of: bool, *names: str) -> Any:
+    """The rows (id, date_start, day_order and ``names``) of a dated table in the window: a UNION ALL of the window's
+    disjoint index ranges (``filters.window_branches``), each read from the index alone where one covers the columns
+    (migration 0008: the items starting inside the window, most of them, from (date_start, day_order, id, ...))."""
+    columns = [table.c.id, table.c.date_start, table.c.day_order, *(table.c[name] for name in names)]
+    if as_of:
+        return select(*columns).where(table.c.date_end <= bindparam("end"))
+    branches = window_branches(table, window)
+    if len(branches) == 1:
+        return select(*columns).where(*branches[0])
+    if table is RC:  # no index of long or short spans: the few rows begun before the window, by its date indexes
+        inside, *before = branches
+        return union_all(
+            select(*columns).where(*inside), select(*columns).where(or_(*(and_(*branch) for branch in before)))
+        )
+    return union_all(*(select(*columns).where(*branch) for branch in branches))
+
+
+def _whole_window(window: Resolved, as_of: bool, dialect: str) -> Any:
+    """Every interaction of the window for a network of every actor, as rows (a, b, kind, item, delta, day,
+    day_order), each once: the window's changes, events, statements and reactions are read by their date indexes
+    and joined to their participants, the actors they are about and the items they answer by key, so the cost
+    follows the window, never the whole tables. An actor in two roles of one event counts once, as ``_interactions``
+    (with the caller's DISTINCT) counts it."""
+    zero = literal(0, Integer())
+
+    def row(a: Any, b: Any, kind: int, item: Any, delta: Any, dated: Any) -> Any:
+        return select(
+            a.label("a"),
+            b.label("b"),
+            literal(kind, Integer()).label("kind"),
+            item.label("item"),
+            delta.label("delta"),
+            dated.c.date_start.label("day"),
+            dated.c.day_order.label("day_order"),
+        )
+
+    changed = _in_window(RC, window, as_of, "from_actor_id", "to_actor_id", "delta").subquery("window_changes")
+    changes = row(changed.c.from_actor_id, changed.c.to_actor_id, CHANGE, changed.c.id, changed.c.delta, changed)
+    # Events: each actor once per event, whether it initiates and whether it takes another part.
+    held = _in_window(E, window, as_of).subquery("window_events")
+    parts, on = _by_key(select(EP.c.actor_id, EP.c.role), EP.c.event_id, held.c.id, "event_parts", dialect)
+    taking = (
+        select(held.c.id.label("event_id"), held.c.date_start, held.c.day_order, parts.c.actor_id, parts.c.role)
+        .select_from(held.join(parts, on))
+        .cte("window_participants")
+    )
+    p, q = taking.alias("p"), taking.alias("q")
+    pair = and_(q.c.event_id == p.c.event_id, q.c.actor_id != p.c.actor_id)
+    # Each initiator toward each actor taking another part (DISTINCT: one in two other roles counts once) ...
+    led = (
+        row(p.c.actor_id, q.c.actor_id, EVENT, p.c.event_id, zero, p)
+        .join_from(p, q, pair)
+        .where(p.c.role == "initiator", q.c.role != "initiator")
+        .distinct()
+    )
+    # ... and in an event without an initiator, every two actors.
+    leading = select(taking.c.event_id).where(taking.c.role == "initiator", taking.c.event_id == p.c.event_id)
+    among_all = (
+        row(p.c.actor_id, q.c.actor_id, EVENT, p.c.event_id, zero, p)
+        .join_from(p, q, pair)
+        .where(not_(leading.exists()))
+        .distinct()
+    )
+    spoken = _in_window(S, window, as_of, "speaker_id").subquery("window_statements")
+    about, on = _by_key(select(SA.c.actor_id), SA.c.statement_id, spoken.c.id, "about", dialect)
+    statements = (
+        row(spoken.c.speaker_id, about.c.actor_id, STATEMENT, spoken.c.id, zero, spoken)
+        .select_from(spoken.join(about, on))
+        .where(about.c.actor_id != spoken.c.speaker_id)
+    )
+    targets = ("reactor_id", "target_event_id", "target_statement_id", "target_reaction_id")
+    reacting = _in_window(R, window, as_of, *targets).cte("window_reactions")
+    # An answered event's participants, each actor once (DISTINCT: one in two roles).
+    answered, on = _by_key(select(EP.c.actor_id), EP.c.event_id, reacting.c.target_event_id, "answered", dialect)
+    to_events = (
+        row(reacting.c.reactor_id, answered.c.actor_id, REACTION, reacting.c.id, zero, reacting)
+        .select_from(reacting.join(answered, on))
+        .where(answered.c.actor_id != reacting.c.reactor_id)
+        .distinct()
+    )
+    ts, tr = S.alias("ts"), R.alias("tr")
+    spoke, on_statement = _by_key(select(ts.c.speaker_id), ts.c.id, reacting.c.target_statement_id, "spoke", dialect)
+    to_statements = (
+        row(reacting.c.reactor_id, spoke.c.speaker_id, REACTION, reacting.c.id, zero, reacting)
+        .select_from(reacting.join(spoke, on_statement))
+        .where(spoke.c.speaker_id != reacting.c.reactor_id)
+    )
+    reacted, on_reaction = _by_key(select(tr.c.reactor_id), tr.c.id, reacting.c.target_reaction_id, "reacted", dialect)
+    to_reactions = (
+        row(reacting.c.reactor_id, reacted.c.reactor_id, REACTION, reacting.c.id, zero, reacting)
+        .select_from(reacting.join(reacted, on_reaction))
+        .where(reacted.c.reactor_id != reacting.c.reactor_id)
+    )
+    every = union_all(changes, led, among_all, statements, to_events, to_statements, to_reactions).subquery("pairs")
+    # The changes again, apart (for the trend), so the interactions stream into their grouping, never stored.
+    return every, changes.subquery("changes")
+
+
 # Open ends of an affiliation's spell, as dates every item's bounds lie within (as ``filters.family``).
 _EARLIEST, _LATEST = literal(dt.date.min, Date()), literal(dt.date.max, Date())
 
@@ -300,8 +430,10 @@ def _families(dialect: str) -> Any:
 
 
 def network_statement(window: Resolved, as_of: bool, actors: bool, folded: bool) -> Any:
-    """The statement of a network's links, one row per ordered pair of (folded) actors with the link's sums, in
-    the order of their ids; bound: the window (``filter_values``), ``actors``, and ``limit``."""
+    """The statement of a network's links: one row per ordered pair of (folded) actors with the link's sums, for
+    the ``limit`` strongest (the greatest absolute weight, then the most interactions, then the ends' ids), each
+    with how many links there are in all (``total``); bound: the window (``filter_values``), ``actors``, and
+    ``limit``."""
 
     def build(dialect: str) -> Any:
         if folded:
@@ -334,44 +466,59 @@ def network_statement(window: Resolved, as_of: bool, actors: bool, folded: bool)
                 .distinct()
                 .subquery("folded")
             )
-            pairs = select(folding).where(folding.c.a != folding.c.b).subquery("pairs")
+            pairs = select(folding).where(folding.c.a != folding.c.b).cte("pairs")
+        elif not actors:
+            pairs, changed = _whole_window(window, as_of, dialect)
         else:
-            every = _interactions(window, as_of, (lambda column: among(column, "actors", dialect)) if actors else None)
+            every = _interactions(window, as_of, lambda column: among(column, "actors", dialect))
             pairs = (
                 select(every.c.a, every.c.b, every.c.kind, every.c.item, every.c.delta, every.c.day, every.c.day_order)
                 .distinct()
-                .subquery("pairs")
+                .cte("pairs")
             )
-        # Changes first, the latest first: the first TREND_CHANGES rows of a pair make its trend.
-        latest = func.row_number().over(
-            partition_by=(pairs.c.a, pairs.c.b),
-            order_by=(
-                case((pairs.c.kind == CHANGE, 0), else_=1),
-                pairs.c.day.desc(),
-                pairs.c.day_order.desc(),
-                pairs.c.item.desc(),
-            ),
-        )
-        ranked = select(pairs, latest.label("back")).subquery("ranked")
 
         def count(kind: int) -> Any:
-            return func.sum(case((ranked.c.kind == kind, 1), else_=0))
+            return func.sum(case((pairs.c.kind == kind, 1), else_=0))
 
-        recent = case((and_(ranked.c.kind == CHANGE, ranked.c.back <= TREND_CHANGES), ranked.c.delta), else_=0)
-        return (
+        links = (
             select(
-                ranked.c.a,
-                ranked.c.b,
-                func.sum(ranked.c.delta).label("weight"),
+                pairs.c.a,
+                pairs.c.b,
+                func.sum(pairs.c.delta).label("weight"),
                 count(CHANGE).label("changes"),
                 count(EVENT).label("events"),
                 count(STATEMENT).label("statements"),
                 count(REACTION).label("reactions"),
-                func.sum(recent).label("recent"),
+                func.count().label("interactions"),
             )
-            .group_by(ranked.c.a, ranked.c.b)
-            .order_by(ranked.c.a, ranked.c.b)
+            .group_by(pairs.c.a, pairs.c.b)
+            .cte("links")
+        )
+        # The strongest links, and how many there are in all.
+        total = select(func.count()).select_from(links).scalar_subquery()
+        chosen = (
+            select(links, total.label("total"))
+            .order_by(func.abs(links.c.weight).desc(), links.c.interactions.desc(), links.c.a, links.c.b)
             .limit(bindparam("limit", type_=Integer()))
+            .subquery("chosen")
+        )
+        # A link's trend: its latest TREND_CHANGES relationship changes (only changes are ranked: a few rows).
+        if actors or folded:
+            changed = select(pairs).where(pairs.c.kind == CHANGE).subquery("changes")
+        back = func.row_number().over(
+            partition_by=(changed.c.a, changed.c.b),
+            order_by=(changed.c.day.desc(), changed.c.day_order.desc(), changed.c.item.desc()),
+        )
+        ranked = select(changed.c.a, changed.c.b, changed.c.delta, back.label("back"))
+        ranked_ = ranked.subquery("ranked")
+        recent = (
+            select(ranked_.c.a, ranked_.c.b, func.sum(ranked_.c.delta).label("recent"))
+            .where(ranked_.c.back <= TREND_CHANGES)
+            .group_by(ranked_.c.a, ranked_.c.b)
+            .subquery("recent")
+        )
+        return select(chosen, func.coalesce(recent.c.recent, 0).label("recent")).outerjoin_from(
+            chosen, recent, and_(recent.c.a == chosen.c.a, recent.c.b == chosen.c.b)
         )
 
     return build
@@ -385,6 +532,7 @@ class Network:
     links: list[Any]
     given: list[int]
     request: NetworkRequest
+    total: int  # every link of the network, ``links`` the strongest of them
 
     def trend(self, link: Any) -> Trend:
         return Trend.WARMING if link.recent > 0 else Trend.COOLING if link.recent < 0 else Trend.STEADY
@@ -426,22 +574,16 @@ async def actor_network(context: Any, request: NetworkRequest) -> Network:
     folded = request.include_affiliated and request.actors is not None
     named = request.actors is not None
     shape = ("actor-network", window_shape(window), window.end is not None, as_of, named, folded)
-    values: dict[str, Any] = {**filter_values(window), "limit": request.max_links + 1}
+    values: dict[str, Any] = {**filter_values(window), "limit": request.max_links}
     if named:
         values["actors"] = given
     links = await context.prepared(shape, network_statement(window, as_of, named, folded), **values)
-    if len(links) > request.max_links:
-        raise BadUserInput(
-            f"this network has more than {request.max_links} links (`maxLinks`): narrow the window, name "
-            f"`actors`, or raise `maxLinks` (at most {MAX_LINKS})",
-            field="maxLinks",
-            limit=request.max_links,
-        )
+    total = int(links[0].total) if links else 0
     wanted = set(given) | {e.a for e in links} | {e.b for e in links}
     actors = await rows_by_id(context, "Actor", wanted)
     # An actor deleted between the two statements leaves with its links.
     links = [e for e in links if e.a in actors and e.b in actors]
-    return Network(actors, links, [i for i in given if i in actors], request)
+    return Network(actors, links, [i for i in given if i in actors], request, total)
 
 
 def as_graphql(network: Network) -> ActorNetwork:
@@ -477,6 +619,7 @@ def as_graphql(network: Network) -> ActorNetwork:
     return ActorNetwork(
         nodes=nodes,
         links=links,
+        link_count=network.total,
         from_=FuzzyDate(request.start) if request.start is not None else None,
         to=FuzzyDate(request.end) if request.end is not None else None,
         as_of=FuzzyDate(request.as_of) if request.as_of is not None else None,
@@ -488,9 +631,12 @@ class NetworkQuery:
     @strawberry.field(
         description="The actor network of a window: actors as nodes (with degree and weights in and out) and "
         "directed links (each the sum of one actor's interactions to another: weight from relationship changes, counts "
-        "of every kind of interaction, latest trend). " + WINDOW + " Not paged: at most `maxLinks` links, a larger "
-        "network refused. Also downloadable as GraphML (`GET /network.graphml`) and `Cytoscape.js` elements "
-        "(`GET /network.cytoscape.json`), with these arguments as query parameters."
+        "of every kind of interaction, latest trend). "
+        + WINDOW
+        + " Not paged: at most `maxLinks` links, past it "
+        + STRONGEST
+        + " (`linkCount` counts them all). Also downloadable as GraphML (`GET /network.graphml`) and `Cytoscape.js` "
+        "elements (`GET /network.cytoscape.json`), with these arguments as query parameters."
     )
     async def actor_network(
         self,

@@ -25,6 +25,17 @@ class Reaction(Dated, table=True):
         Index("ix_reaction_long", "date_long", "date_start", "day_order", "id"),
         Index("ix_reaction_short", "date_short", "date_start", "day_order", "id"),
         Index("ix_reaction_kind_timeline", "kind", "date_start", "day_order", "id"),
+        # The actor network reads its window from this index alone (migration 0008).
+        Index(
+            "ix_reaction_network",
+            "date_start",
+            "day_order",
+            "id",
+            "reactor_id",
+            "target_event_id",
+            "target_statement_id",
+            "target_reaction_id",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -20,6 +20,10 @@ class RelationshipChange(Dated, table=True):
         CheckConstraint(EXACTLY_ONE_CAUSE, name="exactly_one_cause"),
         *(CheckConstraint(sql, name=name) for sql, name in DATED_CHECKS),
         Index("ix_relationship_change_dyad", "from_actor_id", "to_actor_id", "date_start", "day_order", "id"),
+        # The actor network reads its window from this index alone (migration 0008).
+        Index(
+            "ix_relationship_change_network", "date_start", "day_order", "id", "from_actor_id", "to_actor_id", "delta"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

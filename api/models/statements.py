@@ -22,6 +22,8 @@ class Statement(Dated, table=True):
         Index("ix_statement_long", "date_long", "date_start", "day_order", "id"),
         Index("ix_statement_short", "date_short", "date_start", "day_order", "id"),
         Index("ix_statement_channel_timeline", "channel", "date_start", "day_order", "id"),
+        # The actor network reads its window from this index alone (migration 0008).
+        Index("ix_statement_network", "date_start", "day_order", "id", "speaker_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
