@@ -11,7 +11,7 @@ from the indexes alone (an index-only scan: no table row fetched per item) befor
 Events need none: ``ix_event_timeline`` (date_start, day_order, id) covers them.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 17:00:00
 """
 
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
