@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
+from api import spans
 from api.kinds import BY_FILE, FILES
 from api.services import records as record_service
 from seeds.format import Parsed, read_dir_all, read_record
@@ -305,6 +306,9 @@ def load_records(
             return LoadResult(errors=problems)
     with engine.begin() as conn:
         counts = record_service.write(conn, records, progress=progress)
+        # A bulk write leaves delta rows per statement and span (PostgreSQL): merged in the same transaction, so
+        # an overview never reads a thousand rows where one will do (``api.spans``).
+        spans.compact(conn)
         if before_commit is not None:
             before_commit(conn, counts)
     if len(records) >= ANALYZE_AFTER:

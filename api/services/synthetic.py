@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, DateTime, FromClause, delete, func, insert, literal, select
 
+from api import spans
 from api.kinds import BY_KEY, KINDS, LINKS, REFERENCES
 from api.models import utcnow
 from api.services import changes
@@ -134,6 +135,7 @@ def remove(conn: Connection) -> dict[str, int]:
             if parent_kind is kind:
                 conn.execute(delete(link.table).where(link.table.c[link.parent].in_(ids)))
         conn.execute(delete(table).where(synthetic(table)))
+    spans.compact(conn)  # the deletions' delta rows, merged before anyone reads them (PostgreSQL)
     changes.record(
         conn,
         who=CLI,

@@ -166,7 +166,8 @@ def test_plain_sql_writes_keep_the_counts(api: Writer):
 
 def test_an_import_keeps_the_counts(database_url: str, tmp_path):
     """Given an empty database, when the story is imported with `realign import` (and imported again: nothing
-    changes), then the span counts are the items'; when the synthetic records are loaded and removed, too."""
+    changes), then the span counts are the items'; when the synthetic records are loaded and removed, too, and
+    each bulk load leaves one row per span."""
     writer = Writer(database_url)
     try:
         assert span_counts(writer.engine) == {}
@@ -178,10 +179,12 @@ def test_an_import_keeps_the_counts(database_url: str, tmp_path):
         done = run_realign("seed", "--synthetic", "300", "--mix-with-curated", url=database_url, timeout=120)
         assert done.returncode == 0, done.stderr
         assert_exact(writer)
+        assert set(rows_per_span(writer.engine).values()) == {1}  # a bulk load leaves its spans merged
         assert sum(span_counts(writer.engine).values()) > sum(story.values()) + 300
         done = run_realign("seed", "--remove-synthetic", url=database_url, timeout=120)
         assert done.returncode == 0, done.stderr
         assert span_counts(writer.engine) == story
+        assert set(rows_per_span(writer.engine).values()) == {1}
     finally:
         writer.close()
 
