@@ -25,6 +25,9 @@ subscription ($filter: ItemFilter, $after: String) {
 }
 """
 
+# Subscription variables for the consultations (the kind ``event`` writes by default).
+CONSULT = {"filter": {"eventKinds": ["CONSULT"]}}
+
 EVENT_CREATE = """
 mutation ($input: EventCreateInput!) { eventCreate(input: $input) { event { slug version } userErrors { message } } }
 """

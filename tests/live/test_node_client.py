@@ -7,30 +7,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from tests.client_tools import npm_installed
-from tests.live.support import create_event, make_token, ws_url
-from tests.nginx import Cluster, NginxMissing, cluster, nginx_binary
+from tests.live.support import CONSULT, create_event, ws_url
+from tests.nginx import Cluster
 from tests.server import ROOT
 
 NODE_CLIENT = ROOT / "tests" / "live" / "node"
-CONSULT = {"filter": {"eventKinds": ["CONSULT"]}}
 
 
 @pytest.fixture
-def replicas(seeded_url: str, backend: str) -> Iterator[tuple[Cluster, str]]:
-    try:
-        nginx_binary()
-    except NginxMissing as missing:
-        pytest.fail(str(missing), pytrace=False)
+def node_client() -> None:
+    """The `graphql-ws` client's npm packages, installed from its lock file."""
     npm_installed(NODE_CLIENT)
-    token = make_token(seeded_url)
-    with cluster(seeded_url) as running:
-        yield running, token
 
 
 class NodeFeed:
@@ -86,7 +79,7 @@ async def node_subscription(base: str, variables: dict[str, Any]) -> AsyncIterat
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # two replicas share one PostgreSQL
-def test_graphql_ws_client_through_nginx_receives_and_resumes(replicas: tuple[Cluster, str]) -> None:
+def test_graphql_ws_client_through_nginx_receives_and_resumes(node_client: None, replicas: tuple[Cluster, str]) -> None:
     """Given the graphql-ws client subscribed through nginx, when a consultation and a protest are written, then the
     consultation arrives (within two seconds) and the protest does not; given two more written after it quit, when
     a new client passes its last cursor as `after`, then it receives those two in order, then a live one."""

@@ -17,31 +17,17 @@ import socket
 import struct
 import subprocess
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
-from tests.live.support import TIMELINE_CHANGED, create_event, make_token, subscribed, ws_url
-from tests.nginx import Cluster, NginxMissing, cluster, nginx_binary
+from tests.live.support import CONSULT, TIMELINE_CHANGED, create_event, subscribed, ws_url
+from tests.nginx import Cluster
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # replicas share one PostgreSQL
-
-CONSULT = {"filter": {"eventKinds": ["CONSULT"]}}
-
-
-@pytest.fixture
-def replicas(seeded_url: str, backend: str) -> Iterator[tuple[Cluster, str]]:
-    """Two replicas on a fresh copy of the story behind nginx, and an editor token."""
-    try:
-        nginx_binary()
-    except NginxMissing as missing:
-        pytest.fail(str(missing), pytrace=False)
-    token = make_token(seeded_url)
-    with cluster(seeded_url) as running:
-        yield running, token
 
 
 def holder(cluster_: Cluster, headers: dict[str, str]) -> Any:

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from tests.live.support import EVENT_CREATE, event, make_token
+from tests.live.support import CONSULT, EVENT_CREATE, event, make_token
 
 # A selection that reads beyond the record the broker fetches (participants and their actors): each execution
 # costs statements of its own.
@@ -22,7 +22,6 @@ DEEP = """subscription ($filter: ItemFilter) { timelineChanged(filter: $filter) 
   kind cursor item { ... on Event { slug participants { role actor { name } } } } } }"""
 SHALLOW = """subscription ($filter: ItemFilter) { timelineChanged(filter: $filter) {
   cursor item { ... on Event { slug participants { actor { slug } } } } } }"""
-FILTER = {"filter": {"eventKinds": ["CONSULT"]}}
 
 
 @pytest.fixture
@@ -39,7 +38,7 @@ def subscribe(stack: ExitStack, client: TestClient, query: str, n: int) -> list[
         ws = stack.enter_context(client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]))
         ws.send_json({"type": "connection_init", "payload": {}})
         assert ws.receive_json()["type"] == "connection_ack"
-        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": FILTER}})
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": CONSULT}})
         sockets.append(ws)
     time.sleep(0.5)  # the subscribe messages reach the broker
     return sockets

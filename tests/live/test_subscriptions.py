@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from api.db import backend as backend_of
 from api.db import make_engine
-from tests.live.support import create_event, make_token, subscribed
+from tests.live.support import CONSULT, create_event, make_token, subscribed
 from tests.server import serve
 
 
@@ -24,6 +24,17 @@ def server(seeded_url: str) -> Iterator[tuple[str, str, str]]:
     token = make_token(seeded_url)
     with serve(seeded_url) as base:
         yield base, token, seeded_url
+
+
+def on_listen_connections(url: str, column: str) -> list[Any]:
+    """``column`` of each connection to the database that is LISTENing (a broker's), from pg_stat_activity."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            where = "WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+            return list(conn.execute(text(f"SELECT {column} FROM pg_stat_activity {where}")).all())  # noqa: S608
+    finally:
+        engine.dispose()
 
 
 def run(coroutine: Coroutine[Any, Any, None]) -> None:
@@ -62,7 +73,7 @@ def test_resume_after_a_cursor_receives_exactly_what_was_missed(server: tuple[st
     base, token, _ = server
 
     async def scenario() -> None:
-        filt = {"filter": {"eventKinds": ["CONSULT"]}}
+        filt = CONSULT
         async with subscribed(base, filt) as feed:
             await create_event(base, token, "live-a")
             cursor = (await feed.wait_for(1))[0]["cursor"]
@@ -133,21 +144,10 @@ def test_listen_connection_killed_recovers_without_losing_an_item(server: tuple[
     assert backend_of(url) == "postgresql"
 
     async def scenario() -> None:
-        async with subscribed(base, {"filter": {"eventKinds": ["CONSULT"]}}) as feed:
+        async with subscribed(base, CONSULT) as feed:
             await create_event(base, token, "live-before")
             await feed.wait_for(1)
-            engine = make_engine(url)
-            try:
-                with engine.begin() as conn:
-                    killed = conn.execute(
-                        text(
-                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                            "WHERE datname = current_database() AND query LIKE 'LISTEN%'"
-                        )
-                    ).all()
-            finally:
-                engine.dispose()
-            assert killed == [(True,)]
+            assert on_listen_connections(url, "pg_terminate_backend(pid)") == [(True,)]
             for name in ("live-during-1", "live-during-2"):
                 await create_event(base, token, name)
             await feed.wait_for(3, timeout=8)
@@ -169,18 +169,7 @@ def test_many_connections_share_one_listen_connection(server: tuple[str, str, st
     async def scenario() -> None:
         async with contextlib.AsyncExitStack() as stack:
             feeds = [await stack.enter_async_context(subscribed(base)) for _ in range(5)]
-            engine = make_engine(url)
-            try:
-                with engine.begin() as conn:
-                    listening = conn.execute(
-                        text(
-                            "SELECT count(*) FROM pg_stat_activity "
-                            "WHERE datname = current_database() AND query LIKE 'LISTEN%'"
-                        )
-                    ).scalar_one()
-            finally:
-                engine.dispose()
-            assert listening == 1
+            assert len(on_listen_connections(url, "pid")) == 1
             await create_event(base, token, "live-shared")
             for feed in feeds:
                 await feed.wait_for(1)
@@ -203,7 +192,7 @@ def test_a_write_still_open_holds_back_nothing_and_arrives_once_it_commits(
     base, token, url = server
 
     async def scenario() -> None:
-        async with subscribed(base, {"filter": {"eventKinds": ["CONSULT"]}}) as feed:
+        async with subscribed(base, CONSULT) as feed:
             engine = make_engine(url)
             try:
                 with engine.begin() as slow:
@@ -239,7 +228,7 @@ def test_an_unknown_token_in_connection_init_is_refused(server: tuple[str, str, 
                 pass
         closed = caught.value.__cause__  # websockets' ConnectionClosed, with the close frame the server sent
         assert closed is not None and closed.rcvd.code == 4403, repr(closed)  # type: ignore[attr-defined]
-        async with subscribed(base, {"filter": {"eventKinds": ["CONSULT"]}}, token=token) as feed:
+        async with subscribed(base, CONSULT, token=token) as feed:
             await create_event(base, token, "live-with-token")
             assert [m["item"]["slug"] for m in await feed.wait_for(1)] == ["live-with-token"]
 
