@@ -36,6 +36,7 @@ import websockets
 
 from api.db import make_engine
 from api.services import tokens
+from tests.live.support import EVENT_CREATE, event
 from tests.nginx import cluster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,7 @@ KINDS = [
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 ]  # fmt: skip
-# Every write: Israel initiates, Taiwan is the target; only the kind varies (KINDS in turn).
+# Every write: Israel initiates, Taiwan is the target (tests.live.support.event); only the kind varies (KINDS in turn).
 Filter = tuple[dict[str, Any], Callable[[str], bool]]
 FILTERS: list[Filter] = [
     *(({"eventKinds": [kind]}, (lambda k: lambda kind_: kind_ == k)(kind)) for kind in KINDS),
@@ -57,9 +58,6 @@ FILTERS: list[Filter] = [
 ]
 QUERY = """subscription ($filter: ItemFilter) { timelineChanged(filter: $filter) {
   kind cursor item { ... on Event { slug createdAt } } } }"""
-CREATE = (
-    """mutation ($input: EventCreateInput!) { eventCreate(input: $input) { event { slug } userErrors { message } } }"""
-)
 
 
 @dataclass
@@ -151,21 +149,7 @@ async def write_load(
 
         async def one(n: int) -> None:
             slug, kind = f"bench-live-{n}", KINDS[n % len(KINDS)]
-            body = {
-                "query": CREATE,
-                "variables": {
-                    "input": {
-                        "slug": slug,
-                        "title": f"Bench {n}",
-                        "eventKind": kind,
-                        "date": "2025-08-05",
-                        "participants": [
-                            {"actor": {"slug": "israel"}, "role": "INITIATOR"},
-                            {"actor": {"slug": "taiwan"}, "role": "TARGET"},
-                        ],
-                    }
-                },
-            }
+            body = {"query": EVENT_CREATE, "variables": {"input": event(slug, kind)}}
             sent = time.monotonic()
             answer = await http.post(f"{base}/graphql", json=body, headers={"Authorization": f"Bearer {token}"})
             took.append((time.monotonic() - sent) * 1000)

@@ -27,6 +27,7 @@ Create Date: 2026-12-01 17:00:00
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import context, op
@@ -56,32 +57,31 @@ END
 $$
 """
 
-# A statement's change per span: +n for spans gained, -n for spans lost (an update that moves no date adds none).
-MOVED = "FROM old_rows o JOIN new_rows w ON w.id = o.id WHERE o.date_start <> w.date_start OR o.date_end <> w.date_end"
-DELTA = {
-    "INSERT": "SELECT date_start, date_end, count(*)::integer AS n FROM new_rows GROUP BY date_start, date_end",
-    "DELETE": "SELECT date_start, date_end, -count(*)::integer AS n FROM old_rows GROUP BY date_start, date_end",
-    "UPDATE": "SELECT date_start, date_end, sum(n)::integer AS n FROM ("
-    f"SELECT o.date_start, o.date_end, -1 AS n {MOVED} UNION ALL SELECT w.date_start, w.date_end, 1 {MOVED}"
-    ") d GROUP BY date_start, date_end HAVING sum(n) <> 0",
-}
+def earlier() -> Any:
+    """Migration 0006's module: the span counts' deltas are its, and a downgrade restores its function."""
+    found = context.script.get_revision("0006")
+    assert found is not None
+    return found.module
 
 
 def append(delta: str) -> str:
     return f"INSERT INTO {TABLE} (item_type, date_start, date_end, n) SELECT TG_TABLE_NAME, date_start, date_end, n FROM ({delta}) m;"
 
 
-POSTGRES_FUNCTION = f"""
+def postgres_function() -> str:
+    """0006's trigger function, appending its deltas (0006's own, ``DELTA``) instead of applying them."""
+    delta = earlier().DELTA
+    return f"""
 CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     DELETE FROM {TABLE} WHERE item_type = TG_TABLE_NAME;
   ELSIF TG_OP = 'INSERT' THEN
-    {append(DELTA["INSERT"])}
+    {append(delta["INSERT"])}
   ELSIF TG_OP = 'DELETE' THEN
-    {append(DELTA["DELETE"])}
+    {append(delta["DELETE"])}
   ELSE
-    {append(DELTA["UPDATE"])}
+    {append(delta["UPDATE"])}
   END IF;
   RETURN NULL;
 END
@@ -104,7 +104,7 @@ def upgrade() -> None:
             f"CREATE CONSTRAINT TRIGGER {POSITION_TRIGGER} AFTER INSERT ON change_log "
             f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {POSITION_TRIGGER}()"
         )
-        op.execute(POSTGRES_FUNCTION)
+        op.execute(postgres_function())
         op.drop_constraint(f"pk_{TABLE}", TABLE, type_="primary")
         op.create_index(SPAN_INDEX, TABLE, ["item_type", "date_start", "date_end"])
     else:
@@ -126,9 +126,7 @@ def downgrade() -> None:
         op.execute(f"INSERT INTO {TABLE} SELECT * FROM merged")  # noqa: S608
         op.drop_index(SPAN_INDEX, TABLE)
         op.create_primary_key(f"pk_{TABLE}", TABLE, ["item_type", "date_start", "date_end"])
-        earlier = context.script.get_revision("0006")
-        assert earlier is not None
-        op.execute(earlier.module.POSTGRES_FUNCTION.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
+        op.execute(earlier().POSTGRES_FUNCTION.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
         op.execute(f"DROP TRIGGER {POSITION_TRIGGER} ON change_log")
         op.execute(f"DROP FUNCTION {POSITION_TRIGGER}()")
         op.execute(f"DROP SEQUENCE {SEQUENCE}")
