@@ -88,7 +88,7 @@ class GraphQLView(GraphQL[Context, None]):
         self.engine = engine
         self.live_engine = live_engine or engine  # what WebSocket operations (subscriptions) read through
         self.tally = StatementTally()
-        self.broker = make_broker(engine, settings)
+        self.broker = make_broker(engine, settings, self.tally)
         self.sockets = 0  # WebSocket connections open now (REALIGN_MAX_WS_CONNECTIONS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

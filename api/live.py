@@ -13,9 +13,10 @@ Design (README "Live timelines"):
   replayed, and its subscribers stay subscribed. SQLite (``LocalBroker``): the write path calls
   ``changes.committed`` after each commit in this process; a slow poll catches writes by other processes (the
   CLI).
-- Subscribers with the same filter share one ``Topic``: one statement per topic and batch decides which changed
-  records match (the timeline's own filter conditions, ``schema.filters``, run on the changed ids), and each
-  matching record is fetched once per batch for the whole process, whatever the number of subscribers.
+- Subscribers with the same filter share one ``Topic``. One statement per batch decides which changed records
+  match which topics (each topic's own filter conditions, ``schema.filters``, run on the changed ids, up to
+  ``TOPICS_PER_STATEMENT`` topics together), and each matching record is fetched once per batch for the whole
+  process, whatever the number of subscribers.
 - Each subscriber has a bounded queue. The broker never waits for a subscriber: one whose queue is full is
   marked overrun and told so (with its last cursor) the next time it reads, and then closed.
 """
@@ -33,8 +34,9 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import BindParameter, bindparam, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql import visitors
 
 from api.db import backend
 from api.kinds import BY_KEY, ITEMS
@@ -79,81 +81,120 @@ class Overrun(Exception):
 
 
 class Topic(abc.ABC):
-    """What a group of subscribers with the same filter listens to."""
+    """What a group of subscribers with the same filter listens to: the conditions a changed record must meet."""
 
     key: Hashable
     kinds: frozenset[str]
+    shape: Hashable  # what the SQL of ``conditions`` depends on
+    values: dict[str, Any]  # what it binds, by name
+    deletes: bool  # whether its subscribers hear of deletions (a deleted record can no longer be tested)
+    alone: bool = False  # matched in a statement of its own (its conditions hold a named CTE)
 
     @abc.abstractmethod
-    async def matching(self, context: Any, batch: list[Change]) -> list[Change]:
-        """The changes of ``batch`` this topic's subscribers receive, in order (one statement at most)."""
+    def conditions(self, kind: str, dialect: str) -> list[Any]:
+        """The WHERE conditions on a record of ``kind`` (one of ``kinds``) this topic's subscribers receive."""
 
 
 class TimelineTopic(Topic):
     """Timeline items matching an ``ItemFilter``, decided by the filter's own SQL conditions."""
+
+    deletes = True
 
     def __init__(self, resolved: Any) -> None:
         from schema.filters import filter_shape, filter_values, may_match
 
         self.resolved = resolved
         self.values = filter_values(resolved)
-        self.shape = filter_shape(resolved)
+        self.shape = ("timeline", filter_shape(resolved))
         self.kinds = frozenset(item.key for item in ITEMS if may_match(item.key, resolved))
         self.key = ("timeline", self.shape, json.dumps(self.values, sort_keys=True, default=str))
+        # A family of actors is a recursive CTE named once per statement (``filters.family``).
+        self.alone = resolved.affiliated and resolved.actor_ids is not None
 
-    async def matching(self, context: Any, batch: list[Change]) -> list[Change]:
-        from schema.context import among
+    def conditions(self, kind: str, dialect: str) -> list[Any]:
         from schema.filters import conditions, window_condition
 
-        relevant = [c for c in batch if c.kind in self.kinds]
-        alive = sorted({(c.kind, c.record_id) for c in relevant if c.action != "delete"})
-        kinds = tuple(sorted({kind for kind, _ in alive}))
-        found: set[tuple[str, int]] = set()
-        if alive:
-            resolved = self.resolved
-
-            def build(dialect: str) -> Any:
-                parts = []
-                for kind in kinds:
-                    table = BY_KEY[kind].table
-                    where = [*conditions(kind, table, resolved, dialect), *window_condition(table, resolved)]
-                    parts.append(
-                        select(literal(kind).label("kind"), table.c.id).where(
-                            among(table.c.id, f"ids_{kind}", dialect), *where
-                        )
-                    )
-                return parts[0] if len(parts) == 1 else union_all(*parts)
-
-            ids = {f"ids_{kind}": [i for k, i in alive if k == kind] for kind in kinds}
-            rows = await context.prepared(("live-match", kinds, self.shape), build, **self.values, **ids)
-            found = {(row.kind, row.id) for row in rows}
-        # A deleted record can no longer be tested against the filter: every subscriber of its kind hears of it
-        # (a client drops an id it does not hold).
-        return [c for c in relevant if c.action == "delete" or (c.kind, c.record_id) in found]
+        table = BY_KEY[kind].table
+        return [*conditions(kind, table, self.resolved, dialect), *window_condition(table, self.resolved)]
 
 
 class DyadTopic(Topic):
     """New and changed relationship changes of one directed dyad (from → to)."""
 
     kinds = frozenset({"relationship_change"})
+    shape = "dyad"
+    deletes = False
 
     def __init__(self, from_id: int, to_id: int) -> None:
-        self.from_id, self.to_id = from_id, to_id
+        self.values = {"from_id": from_id, "to_id": to_id}
         self.key = ("dyad", from_id, to_id)
 
-    async def matching(self, context: Any, batch: list[Change]) -> list[Change]:
-        wanted = [c for c in batch if c.kind == "relationship_change" and c.action != "delete"]
-        if not wanted:
-            return []
-        rows = await context.rows(
-            select(RC.c.id).where(
-                RC.c.id.in_([c.record_id for c in wanted]),
-                RC.c.from_actor_id == self.from_id,
-                RC.c.to_actor_id == self.to_id,
-            )
-        )
-        found = {row.id for row in rows}
-        return [c for c in wanted if c.record_id in found]
+    def conditions(self, kind: str, dialect: str) -> list[Any]:
+        return [RC.c.from_actor_id == bindparam("from_id"), RC.c.to_actor_id == bindparam("to_id")]
+
+
+# At most this many topics share one matching statement: one round trip for the usual few dozen filters, and a
+# statement whose planning stays small when thousands of different filters are open.
+TOPICS_PER_STATEMENT = 50
+
+
+async def match(context: Any, topics: list[Topic], batch: list[Change]) -> list[list[Change]]:
+    """The changes of ``batch`` each topic's subscribers receive, in order (a list per topic).
+
+    One statement for up to ``TOPICS_PER_STATEMENT`` topics: a UNION ALL of each topic's conditions on the
+    changed ids of each kind, its values bound under names of its own. Topics are placed by shape, so the same
+    filters (in whatever values) make the same statement text, prepared once."""
+    from schema.context import among
+
+    alive = sorted({(c.kind, c.record_id) for c in batch if c.action != "delete"})
+    present = {kind for kind, _ in alive}
+    ids = {f"ids_{kind}": [i for k, i in alive if k == kind] for kind in present}
+    asking = sorted(
+        ((n, topic) for n, topic in enumerate(topics) if topic.kinds & present), key=lambda pair: repr(pair[1].shape)
+    )
+    shared = [pair for pair in asking if not pair[1].alone]
+    groups = [[pair] for pair in asking if pair[1].alone]
+    groups += [shared[i : i + TOPICS_PER_STATEMENT] for i in range(0, len(shared), TOPICS_PER_STATEMENT)]
+    found: list[set[tuple[str, int]]] = [set() for _ in topics]
+    for group in groups:
+        parts = tuple((topic.shape, tuple(sorted(topic.kinds & present))) for _, topic in group)
+
+        def build(dialect: str, group: list[tuple[int, Topic]] = group) -> Any:
+            branches = []
+            for place, (_, topic) in enumerate(group):
+                for kind in sorted(topic.kinds & present):
+                    table = BY_KEY[kind].table
+                    where = _renamed(topic.conditions(kind, dialect), f"t{place}_", topic.values)
+                    branches.append(
+                        select(literal(place).label("place"), literal(kind).label("kind"), table.c.id).where(
+                            among(table.c.id, f"ids_{kind}", dialect), *where
+                        )
+                    )
+            return branches[0] if len(branches) == 1 else union_all(*branches)
+
+        values = {f"t{place}_{name}": v for place, (_, t) in enumerate(group) for name, v in t.values.items()}
+        for row in await context.prepared(("live-match", parts), build, **values, **ids):
+            found[group[row.place][0]].add((row.kind, row.id))
+    return [
+        [
+            c
+            for c in batch
+            if c.kind in topic.kinds and (topic.deletes if c.action == "delete" else (c.kind, c.record_id) in found[n])
+        ]
+        for n, topic in enumerate(topics)
+    ]
+
+
+def _renamed(clauses: list[Any], prefix: str, names: dict[str, Any]) -> list[Any]:
+    """``clauses`` with each parameter bound by one of ``names`` renamed ``prefix + name`` (the ids of the batch,
+    bound alike for every topic, keep their names)."""
+
+    def swap(element: Any, **_: Any) -> Any:
+        if isinstance(element, BindParameter) and element.key in names:
+            return bindparam(prefix + element.key, type_=element.type, expanding=element.expanding)
+        return None
+
+    return [visitors.replacement_traverse(clause, {}, swap) for clause in clauses]
 
 
 @dataclass(eq=False)
@@ -194,9 +235,10 @@ class Subscriber:
 class Broker(abc.ABC):
     """Reads the change log after ``position`` and dispatches it to the topics' subscribers."""
 
-    def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
+    def __init__(self, engine: AsyncEngine, settings: Settings, tally: Any = None) -> None:
         self.engine = engine
         self.settings = settings
+        self.tally = tally  # the app's count of statements sent (``schema.context.StatementTally``)
         self.position = 0
         self.topics: dict[Hashable, Topic] = {}
         self.subscribers: dict[Hashable, set[Subscriber]] = {}
@@ -212,7 +254,7 @@ class Broker(abc.ABC):
     def context(self) -> Any:
         from schema.context import Context
 
-        return Context(engine=self.engine, settings=self.settings)
+        return Context(engine=self.engine, settings=self.settings, tally=self.tally)
 
     async def start(self) -> None:
         """Begin at the log's end (what came before is for replays), and run the dispatch loop; once per process,
@@ -285,15 +327,18 @@ class Broker(abc.ABC):
                     self.position = batch[-1].position
                 self.dispatched += 1
                 await context.close()
+                if len(batch) < BATCH:
+                    # The log's end: a write committed since then has woken the loop, which reads again.
+                    return
         finally:
             await context.close()
 
     async def _dispatch(self, context: Any, batch: list[Change]) -> None:
         topics = list(self.topics.values())
-        matched = {topic.key: await topic.matching(context, batch) for topic in topics}
-        items = await fetch_items(context, [c for found in matched.values() for c in found])
-        for topic in topics:
-            deliveries = [Delivery(c, items.get((c.kind, c.record_id))) for c in matched[topic.key]]
+        matched = await match(context, topics, batch)
+        items = await fetch_items(context, [c for found in matched for c in found])
+        for topic, found in zip(topics, matched, strict=True):
+            deliveries = [Delivery(c, items.get((c.kind, c.record_id))) for c in found]
             for subscriber in list(self.subscribers.get(topic.key, ())):
                 for delivery in deliveries:
                     if delivery.change.position > subscriber.start:  # pragma: no branch - joined before
@@ -327,7 +372,7 @@ class Broker(abc.ABC):
             batch = await read_log(context, after, upto)
             if not batch:
                 return []
-            found = await topic.matching(context, batch)
+            (found,) = await match(context, [topic], batch)
             items = await fetch_items(context, found)
             deliveries = [Delivery(c, items.get((c.kind, c.record_id))) for c in found]
             # The page's end, as a delivery-less marker, so the caller continues after it even if none matched.
@@ -394,8 +439,8 @@ class LocalBroker(Broker):
 class PostgresBroker(Broker):
     """PostgreSQL: one LISTEN connection per process; reconnects (and replays from the log) when it drops."""
 
-    def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
-        super().__init__(engine, settings)
+    def __init__(self, engine: AsyncEngine, settings: Settings, tally: Any = None) -> None:
+        super().__init__(engine, settings, tally)
         self._listener: Any = None
         self._watch: asyncio.Task[None] | None = None
         self._lost = asyncio.Event()
@@ -459,11 +504,11 @@ class PostgresBroker(Broker):
             delay = min(delay * 2, 5.0)
 
 
-def make_broker(engine: AsyncEngine, settings: Settings) -> Broker:
-    """The broker for the settings' database."""
+def make_broker(engine: AsyncEngine, settings: Settings, tally: Any = None) -> Broker:
+    """The broker for the settings' database (its statements counted in ``tally``, when given)."""
     if backend(settings.database_url) == "postgresql":
-        return PostgresBroker(engine, settings)
-    return LocalBroker(engine, settings)
+        return PostgresBroker(engine, settings, tally)
+    return LocalBroker(engine, settings, tally)
 
 
 def listener_count(broker: Broker) -> Callable[[], int]:

@@ -58,19 +58,22 @@ def event(slug: str, kind: str = "CONSULT", **fields: Any) -> dict[str, Any]:
     }
 
 
-async def write(base: str, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    """A mutation over HTTP; fails the test on any error."""
+async def query(base: str, text: str, variables: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+    """An operation over HTTP (anonymous without ``token``); its data, failing the test on any error."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     async with httpx.AsyncClient(timeout=10) as http:
-        answer = await http.post(
-            f"{base}/graphql",
-            json={"query": query, "variables": variables},
-            headers={"Authorization": f"Bearer {token}"},
-        )
+        answer = await http.post(f"{base}/graphql", json={"query": text, "variables": variables}, headers=headers)
     body = answer.json()
     assert "errors" not in body, body
-    payload = next(iter(body["data"].values()))
-    assert not payload.get("userErrors"), payload
     return body["data"]
+
+
+async def write(base: str, token: str, text: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """A mutation over HTTP; fails the test on any error, user errors too."""
+    data = await query(base, text, variables, token)
+    payload = next(iter(data.values()))
+    assert not payload.get("userErrors"), payload
+    return data
 
 
 async def create_event(base: str, token: str, slug: str, kind: str = "CONSULT", **fields: Any) -> None:

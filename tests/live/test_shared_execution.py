@@ -22,6 +22,15 @@ DEEP = """subscription ($filter: ItemFilter) { timelineChanged(filter: $filter) 
   kind cursor item { ... on Event { slug participants { role actor { name } } } } } }"""
 SHALLOW = """subscription ($filter: ItemFilter) { timelineChanged(filter: $filter) {
   cursor item { ... on Event { slug participants { actor { slug } } } } } }"""
+# A selection of what the delivery already holds: its execution costs no statement.
+CURSOR = "subscription ($filter: ItemFilter) { timelineChanged(filter: $filter) { cursor } }"
+# Filters of different shapes that all match a consultation between Israel and Taiwan (``event``).
+MATCHING = [
+    {"filter": {}},
+    {"filter": {"actors": [{"slug": "israel"}], "includeAffiliated": True}},
+    {"filter": {"actors": [{"slug": "taiwan"}, {"slug": "israel"}], "actorsMatch": "ALL", "from": "2025"}},
+    {"filter": {"eventKinds": ["CONSULT", "AID"], "itemTypes": ["EVENT"]}},
+]
 
 
 @pytest.fixture
@@ -32,13 +41,15 @@ def app_client(seeded_url: str) -> Iterator[tuple[TestClient, str]]:
         yield client, make_token(seeded_url)
 
 
-def subscribe(stack: ExitStack, client: TestClient, query: str, n: int) -> list[Any]:
+def subscribe(
+    stack: ExitStack, client: TestClient, query: str, n: int, variables: dict[str, Any] = CONSULT
+) -> list[Any]:
     sockets = []
     for _ in range(n):
         ws = stack.enter_context(client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]))
         ws.send_json({"type": "connection_init", "payload": {}})
         assert ws.receive_json()["type"] == "connection_ack"
-        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": CONSULT}})
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}})
         sockets.append(ws)
     time.sleep(0.5)  # the subscribe messages reach the broker
     return sockets
@@ -81,3 +92,19 @@ def test_identical_subscriptions_share_one_execution_and_different_ones_do_not(
         assert "kind" in answers[0]["data"]["timelineChanged"]
         assert "kind" not in answers[-1]["data"]["timelineChanged"]
         assert answers[-1]["data"]["timelineChanged"]["item"]["participants"][0]["actor"]["slug"]
+
+
+def test_subscriptions_with_different_filters_are_matched_by_one_statement(
+    app_client: tuple[TestClient, str],
+) -> None:
+    """Given one subscription, when an event is written, then it arrives at a cost of N statements. Given four
+    more with filters of other shapes that match it too (a family among them, matched in a statement of its own),
+    the next event costs N + 1: the filters without a family share the one matching statement."""
+    client, token = app_client
+    with ExitStack() as stack:
+        first = subscribe(stack, client, CURSOR, 1)
+        alone, _ = write_and_receive(client, token, "matched-1", first)
+        others = [ws for variables in MATCHING for ws in subscribe(stack, client, CURSOR, 1, variables)]
+        together, answers = write_and_receive(client, token, "matched-2", first + others)
+        assert together == alone + 1
+        assert len({a["data"]["timelineChanged"]["cursor"] for a in answers}) == 1

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from api.db import backend as backend_of
 from api.db import make_engine
-from tests.live.support import CONSULT, create_event, make_token, subscribed
+from tests.live.support import CONSULT, EVENT_CREATE, create_event, event, make_token, query, subscribed, write
 from tests.server import serve
 
 
@@ -35,6 +35,9 @@ def on_listen_connections(url: str, column: str) -> list[Any]:
             return list(conn.execute(text(f"SELECT {column} FROM pg_stat_activity {where}")).all())  # noqa: S608
     finally:
         engine.dispose()
+
+
+TIMELINE_SLUGS = "query ($filter: ItemFilter) { timeline(filter: $filter, first: 100) { nodes { slug } } }"
 
 
 def run(coroutine: Coroutine[Any, Any, None]) -> None:
@@ -62,6 +65,60 @@ def test_created_item_arrives_and_a_mismatch_never_does(server: tuple[str, str, 
             assert [m["item"]["slug"] for m in await protest.wait_for(1)] == ["live-protest"]
             await asyncio.sleep(0.5)  # anything else that was coming would be here by now
             assert taiwan.slugs() == ["live-consult"] and protest.slugs() == ["live-protest"]
+
+    run(scenario())
+
+
+# Filters of different shapes, matched together (the families each in a statement of their own: ``api.live.match``).
+MIXED_FILTERS = [
+    {"eventKinds": ["CONSULT"]},
+    {"eventKinds": ["PROTEST", "AID"]},
+    {"actors": [{"slug": "ukraine"}]},
+    {"actors": [{"slug": "israel"}, {"slug": "ukraine"}], "actorsMatch": "ALL"},
+    {"actors": [{"slug": "israel"}], "includeAffiliated": True},
+    {"actors": [{"slug": "ukraine"}], "includeAffiliated": True},
+    {"from": "2026"},
+    {"itemTypes": ["STATEMENT"]},
+]
+# Events written at once (so that most of them share a batch): slug, kind, initiator, target, date.
+MIXED_WRITES = [
+    ("mixed-consult", "CONSULT", "israel", "taiwan", "2025-08-05"),
+    ("mixed-protest", "PROTEST", "knesset", "prc", "2026-01"),
+    ("mixed-aid", "AID", "israel", "ukraine", "2025-09"),
+    ("mixed-visit", "AID", "gideon-saar", "office-of-the-president-of-ukraine", "2026-03-02"),
+    ("mixed-talks", "CONSULT", "russia", "prc", "2024"),
+]
+
+
+def test_many_filters_each_receive_what_the_timeline_query_matches(server: tuple[str, str, str]) -> None:
+    """Given eight subscriptions with filters of different shapes (kinds, actors any and all, families, a window,
+    item types) in one process, when five events are written at once, then each subscription receives exactly the
+    written items that `timeline(filter:)` with the same filter finds afterwards, each once."""
+    base, token, _ = server
+
+    async def scenario() -> None:
+        async with contextlib.AsyncExitStack() as stack:
+            feeds = [await stack.enter_async_context(subscribed(base, {"filter": f})) for f in MIXED_FILTERS]
+            await asyncio.gather(
+                *(
+                    write(base, token, EVENT_CREATE, {"input": event(slug, kind, date=date, participants=[
+                        {"actor": {"slug": initiator}, "role": "INITIATOR"},
+                        {"actor": {"slug": target}, "role": "TARGET"},
+                    ])})
+                    for slug, kind, initiator, target, date in MIXED_WRITES
+                )
+            )  # fmt: skip
+            written = {slug for slug, *_ in MIXED_WRITES}
+            expected = []
+            for f in MIXED_FILTERS:
+                found = await query(base, TIMELINE_SLUGS, {"filter": f})
+                expected.append(sorted(n["slug"] for n in found["timeline"]["nodes"] if n["slug"] in written))
+            assert any(expected) and not all(expected), expected  # the filters tell the writes apart
+            for feed, wanted in zip(feeds, expected, strict=True):
+                if wanted:
+                    await feed.wait_for(len(wanted), timeout=5)
+            await asyncio.sleep(0.5)  # anything else that was coming would be here by now
+            assert [sorted(feed.slugs()) for feed in feeds] == expected
 
     run(scenario())
 
