@@ -1,6 +1,17 @@
-"""The errors a client may see, each with a stable ``extensions.code``; anything else is masked."""
+"""The errors a client may see, each with a stable ``extensions.code``; anything else is masked (``masked``)."""
 
 from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+
+from api.logs import REQUEST_ID
+
+log = logging.getLogger("realign.errors")
 
 
 class PublicError(Exception):
@@ -70,3 +81,53 @@ class Conflict(PublicError):
 def article(noun: str) -> str:
     """The noun with "a" or "an" ("an Actor", "a Statement")."""
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _reference() -> str:
+    """What ties a masked error to its log line: the request's id (a WebSocket's, for a subscription)."""
+    return REQUEST_ID.get() or uuid.uuid4().hex
+
+
+def masked(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The errors a client may see: public ones (a ``PublicError``, or graphql-core's own about the request) as they
+    are; any other as "internal error" with the request's reference, its stack in the log under that reference."""
+    out = []
+    for error in errors:
+        original = error.original_error
+        if original is None or isinstance(original, PublicError | GraphQLError):
+            out.append(error)
+            continue
+        reference = _reference()
+        log.error("internal error at %s", error.path, exc_info=original)
+        extensions = {"code": "INTERNAL", "requestId": reference}
+        out.append(
+            GraphQLError(
+                "internal error",
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions=extensions,
+            )
+        )
+    return out
+
+
+@contextlib.contextmanager
+def internal_errors_masked() -> Iterator[None]:
+    """Around a subscription's source (its resolver's generator): an unexpected failure there reaches the client as
+    "internal error" with a reference, as one inside a field does (``masked``)."""
+    try:
+        yield
+    except (PublicError, GraphQLError):
+        raise
+    except Exception as exc:
+        reference = _reference()
+        log.error("internal error in a subscription", exc_info=exc)
+        raise Internal("internal error", requestId=reference) from None
+
+
+class Internal(PublicError):
+    """An unexpected failure, masked: the client sees only that it happened and its reference in the log."""
+
+    code = "INTERNAL"

@@ -16,7 +16,7 @@ from api.kinds import BY_KEY
 from api.live import Broker, Delivery, DyadTopic, Overrun, Subscriber, TimelineTopic, Topic, is_page_end
 from schema import ids
 from schema.audit import DeletedItem
-from schema.errors import BadUserInput, PublicError
+from schema.errors import BadUserInput, PublicError, internal_errors_masked
 from schema.filters import ItemFilter, actor_ref, resolve
 from schema.refs import RecordRef
 from schema.types.nodes import RelationshipChange, TimelineItem
@@ -162,9 +162,10 @@ class LiveSubscription:
         ] = None,
         after: AFTER = None,
     ) -> AsyncGenerator[TimelineChange | None, None]:
-        resolved = await resolve(info.context, filter)
-        async for delivery in _follow(info, TimelineTopic(resolved), after):
-            yield shared(delivery, _timeline_change)
+        with internal_errors_masked():
+            resolved = await resolve(info.context, filter)
+            async for delivery in _follow(info, TimelineTopic(resolved), after):
+                yield shared(delivery, _timeline_change)
 
     @strawberry.subscription(
         description="New and changed moves of the directed relationship `from` → `to`, each with its `scoreAfter`, "
@@ -177,12 +178,13 @@ class LiveSubscription:
         to: Annotated[RecordRef, strawberry.argument(description="Toward whom.")],
         after: AFTER = None,
     ) -> AsyncGenerator[RelationshipChangeNotice | None, None]:
-        source = await actor_ref(info.context, from_, field="from")
-        target = await actor_ref(info.context, to, field="to")
-        if source == target:
-            raise BadUserInput("`from` and `to` must be different actors", field="to")
-        async for delivery in _follow(info, DyadTopic(source, target), after):
-            yield shared(delivery, _relationship_change)
+        with internal_errors_masked():
+            source = await actor_ref(info.context, from_, field="from")
+            target = await actor_ref(info.context, to, field="to")
+            if source == target:
+                raise BadUserInput("`from` and `to` must be different actors", field="to")
+            async for delivery in _follow(info, DyadTopic(source, target), after):
+                yield shared(delivery, _relationship_change)
 
 
 def _timeline_change(delivery: Delivery) -> TimelineChange:

@@ -16,8 +16,9 @@ from collections.abc import Hashable
 from typing import Any
 
 import orjson
-from graphql import ExecutionResult
+from graphql import ExecutionResult, OperationType
 
+from schema.errors import masked
 from schema.internals import CompletionHook
 from schema.selection import variable_values
 
@@ -26,13 +27,15 @@ class SharedEvents(CompletionHook):
     """An executor that shares a subscription event's result among identical subscriptions."""
 
     def execute_operation(self, serially: bool | None = None) -> Any:
+        if self.operation.operation is not OperationType.SUBSCRIPTION:
+            return super().execute_operation(serially)
         results = getattr(self.root_value, "shared_results", None)
         if results is None:
-            return super().execute_operation(serially)
+            return _masked(super().execute_operation(serially))
         key = self._event_key()
         found = results.get(key)
         if found is None:
-            done = super().execute_operation(serially)
+            done = _masked(super().execute_operation(serially))
             if not inspect.isawaitable(done):
                 results[key] = done
                 return done
@@ -48,6 +51,20 @@ class SharedEvents(CompletionHook):
         # VariableValues tuple around them would go through repr, a cost per subscriber and event).
         variables = orjson.dumps(variable_values(self.variable_values), option=orjson.OPT_SORT_KEYS, default=str)
         return (source, operation.name.value if operation.name else None, variables, role)
+
+
+def _masked(done: Any) -> Any:
+    """An event's result with its errors masked (``schema.errors.masked``), once for every subscriber sharing it:
+    the schema's ``PublicErrors`` masks queries and mutations as they end, and has no hook per streamed result."""
+    if inspect.isawaitable(done):
+        return _masked_later(done)
+    if done.errors:
+        done.errors = masked(done.errors)
+    return done
+
+
+async def _masked_later(done: Any) -> Any:
+    return _masked(await done)
 
 
 async def _await(task: asyncio.Future[ExecutionResult]) -> ExecutionResult:

@@ -108,3 +108,49 @@ def test_subscriptions_with_different_filters_are_matched_by_one_statement(
         together, answers = write_and_receive(client, token, "matched-2", first + others)
         assert together == alone + 1
         assert len({a["data"]["timelineChanged"]["cursor"] for a in answers}) == 1
+
+
+def test_an_unexpected_error_in_an_event_is_masked_for_every_subscriber(
+    app_client: tuple[TestClient, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a bug where a subscription's event is executed (actors cannot be built) and three subscribers sharing
+    that execution, when an event is written, then each receives `internal error` with the INTERNAL code and a
+    reference, never the bug's own words."""
+    from schema import loaders
+
+    def broken(row: Any) -> Any:
+        raise RuntimeError("secret detail")
+
+    client, token = app_client
+    with ExitStack() as stack:
+        sockets = subscribe(stack, client, DEEP, 3)
+        monkeypatch.setitem(loaders.BUILDERS, "Actor", broken)
+        _, answers = write_and_receive(client, token, "masked-1", sockets)
+    for answer in answers:
+        assert "secret detail" not in json.dumps(answer)
+        (error,) = answer["errors"]
+        assert error["message"] == "internal error"
+        assert error["extensions"]["code"] == "INTERNAL" and error["extensions"]["requestId"]
+
+
+def test_an_unexpected_error_in_a_subscription_source_is_masked(
+    app_client: tuple[TestClient, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a bug in a subscription's own resolver (before its first event), when subscribed, then the client is
+    told `internal error` with the INTERNAL code and a reference, never the bug's own words."""
+    from schema import live
+
+    async def broken(*_: Any) -> Any:
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(live, "resolve", broken)
+    client, _ = app_client
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": DEEP, "variables": CONSULT}})
+        message = ws.receive_json()
+    assert "secret detail" not in json.dumps(message), message
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert [e["message"] for e in errors] == ["internal error"], message
+    assert errors[0]["extensions"]["code"] == "INTERNAL" and errors[0]["extensions"]["requestId"]
