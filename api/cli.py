@@ -326,6 +326,7 @@ def import_command(settings: Settings, paths: tuple[Path, ...], skip_invalid: bo
                 rejected=read.rejected,
                 partial=read.partial,
                 before_commit=lambda conn, counts: export.record_import(conn, names, counts),
+                track=True,
             )
     finally:
         engine.dispose()

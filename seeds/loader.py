@@ -287,6 +287,7 @@ def load_records(
     rejected: dict[tuple[str, str], str] | None = None,
     partial: Iterable[Parsed] = (),
     before_commit: Callable[[Connection, record_service.Counts], None] | None = None,
+    track: bool = False,
 ) -> LoadResult:
     """Validate, then upsert every record by slug in one transaction; nothing is written on any error.
 
@@ -294,7 +295,7 @@ def load_records(
     and the rest is written; ``rejected`` names the slugs of unreadable lines so that records referring to
     them are reported as such, and ``partial`` holds those lines read as far as they go, so that their
     references are checked too. ``before_commit`` runs inside the transaction after the records are written
-    (for an audit entry).
+    (for an audit entry); with ``track`` its counts list each record written (``Counts.written``).
     """
     skipped: list[str] = []
     dropped = 0
@@ -305,7 +306,7 @@ def load_records(
         if problems:
             return LoadResult(errors=problems)
     with engine.begin() as conn:
-        counts = record_service.write(conn, records, progress=progress)
+        counts = record_service.write(conn, records, progress=progress, track=track)
         # A bulk write leaves delta rows per statement and span (PostgreSQL): merged in the same transaction, so
         # an overview never reads a thousand rows where one will do (``api.spans``).
         spans.compact(conn)

@@ -1,10 +1,10 @@
 """The one place that knows a record changed: it writes the audit entry and announces the change.
 
-Every write path (mutations, imports) calls ``record`` inside the write's own transaction, so the audit
-entry and the announcement commit or roll back with the write. On PostgreSQL the announcement is a
-``NOTIFY realign_changes`` (delivered to every replica on commit — the seam for subscriptions); SQLite has
-no cross-process channel, so there it is only the audit row (the in-process broker hears of the commit through
-``committed``).
+Every write path (mutations, imports) calls ``record`` (an import also ``record_written``) inside the write's own
+transaction, so the audit entry and the announcement commit or roll back with the write. On PostgreSQL the
+announcement is a ``NOTIFY realign_changes`` (delivered to every replica on commit — the seam for subscriptions);
+SQLite has no cross-process channel, so there it is only the audit row (the in-process broker hears of the commit
+through ``committed``).
 
 Each write of a record also adds a row to the change log (``change_log``), which live subscriptions read and
 resume from by its ``position``. Positions must grow in commit order, or a subscriber that has seen position N
@@ -62,6 +62,20 @@ def record(
     if conn.dialect.name == "postgresql":
         # A wake-up, delivered at commit (the position is not known before then: a listener reads the log).
         payload = json.dumps({"action": action, "type": kind, "id": record_id, "slug": slug, "at": now.isoformat()})
+        conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
+
+
+def record_written(conn: Connection, written: list[tuple[str, str, int, str]]) -> None:
+    """Announce the records a bulk write created or updated (``records.write(..., track=True)``: an import), in the
+    caller's transaction: a change-log row each, and one wake-up. Its audit entry is the caller's (one for the
+    whole import)."""
+    if not written:
+        return
+    now = utcnow()
+    rows = [{"at": now, "action": a, "record_type": k, "record_id": i, "slug": s} for a, k, i, s in written]
+    conn.execute(insert(CHANGE_LOG), rows)
+    if conn.dialect.name == "postgresql":
+        payload = json.dumps({"action": "import", "count": len(rows), "at": now.isoformat()})
         conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
 
 

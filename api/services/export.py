@@ -24,6 +24,7 @@ from api import kinds
 from api.dates import DateError, parse_when
 from api.kinds import BY_KEY, FILES, KEYS, TIMELINE, PerKind, Reference
 from api.models import utcnow
+from api.services import changes
 from api.services.records import Counts
 from api.tables import ACTOR, AUDIT_ENTRY, CITATION, EVENT_PARTICIPANT, SOURCE, STATEMENT_ABOUT
 from api.vocabulary import EVENT_KINDS, REACTION_KINDS
@@ -398,7 +399,8 @@ def count_summary(counts: Counts) -> dict[str, dict[str, int]]:
 
 
 def record_import(conn: Connection, paths: Iterable[str], counts: Counts, *, token_name: str = "cli") -> None:
-    """Write the audit entry of one import (inside the import's transaction)."""
+    """Write the audit entry of one import, and the change log of what it wrote (inside the import's transaction):
+    live subscriptions hear of imported records as of any other write."""
     conn.execute(
         insert(AUDIT_ENTRY).values(
             at=utcnow(),
@@ -412,3 +414,4 @@ def record_import(conn: Connection, paths: Iterable[str], counts: Counts, *, tok
             after={"paths": list(paths), "counts": count_summary(counts)},
         )
     )
+    changes.record_written(conn, counts.written or [])

@@ -29,6 +29,9 @@ class Counts:
     inserted: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # When asked for (``write(..., track=True)``): each record written, as (action, kind, id, slug), action
+    # ``create`` or ``update``, for the change log (``api.services.changes.record_written``).
+    written: list[tuple[str, str, int, str]] | None = None
 
     def total(self, kind: str) -> int:
         """Records of a type that the files hold."""
@@ -143,9 +146,12 @@ def _answered_first(records: list[Parsed], column: str) -> list[Parsed]:
     return ordered
 
 
-def write(conn: Connection, records: list[Parsed], *, progress: Callable[[int], None] | None = None) -> Counts:
-    """Insert or update every record by slug (references must already be valid)."""
-    counts = Counts()
+def write(
+    conn: Connection, records: list[Parsed], *, progress: Callable[[int], None] | None = None, track: bool = False
+) -> Counts:
+    """Insert or update every record by slug (references must already be valid); with ``track``, the counts also
+    list each record created or updated (``Counts.written``)."""
+    counts = Counts(written=[] if track else None)
     ids: dict[str, dict[str, int]] = defaultdict(dict)
     by_kind: dict[str, list[Parsed]] = defaultdict(list)
     for record in records:
@@ -247,6 +253,9 @@ def _write_chunk(
     for slug in children_changed - changed_slugs:
         conn.execute(update(table).where(table.c.slug == slug).values(updated_at=now, version=table.c.version + 1))
     counts.updated[kind] += len(changed_slugs | children_changed)
+    if counts.written is not None:
+        counts.written += [("create", kind, row["id"], row["slug"]) for row in new_rows]
+        counts.written += [("update", kind, ids[kind][slug], slug) for slug in sorted(changed_slugs | children_changed)]
     counts.unchanged[kind] += len(chunk) - len(new_rows) - len(changed_slugs | children_changed)
 
 

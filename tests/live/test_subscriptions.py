@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Coroutine, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +16,10 @@ from sqlalchemy import text
 
 from api.db import backend as backend_of
 from api.db import make_engine
+from seeds.loader import STORY
 from tests.live.support import CONSULT, EVENT_CREATE, create_event, event, make_token, query, subscribed, write
 from tests.server import serve
+from tests.support import run_realign
 
 
 @pytest.fixture
@@ -119,6 +123,43 @@ def test_many_filters_each_receive_what_the_timeline_query_matches(server: tuple
                     await feed.wait_for(len(wanted), timeout=5)
             await asyncio.sleep(0.5)  # anything else that was coming would be here by now
             assert [sorted(feed.slugs()) for feed in feeds] == expected
+
+    run(scenario())
+
+
+def test_an_import_from_the_command_line_arrives_like_any_write(server: tuple[str, str, str], tmp_path: Path) -> None:
+    """Given a subscription to consultations and one to everything, when `realign import` brings a new consultation
+    and a changed story event (another kind), then the first receives the new one as CREATED, the second both (the
+    new one CREATED, the changed one UPDATED), each once; a second identical import sends nothing."""
+    base, _, url = server
+    story = {json.loads(line)["slug"]: json.loads(line) for line in (STORY / "events.jsonl").open(encoding="utf-8")}
+    changed = {**story["hamas-attack-october-7-2023"], "title": "The 7 October 2023 attack on Israel"}
+    new = {
+        **changed,
+        "slug": "imported-consult",
+        "title": "Imported consultation",
+        "kind": "CONSULT",
+        "mode": "talks",
+        "date": "2025-08-05",
+        "participants": {"initiator": ["israel"], "target": ["taiwan"]},
+    }
+    file = tmp_path / "events.jsonl"
+    file.write_text("".join(json.dumps(record) + "\n" for record in (changed, new)), encoding="utf-8")
+
+    async def scenario() -> None:
+        async with subscribed(base, CONSULT) as consult, subscribed(base, {}) as everything:
+            result = await asyncio.to_thread(run_realign, "import", str(file), url=url, timeout=120)
+            assert result.returncode == 0, result.stderr
+            assert [m["item"]["slug"] for m in await consult.wait_for(1, timeout=5)] == ["imported-consult"]
+            received = await everything.wait_for(2, timeout=5)
+            assert sorted((m["kind"], m["item"]["slug"]) for m in received) == [
+                ("CREATED", "imported-consult"),
+                ("UPDATED", "hamas-attack-october-7-2023"),
+            ]
+            again = await asyncio.to_thread(run_realign, "import", str(file), url=url, timeout=120)
+            assert again.returncode == 0, again.stderr
+            await asyncio.sleep(2.0)  # a poll (SQLite) or a notification would have brought anything by now
+            assert len(consult.items) == 1 and len(everything.items) == 2
 
     run(scenario())
 
