@@ -142,7 +142,6 @@ def seed(
     remove_synthetic: bool,
 ) -> None:
     """Load the seed story (or synthetic data) idempotently: upsert by slug, all or nothing."""
-    from api.db import make_engine
     from api.services import synthetic as synthetic_service
     from seeds import loader
     from seeds import synthetic as synth
@@ -154,7 +153,7 @@ def seed(
         raise click.UsageError("--mix-with-curated goes with --synthetic N")
     if synthetic and paths:
         raise click.UsageError("--synthetic and --path exclude each other")
-    engine = make_engine(settings.database_url)
+    engine = database(settings)
     try:
         if remove_synthetic:
             _remove_synthetic(engine)
@@ -256,6 +255,13 @@ class _NoBar:
         """Ignore progress (the run is short)."""
 
 
+def database(settings: Settings) -> Engine:
+    """A (synchronous) engine on the settings' database, giving up on a connection after ``db_connect_timeout``."""
+    from api.db import make_engine
+
+    return make_engine(settings.database_url, connect_timeout=settings.db_connect_timeout)
+
+
 def _progress(length: int, label: str, threshold: int = PROGRESS_RECORDS) -> Progress:
     """A progress bar on standard error for long runs at a terminal, or nothing for short runs or when standard
     error is a file or pipe (where a bar's redraws would only be noise)."""
@@ -270,14 +276,13 @@ def _progress(length: int, label: str, threshold: int = PROGRESS_RECORDS) -> Pro
 @click.pass_obj
 def export_command(settings: Settings, folder: Path, force: bool) -> None:
     """Write the whole database to FOLDER as seed files (the format of `realign seed --path` and `realign import`)."""
-    from api.db import make_engine
     from api.kinds import FILES
     from api.services import export
 
     existing = [name for name, _ in FILES if (folder / name).exists()]
     if existing and not force:
         raise click.ClickException(f"{folder} already holds {', '.join(existing)}; use --force to overwrite them")
-    engine = make_engine(settings.database_url)
+    engine = database(settings)
     started = time.perf_counter()
     try:
         with export.snapshot(engine) as conn:
@@ -305,7 +310,6 @@ def import_command(settings: Settings, paths: tuple[Path, ...], skip_invalid: bo
     Everything is validated first; any problem is reported as `file:line: field: message` and nothing is
     written (unless --skip-invalid). The import upserts by slug in one transaction and is audited.
     """
-    from api.db import make_engine
     from api.services import export
     from seeds import loader
 
@@ -314,7 +318,7 @@ def import_command(settings: Settings, paths: tuple[Path, ...], skip_invalid: bo
         read = loader.read_paths(paths, progress=bar.update)
     names = [str(path.resolve()) for path in paths]
     events = sum(1 for r in read.records if r.kind == "event")
-    engine = make_engine(settings.database_url)
+    engine = database(settings)
     try:
         with _progress(events, "events") as bar:
             result = loader.load_records(
@@ -386,10 +390,9 @@ def token() -> None:
 @click.pass_obj
 def token_create(settings: Settings, name: str, role: str) -> None:
     """Create a token; it is printed once and stored only as a hash."""
-    from api.db import make_engine
     from api.services import tokens
 
-    engine = make_engine(settings.database_url)
+    engine = database(settings)
     with engine.begin() as conn:
         value = tokens.create(conn, name=name, role=role)
     engine.dispose()
@@ -402,10 +405,9 @@ def token_create(settings: Settings, name: str, role: str) -> None:
 @click.pass_obj
 def token_revoke(settings: Settings, name: str) -> None:
     """Revoke the token called NAME."""
-    from api.db import make_engine
     from api.services import tokens
 
-    engine = make_engine(settings.database_url)
+    engine = database(settings)
     with engine.begin() as conn:
         done = tokens.revoke(conn, name=name)
     engine.dispose()
@@ -418,10 +420,9 @@ def token_revoke(settings: Settings, name: str) -> None:
 @click.pass_obj
 def token_list(settings: Settings) -> None:
     """List tokens (names and roles; the tokens themselves are never stored)."""
-    from api.db import make_engine
     from api.services import tokens
 
-    engine = make_engine(settings.database_url)
+    engine = database(settings)
     with engine.connect() as conn:
         for row in tokens.listing(conn):
             state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "live"

@@ -55,7 +55,7 @@ from schema.filters import (
     resolve,
     window_branches,
 )
-from schema.queries import _ordered_union
+from schema.queries import ordered_union
 
 # What each item type is called in the exports: its group (TimelineJS `group`, vis group content).
 TYPE_GROUPS = {"event": "Events", "statement": "Statements", "reaction": "Reactions"}
@@ -154,7 +154,7 @@ async def gather(context: Any, given: ItemFilter | None, *, cited: bool = True, 
             columns = (literal(rank).label("rank"), *_columns(kind, standing))
             selects.extend(select(*columns).where(*where, *b) for b in window_branches(table, resolved))
         # Each branch ordered and limited, then together: the same statement shape as the timeline's pages.
-        return _ordered_union(selects, sort, False)
+        return ordered_union(selects, sort, False)
 
     keys = await context.prepared(
         ("export", tuple(kinds), standing, filter_shape(resolved)),

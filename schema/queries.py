@@ -76,7 +76,7 @@ async def _one(info: Info, type_name: str, ref: RecordRef) -> Any:
     return obj
 
 
-def _ordered_union(selects: list[Any], sort: list[str], reverse: bool, limit_name: str = "limit") -> Any:
+def ordered_union(selects: list[Any], sort: list[str], reverse: bool, limit_name: str = "limit") -> Any:
     """UNION ALL of branch selects, each ordered and limited on its own (an index range scan each), then
     ordered and limited together; the limit is bound as ``limit_name``."""
     limit = bindparam(limit_name, type_=Integer())
@@ -99,7 +99,7 @@ def _count(selects: list[Any], ordered: list[str] | None = None) -> Any:
     ordered index, which suits a filter of common values only (a window, kinds); without, the database gathers
     each selective filter's matches from its index (an actor, a tag, a rare search)."""
     if ordered is not None:
-        return select(func.count()).select_from(_ordered_union(selects, ordered, False, "count_limit").subquery())
+        return select(func.count()).select_from(ordered_union(selects, ordered, False, "count_limit").subquery())
     return bounded_count(selects[0] if len(selects) == 1 else select(union_all(*selects).subquery()))
 
 
@@ -153,7 +153,7 @@ async def _dated_list(
         selects = [
             select(table).where(*where, *_after(key, page, descending), *b) for b in window_branches(table, resolved)
         ]
-        return _ordered_union(selects, list(DATED_KEY), descending != page.backward)
+        return ordered_union(selects, list(DATED_KEY), descending != page.backward)
 
     def count_statement(dialect: str) -> Any:
         where = conditions(kind, table, resolved, dialect)
@@ -357,7 +357,7 @@ class ReadQuery:
 
         def page_statement(dialect: str) -> Any:
             """The page's keys, ordered and limited, with each item's whole row joined on (one statement)."""
-            items = _ordered_union(selects(dialect, True), sort, reverse).subquery("items")
+            items = ordered_union(selects(dialect, True), sort, reverse).subquery("items")
             statement = select(items)
             for kind in kinds:
                 table = BY_KEY[kind].table.alias(f"t_{kind}")

@@ -65,10 +65,14 @@ def count(engine: Engine, table: str) -> int:
         return conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
 
 
-def run_realign(*args: str, url: str, cwd: Path = ROOT, timeout: float = 60) -> subprocess.CompletedProcess:
-    """Run the installed ``realign`` command with REALIGN_DATABASE_URL set, as a user would type it."""
+def run_realign(
+    *args: str, url: str, cwd: Path = ROOT, timeout: float = 60, settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the installed ``realign`` command with REALIGN_DATABASE_URL set (and ``settings``, REALIGN_ variables),
+    as a user would type it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REALIGN_")}
     env["REALIGN_DATABASE_URL"] = url
+    env.update(settings or {})
     return subprocess.run(
         [str(BIN / "realign"), *args],
         cwd=cwd,

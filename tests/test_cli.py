@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import socket
+import time
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -317,3 +319,19 @@ def test_operator_mistakes_end_in_a_clear_error(case, tmp_path):
     assert result.exit_code != 0
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Error:" in result.stderr
+
+
+def test_commands_wait_for_the_database_as_long_as_the_setting_says(tmp_path):
+    """Given a database address that accepts connections and never answers, when `realign export` runs with
+    REALIGN_DB_CONNECT_TIMEOUT=6, then it gives up after about six seconds (not its default three) with a one-line
+    error and no traceback."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"postgresql://postgres@127.0.0.1:{silent.getsockname()[1]}/realign"
+        started = time.monotonic()
+        result = run_realign("export", str(tmp_path / "out"), url=url, settings={"REALIGN_DB_CONNECT_TIMEOUT": "6"})
+        took = time.monotonic() - started
+    assert result.returncode != 0 and "timeout" in result.stderr, result.stderr
+    no_traceback(result)
+    assert 5.5 <= took < 30, took
