@@ -50,15 +50,27 @@ class Bound:
         return max(count, 0) * self.per_item
 
 
+@dataclass(frozen=True)
+class BucketBound:
+    """A list of time buckets (`timelineBuckets`, `series`): as many nodes as its window holds buckets of its
+    unit (the most, when the window is open; ``schema.buckets.cost_of``)."""
+
+    def nodes(self, node: FieldNode, variables: dict[str, Any]) -> int:
+        return cost_of(*(_argument(node, name, variables) for name in ("unit", "from", "to")))
+
+
 def cost(
-    document: Any, operation_name: str | None, variables: dict[str, Any], bounds: Mapping[str, Bound] | None = None
+    document: Any,
+    operation_name: str | None,
+    variables: dict[str, Any],
+    bounds: Mapping[str, Bound | BucketBound] | None = None,
 ) -> int:
     """How many nodes an operation may return: each page size times the page sizes above it, summed.
 
     A connection field (one taking `first`/`last`) counts its page size (20 when not given) times the product
     of the page sizes of the connections it is nested in; a field that is no page but bounded (``BOUNDS``, and the
-    ``bounds`` given: a plain list of records, the actor network, an export) counts its bound the same way; a list
-    of time buckets (`timelineBuckets`, `series`) counts its buckets; `nodes(ids:)` counts its ids.
+    ``bounds`` given: a plain list of records, the actor network, a list of time buckets, an export) counts its
+    bound the same way; `nodes(ids:)` counts its ids.
     """
     bounds = {**BOUNDS, **(bounds or {})}
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
@@ -93,11 +105,6 @@ def cost(
                 elif is_connection:
                     inner = multiplier * max(size if size is not None else DEFAULT_PAGE, 0)
                     total += inner
-                elif selection.name.value in BUCKETED:
-                    # A list of time buckets: as many nodes as the window holds buckets (the most, if unknown).
-                    count = cost_of(*(_argument(selection, name, variables) for name in ("unit", "from", "to")))
-                    inner = multiplier * count
-                    total += inner
                 elif selection.name.value == "nodes" and _argument(selection, "ids", variables) is not None:
                     ids = _argument(selection, "ids", variables)
                     inner = multiplier * (len(ids) if isinstance(ids, list) else len(getattr(ids, "values", [])))
@@ -130,19 +137,19 @@ PAGED_FIELDS = {
     "dyads",
 }
 
-# Fields answering a list of time buckets: they count as many nodes as their window holds buckets.
-BUCKETED = {"timelineBuckets", "series"}
-
-
 # Fields that are no page but bounded, each counted at its bound as if it were a page of that size. Lists of
 # records answered whole count at the bound every record is held to (``seeds.format``, where records are
 # validated); the actor network at `maxLinks` links (500 by default), each counted with its two ends
-# (``schema.network``). Bounds known only from the settings (an export's) are given to ``cost_limit``.
-BOUNDS = {
+# (``schema.network``); a list of time buckets at the buckets its window holds. Bounds known only from the
+# settings (an export's) are given to ``cost_limit``.
+ACTOR_NETWORK = Bound(500, argument="maxLinks", per_item=3)
+BOUNDS: dict[str, Bound | BucketBound] = {
     "participants": Bound(MAX_PARTICIPANTS),
     "about": Bound(MAX_ABOUT),
     "citations": Bound(MAX_CITATIONS),
-    "actorNetwork": Bound(500, argument="maxLinks", per_item=3),
+    "actorNetwork": ACTOR_NETWORK,
+    "timelineBuckets": BucketBound(),
+    "series": BucketBound(),
 }
 
 
@@ -150,7 +157,7 @@ def _is_paged(node: FieldNode) -> bool:
     return node.name.value in PAGED_FIELDS
 
 
-def cost_limit(max_nodes: int, bounds: Mapping[str, Bound] | None = None) -> type[SchemaExtension]:
+def cost_limit(max_nodes: int, bounds: Mapping[str, Bound | BucketBound] | None = None) -> type[SchemaExtension]:
     """An extension refusing operations that may return more than ``max_nodes`` nodes, before running them
     (``bounds``: fields bounded by the settings, beside ``BOUNDS``; see ``cost``)."""
 

@@ -59,7 +59,7 @@ from api.vocabulary import WIDENING_AFFILIATIONS
 from schema.context import among
 from schema.errors import BadUserInput
 from schema.filters import INCLUDE_AFFILIATED, Resolved, actor_ref, filter_values, window_branches, window_shape
-from schema.limits import BOUNDS
+from schema.limits import ACTOR_NETWORK
 from schema.loaders import actor, rows_by_id
 from schema.refs import FuzzyDate, RecordRef
 from schema.types.enums import Trend
@@ -67,7 +67,7 @@ from schema.types.nodes import Actor
 
 # How many links a network may have unless the client asks for fewer, and at most (each link and its two ends
 # count toward the node-cost limit: ``schema.limits``).
-DEFAULT_MAX_LINKS = BOUNDS["actorNetwork"].count
+DEFAULT_MAX_LINKS = ACTOR_NETWORK.count
 MAX_LINKS = 5000
 # At most this many actors named in one network (as in ``ItemFilter.actors``).
 MAX_ACTORS = 50
