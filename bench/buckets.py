@@ -25,23 +25,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import sqlite3
-import statistics
-import subprocess
 import sys
-import time
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import httpx
-import psycopg
 
 from api.app import create_app
 from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+if __package__ in (None, ""):  # run as `bench/buckets.py` (not `-m bench.buckets`): the `bench` package too
+    sys.path.insert(0, str(ROOT))
+
+from bench.synthetic_db import build, count_events, realign, scalar  # noqa: E402 - importable from ROOT, added above
+from bench.timing import line, stop_on_errors, timed  # noqa: E402
+
 COUNTS = "events statements reactions total"
 BUCKETS = f"""
 query ($filter: ItemFilter) {{
@@ -65,60 +64,17 @@ DYADS = """
 """
 
 
-def realign(args: list[str], url: str) -> None:
-    """Run a `realign` command against ``url``; on failure show its output and stop."""
-    env = {**os.environ, "REALIGN_DATABASE_URL": url, "REALIGN_LOG_LEVEL": "WARNING"}
-    done = subprocess.run([str(BIN / "realign"), *args], env=env, cwd=ROOT, capture_output=True, text=True)
-    if done.returncode:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"`realign {' '.join(args)}` failed on {url}")
-
-
-def scalar(url: str, sql: str) -> Any:
-    """One value of one query (the database at ``url``); None when the database or table is missing."""
-    try:
-        if url.startswith("sqlite"):
-            path = Path(url.removeprefix("sqlite:///"))
-            if not path.exists():
-                return None
-            with sqlite3.connect(path) as conn:
-                row = conn.execute(sql).fetchone()
-        else:
-            with psycopg.connect(url, connect_timeout=5) as conn:
-                row = conn.execute(sql).fetchone()
-    except (sqlite3.Error, psycopg.Error):
-        return None
-    return None if row is None else row[0]
-
-
 def prepare(backend: str, size: int, args: argparse.Namespace) -> str:
     """The URL of a data set of ``size`` synthetic events: reused when it holds that many, built otherwise."""
     if backend == "postgresql":
-        server = args.postgres_url.rstrip("/")
-        name = args.database or f"realign_bench_buckets_{size}"
-        url = f"{server}/{name}"
+        url = f"{args.postgres_url.rstrip('/')}/{args.database or f'realign_bench_buckets_{size}'}"
     else:
-        path = Path(args.data_dir).resolve() / f"buckets-{size}.db"
-        url = f"sqlite:///{path}"
-    if scalar(url, "SELECT count(*) FROM event") == size:
+        url = f"sqlite:///{Path(args.data_dir).resolve() / f'buckets-{size}.db'}"
+    if count_events(url) == size:
         realign(["db", "upgrade"], url)
         print(f"{backend} {size}: reusing {url}")
         return url
-    if backend == "postgresql":
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    started = time.perf_counter()
-    realign(["db", "upgrade"], url)
-    realign(["seed", "--synthetic", str(size)], url)
-    if backend == "postgresql":  # what autovacuum would soon do; the planner needs it
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("ANALYZE")
-    print(f"{backend} {size}: built {url} in {time.perf_counter() - started:.0f} s")
+    print(f"{backend} {size}: built {url} in {build(url, size):.0f} s")
     return url
 
 
@@ -153,23 +109,9 @@ async def measure(url: str, runs: int, only: str | None = None) -> None:
         for name, query, variables in cases:
             if only and only not in name:
                 continue
-            times, statements = [], 0
-            for run in range(runs + 1):
-                before = app.state.statements.sent
-                started = time.perf_counter()
-                response = await client.post("/graphql", json={"query": query, "variables": variables})
-                elapsed = (time.perf_counter() - started) * 1000
-                body = response.json()
-                if body.get("errors"):
-                    raise SystemExit(f"{name}: {body['errors']}")
-                statements = app.state.statements.sent - before
-                if run:  # the first is the warm-up
-                    times.append(elapsed)
-            p99 = statistics.quantiles(times, n=100, method="inclusive")[98] if len(times) > 1 else times[0]
-            print(
-                f"  {name:<55} p50 {statistics.median(times):8.1f} ms  p99 {p99:8.1f} ms  max {max(times):8.1f} ms"
-                f"  {statements} SQL"
-            )
+            post = partial(client.post, "/graphql", json={"query": query, "variables": variables})
+            timing = await timed(post, runs, tally=app.state.statements, check=partial(stop_on_errors, name))
+            print(f"  {name:<55} {line(timing)}")
 
 
 def main() -> None:

@@ -16,25 +16,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
-import time
+from functools import partial
 from typing import Any
 
 import httpx
 
 from api.app import create_app
 from api.settings import Settings
-from bench.synthetic_db import default_name, prepare
+from bench.synthetic_db import add_options, prepare
+from bench.timing import line, timed
 
 WINDOW = {"from": "2024", "to": "2025"}
 VIS = """
 query ($filter: ItemFilter, $groupBy: VisGroupBy!) { visTimelineExport(filter: $filter, groupBy: $groupBy) }
 """
 TIMELINEJS = "query ($filter: ItemFilter) { timelineJsExport(filter: $filter) }"
-
-
-def _p99(times: list[float]) -> float:
-    return statistics.quantiles(times, n=100, method="inclusive")[98] if len(times) > 1 else times[0]
 
 
 async def measure(url: str, runs: int, kind: str) -> None:
@@ -54,42 +50,29 @@ async def measure(url: str, runs: int, kind: str) -> None:
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=300) as client,
     ):
         for name, door, (target, arguments) in cases:
-            times: list[float] = []
-            outcome, size, statements = "", 0, 0
-            for run in range(runs + 2):  # the first two warm the statement caches
-                before = app.state.statements.sent
-                started = time.perf_counter()
-                if door == "graphql":
-                    response = await client.post("/graphql", json={"query": target, "variables": arguments})
-                else:
-                    response = await client.get(target, params=arguments)
-                elapsed = (time.perf_counter() - started) * 1000
-                statements = app.state.statements.sent - before
-                size = len(response.content)
-                body = response.json()
-                if door == "graphql" and not body.get("errors"):
-                    document = next(iter(body["data"].values()))
-                    outcome = f"{len(document.get('items', document.get('events', [])))} items"
-                elif door == "get" and response.status_code == 200:
-                    outcome = f"{len(body['items'])} items"
-                else:
-                    error = body["errors"][0] if door == "graphql" else body["error"]
-                    outcome = "refused: " + str(error.get("extensions", error).get("limit", error.get("message")))
-                if run >= 2:
-                    times.append(elapsed)
-            print(
-                f"  {name:<48} p50 {statistics.median(times):7.1f} ms  p99 {_p99(times):7.1f} ms  "
-                f"max {max(times):7.1f} ms  {statements} SQL  {outcome} ({size // 1024} kB)",
-                flush=True,
-            )
+            if door == "graphql":
+                request = partial(client.post, "/graphql", json={"query": target, "variables": arguments})
+            else:
+                request = partial(client.get, target, params=arguments)
+            # the first two warm the statement caches
+            timing = await timed(request, runs, warmups=2, tally=app.state.statements)
+            response = timing.last
+            body = response.json()
+            if door == "graphql" and not body.get("errors"):
+                document = next(iter(body["data"].values()))
+                outcome = f"{len(document.get('items', document.get('events', [])))} items"
+            elif door == "get" and response.status_code == 200:
+                outcome = f"{len(body['items'])} items"
+            else:
+                error = body["errors"][0] if door == "graphql" else body["error"]
+                outcome = "refused: " + str(error.get("extensions", error).get("limit", error.get("message")))
+            print(f"  {name:<48} {line(timing, width=7)}  {outcome} ({len(response.content) // 1024} kB)", flush=True)
     await app.state.engine.dispose()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--database", help=f"PostgreSQL database (default {default_name(0)[:-1]}<N>)")
+    add_options(parser, "--runs")
     parser.add_argument("--kind", default="ASSAULT", help="the event kind exported (default ASSAULT)")
     args = parser.parse_args()
     url = prepare(args.events, args.database)

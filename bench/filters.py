@@ -42,6 +42,11 @@ from typing import Any
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):  # run as `bench/filters.py` (not `-m bench.filters`): the `bench` package too
+    sys.path.insert(0, str(ROOT))
+
+from bench.synthetic_db import build, count_events, realign  # noqa: E402 - importable from ROOT, added above
+
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432"
@@ -135,15 +140,6 @@ def filters_to_run(names: list[str] | None) -> dict[str, dict[str, Any]]:
     return {n: every[n] for n in names}
 
 
-def realign(args: list[str], url: str) -> None:
-    """Run a `realign` command against ``url``; on failure show its output and stop."""
-    env = {**os.environ, "REALIGN_DATABASE_URL": url, "REALIGN_LOG_LEVEL": "WARNING"}
-    done = subprocess.run([str(BIN / "realign"), *args], env=env, cwd=ROOT, capture_output=True, text=True)
-    if done.returncode:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"`realign {' '.join(args)}` failed on {url}")
-
-
 def first_value(row: tuple[Any, ...] | None) -> Any:
     """The first column of a row a query always returns (an aggregate's)."""
     if row is None:
@@ -151,30 +147,12 @@ def first_value(row: tuple[Any, ...] | None) -> Any:
     return row[0]
 
 
-def count_events(url: str) -> int | None:
-    """How many events the database holds; None when there is no such database or no event table."""
-    try:
-        if url.startswith("sqlite"):
-            path = Path(url.removeprefix("sqlite:///"))
-            if not path.exists():
-                return None
-            with sqlite3.connect(path) as conn:
-                return int(first_value(conn.execute("SELECT count(*) FROM event").fetchone()))
-        with psycopg.connect(url, connect_timeout=5) as conn:
-            return int(first_value(conn.execute("SELECT count(*) FROM event").fetchone()))
-    except (sqlite3.Error, psycopg.Error):
-        return None
-
-
 def prepare(backend: str, size: int, args: argparse.Namespace) -> DataSet:
     """The cached data set of ``size`` events on ``backend``: reused when it holds that count, built otherwise."""
     if backend == "postgresql":
-        server = args.postgres_url.rstrip("/")
-        name = f"realign_bench_filters_{size}"
-        url = f"{server}/{name}"
+        url = f"{args.postgres_url.rstrip('/')}/realign_bench_filters_{size}"
     else:
-        path = Path(args.data_dir).resolve() / f"filters-{size}.db"
-        url = f"sqlite:///{path}"
+        url = f"sqlite:///{Path(args.data_dir).resolve() / f'filters-{size}.db'}"
     found = count_events(url)
     data = DataSet(backend, url, size)
     if found == size:
@@ -182,21 +160,7 @@ def prepare(backend: str, size: int, args: argparse.Namespace) -> DataSet:
         print(f"{backend} {size}: reusing {url} ({found} events)")
         return data
     print(f"{backend} {size}: building {url} (found {'nothing' if found is None else f'{found} events'}) …")
-    if backend == "postgresql":
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    started = time.perf_counter()
-    realign(["db", "upgrade"], url)
-    realign(["seed", "--synthetic", str(size)], url)
-    if backend == "postgresql":  # what autovacuum would soon do; the planner needs it
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("ANALYZE")
-    data.load_seconds = time.perf_counter() - started
+    data.load_seconds = build(url, size)
     steps = "db upgrade + seed --synthetic" + (" + ANALYZE" if backend == "postgresql" else "")
     print(f"{backend} {size}: built in {data.load_seconds:.1f} s ({steps})")
     return data

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
-import time
+from functools import partial
 from typing import Any
 
 import httpx
 
-from bench.synthetic_db import default_name, prepare
+from bench.synthetic_db import add_options, prepare
+from bench.timing import line, timed
 
 YEAR = {"from": "2025", "to": "2025"}
 QUERY = """
@@ -31,6 +31,28 @@ query Network($from: FuzzyDate, $to: FuzzyDate, $actors: [RecordRef!], $fold: Bo
   }
 }
 """
+
+
+async def graphql(client: httpx.AsyncClient, variables: dict[str, Any]) -> str:
+    """Ask for the network over GraphQL; what came back: the links returned of how many, or the refusal."""
+    response = await client.post("/graphql", json={"query": QUERY, "variables": variables})
+    body = response.json()
+    if body.get("errors"):
+        return "refused: " + body["errors"][0]["message"][:40]
+    found = body["data"]["actorNetwork"]
+    return f"{len(found['links'])} of {found['linkCount']} links"
+
+
+async def graphml(client: httpx.AsyncClient, variables: dict[str, Any]) -> str:
+    """Download the same network as GraphML; what came back: its size, or the refusal."""
+    params: dict[str, Any] = {**YEAR, "maxLinks": str(variables["max"])}
+    if variables["actors"]:
+        params["actors"] = ",".join(a["slug"] for a in variables["actors"])
+        params["includeAffiliated"] = str(variables["fold"]).lower()
+    response = await client.get("/network.graphml", params=params)
+    if response.status_code != 200:
+        return "refused: " + response.json()["error"]["message"][:40]
+    return f"{len(response.content) // 1024} kB"
 
 
 async def measure(url: str, repeat: int) -> None:
@@ -47,49 +69,16 @@ async def measure(url: str, repeat: int) -> None:
     ]
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
         for name, variables in cases:
-            for form in ("graphql", "graphml"):
-                times: list[float] = []
-                outcome = ""
-                before = app.state.statements.sent
-                for _ in range(repeat + 2):  # the first two warm the statement caches
-                    started = time.perf_counter()
-                    if form == "graphql":
-                        response = await client.post("/graphql", json={"query": QUERY, "variables": variables})
-                        body = response.json()
-                        found = body["data"]["actorNetwork"] if not body.get("errors") else None
-                        outcome = (
-                            f"{len(found['links'])} of {found['linkCount']} links"
-                            if found is not None
-                            else "refused: " + body["errors"][0]["message"][:40]
-                        )
-                    else:
-                        params: dict[str, Any] = {**YEAR, "maxLinks": str(variables["max"])}
-                        if variables["actors"]:
-                            params["actors"] = ",".join(a["slug"] for a in variables["actors"])
-                            params["includeAffiliated"] = str(variables["fold"]).lower()
-                        response = await client.get("/network.graphml", params=params)
-                        outcome = (
-                            f"{len(response.content) // 1024} kB"
-                            if response.status_code == 200
-                            else "refused: " + response.json()["error"]["message"][:40]
-                        )
-                    times.append((time.perf_counter() - started) * 1000)
-                statements = (app.state.statements.sent - before) / (repeat + 2)
-                times = sorted(times[2:])
-                p99 = statistics.quantiles(times, n=100, method="inclusive")[98] if len(times) > 1 else times[0]
-                print(
-                    f"{name:24} {form:8} p50 {statistics.median(times):7.1f} ms  p99 {p99:7.1f} ms  "
-                    f"max {times[-1]:7.1f} ms  {statements:.0f} statements  {outcome}",
-                    flush=True,
-                )
+            for form, ask in (("graphql", graphql), ("graphml", graphml)):
+                # the first two warm the statement caches
+                timing = await timed(partial(ask, client, variables), repeat, warmups=2, tally=app.state.statements)
+                print(f"{name:24} {form:8} {line(timing, width=7, unit='statements')}  {timing.last}", flush=True)
     await app.state.engine.dispose()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--database", help=f"PostgreSQL database (default {default_name(0)[:-1]}<N>)")
+    add_options(parser, "--repeat")
     args = parser.parse_args()
     url = prepare(args.events, args.database)
     asyncio.run(measure(url, args.repeat))

@@ -15,12 +15,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import os
 import sqlite3
-import statistics
-import subprocess
 import sys
-import time
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -32,19 +29,17 @@ from api.settings import Settings
 from seeds.synthetic import records
 
 ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):  # run as `bench/span_counts.py` (not `-m bench.span_counts`): the `bench` package too
+    sys.path.insert(0, str(ROOT))
+
+from bench.synthetic_db import empty, realign  # noqa: E402 - importable from ROOT, added above
+from bench.timing import line, stop_on_errors, timed  # noqa: E402
+
 QUERY = """
 { timelineBuckets(unit: MONTH, from: "2016", to: "2025") {
     buckets { label count { events statements reactions total } overlapping { total } }
     spanning { events statements reactions total } } }
 """
-
-
-def realign(args: list[str], url: str) -> None:
-    """Run a `realign` command against ``url`` (as bench/buckets.py does); on failure show its output and stop."""
-    env = {**os.environ, "REALIGN_DATABASE_URL": url, "REALIGN_LOG_LEVEL": "WARNING"}
-    done = subprocess.run([str(Path(sys.executable).parent / "realign"), *args], env=env, cwd=ROOT, check=False)
-    if done.returncode:
-        raise SystemExit(f"`realign {' '.join(args)}` failed on {url}")
 
 
 def spans(events: int) -> list[tuple[str, str, str, int]]:
@@ -59,17 +54,10 @@ def spans(events: int) -> list[tuple[str, str, str, int]]:
 
 def build(rows: list[tuple[str, str, str, int]], events: int, args: argparse.Namespace) -> list[str]:
     """The two databases at head holding only these span counts; their URLs."""
-    server = args.postgres_url.rstrip("/")
-    name = f"realign_bench_spans_{events}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
     path = Path(args.data_dir).resolve() / f"spans-{events}.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    urls = [f"{server}/{name}", f"sqlite:///{path}"]
+    urls = [f"{args.postgres_url.rstrip('/')}/realign_bench_spans_{events}", f"sqlite:///{path}"]
     for url in urls:
+        empty(url)
         realign(["db", "upgrade"], url)
     with psycopg.connect(urls[0]) as conn:
         with conn.cursor() as cursor:
@@ -88,22 +76,9 @@ async def measure(url: str, runs: int) -> None:
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=300) as client,
     ):
-        times, statements = [], 0
-        for run in range(runs + 1):
-            before = app.state.statements.sent
-            started = time.perf_counter()
-            body = (await client.post("/graphql", json={"query": QUERY})).json()
-            elapsed = (time.perf_counter() - started) * 1000
-            if body.get("errors"):
-                raise SystemExit(str(body["errors"]))
-            statements = app.state.statements.sent - before
-            if run:  # the first is the warm-up
-                times.append(elapsed)
-    p99 = statistics.quantiles(times, n=100, method="inclusive")[98] if len(times) > 1 else times[0]
-    print(
-        f"  {url.split(':')[0]:<10} p50 {statistics.median(times):8.1f} ms  p99 {p99:8.1f} ms  "
-        f"max {max(times):8.1f} ms  {statements} SQL"
-    )
+        post = partial(client.post, "/graphql", json={"query": QUERY})
+        timing = await timed(post, runs, tally=app.state.statements, check=partial(stop_on_errors, url))
+    print(f"  {url.split(':')[0]:<10} {line(timing)}")
 
 
 def main() -> None:
