@@ -8,7 +8,8 @@ registers a batch fetcher per relation. ``install`` then wires a built schema, i
   a level and a relation at a time (``schema.prefetch``), and ``FastExecutionContext`` completes the
   prefetched objects in one pass (``schema.fastpath``);
 - plain graphql-core execution (``engine=False``, what the differential tests compare with): no walk and the
-  ordinary completion; every relation field of every object fetches for itself.
+  ordinary completion; every relation field of every object fetches for itself. Subscription events are still
+  shared and masked (``schema.shared.SharedEvents``, which both contexts are).
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from graphql import GraphQLObjectType, GraphQLResolveInfo
 from schema import prefetch
 from schema.fastpath import FastExecutionContext
 from schema.internals import graphql_schema
+from schema.shared import SharedEvents
 
 
-def execution_context_class(engine: bool) -> type | None:
-    """The execution context to build the schema with: the fast completion, or Strawberry's default."""
-    return FastExecutionContext if engine else None
+def execution_context_class(engine: bool) -> type:
+    """The execution context to build the schema with: the fast completion, or graphql-core's ordinary one; either
+    way subscription events are shared and their errors masked (``schema.shared``)."""
+    return FastExecutionContext if engine else SharedEvents
 
 
 def install(schema: strawberry.Schema, *, engine: bool) -> None:
