@@ -262,3 +262,36 @@ def test_a_statement_timeout_is_told_apart_from_other_cancels_and_lock_waits():
     assert read_timeout(settings).extensions == {"code": "TIMEOUT"}
     assert str(refusal_for("55P03", write=False)) == "the database is busy right now; try again shortly"
     assert "nothing was written" in str(refusal_for("55P03", write=True))
+
+
+def test_a_write_past_the_operation_limit_is_told_timeout_and_leaves_nothing(databases: Databases, tmp_path: Path):
+    """Given a 1 s operation limit (and a statement limit far beyond it) and the event table locked by another
+    transaction, when an event is created, then the answer is TIMEOUT within the bound, the event does not exist
+    once the lock is gone (the write was rolled back, not left to finish), and the server serves the next
+    request."""
+    from tests.live.support import EVENT_CREATE, event, make_token
+
+    url, _ = databases.copy("postgresql", "seeded", tmp_path)
+    token = make_token(url)
+    settings = {"statement_timeout_ms": "600000", "execution_timeout": "1"}
+    with (
+        running(url, tmp_path / "serve.log", **settings) as server,
+        psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)) as blocker,
+    ):
+        blocker.execute("LOCK TABLE event IN ACCESS EXCLUSIVE MODE")
+        with httpx.Client(base_url=server.base, timeout=60) as client:
+            started = time.monotonic()
+            answer = client.post(
+                "/graphql",
+                json={"query": EVENT_CREATE, "variables": {"input": event("locked-out")}},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            elapsed = time.monotonic() - started
+        blocker.rollback()
+        error = only_error(answer)
+        assert error["extensions"]["code"] == "TIMEOUT", answer.text
+        assert error["message"] == "the operation took longer than 1 s and was stopped"
+        assert elapsed < 1 + ANSWER_BOUND, elapsed
+        assert_serves_again(server)
+        with blocker.cursor() as cursor:
+            assert cursor.execute("SELECT count(*) FROM event WHERE slug = 'locked-out'").fetchone() == (0,)
