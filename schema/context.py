@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections import namedtuple
+from collections import OrderedDict, namedtuple
 from collections.abc import AsyncIterator, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -31,8 +31,12 @@ from schema.errors import (
 )
 
 T = TypeVar("T")
-# Statements built once and reused: building and caching a statement costs more Python than running it.
-_PREPARED: dict[tuple[str, Hashable], Any] = {}
+# Statements built once and reused: building and caching a statement costs more Python than running it. Least
+# recently used first, and bounded: the live broker's matching statements are keyed by the set of filters open at
+# the time (``api.live.match``), which changes as subscribers come and go, so without a bound the cache would grow
+# for the life of the process.
+PREPARED_LIMIT = 1024
+_PREPARED: OrderedDict[tuple[str, Hashable], Any] = OrderedDict()
 
 
 def among(column: Any, name: str, dialect: str) -> Any:
@@ -225,6 +229,10 @@ class Context:
         found = _PREPARED.get((dialect, key))
         if found is None:
             found = _PREPARED[(dialect, key)] = Prepared.of(build(dialect), self.engine.dialect)
+            if len(_PREPARED) > PREPARED_LIMIT:
+                _PREPARED.popitem(last=False)
+        else:
+            _PREPARED.move_to_end((dialect, key))
         if found.sql is None:
             return await self.rows(found.statement, params)
         return await self._run(found.raw, params)

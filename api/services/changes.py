@@ -61,8 +61,7 @@ def record(
         conn.execute(insert(CHANGE_LOG).values(at=now, action=action, record_type=kind, record_id=record_id, slug=slug))
     if conn.dialect.name == "postgresql":
         # A wake-up, delivered at commit (the position is not known before then: a listener reads the log).
-        payload = json.dumps({"action": action, "type": kind, "id": record_id, "slug": slug, "at": now.isoformat()})
-        conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
+        _wake(conn, {"action": action, "type": kind, "id": record_id, "slug": slug, "at": now.isoformat()})
 
 
 def record_written(conn: Connection, written: list[tuple[str, str, int, str]]) -> None:
@@ -75,8 +74,13 @@ def record_written(conn: Connection, written: list[tuple[str, str, int, str]]) -
     rows = [{"at": now, "action": a, "record_type": k, "record_id": i, "slug": s} for a, k, i, s in written]
     conn.execute(insert(CHANGE_LOG), rows)
     if conn.dialect.name == "postgresql":
-        payload = json.dumps({"action": "import", "count": len(rows), "at": now.isoformat()})
-        conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
+        _wake(conn, {"action": "import", "count": len(rows), "at": now.isoformat()})
+
+
+def _wake(conn: Connection, payload: dict[str, Any]) -> None:
+    """``NOTIFY`` every replica's broker, delivered at commit (PostgreSQL): a small payload, for logs and tools;
+    the broker reads what changed from the log."""
+    conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": json.dumps(payload)})
 
 
 def committed() -> None:

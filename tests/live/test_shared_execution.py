@@ -154,3 +154,31 @@ def test_an_unexpected_error_in_a_subscription_source_is_masked(
     errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
     assert [e["message"] for e in errors] == ["internal error"], message
     assert errors[0]["extensions"]["code"] == "INTERNAL" and errors[0]["extensions"]["requestId"]
+
+
+def test_the_statement_cache_stays_bounded_as_filters_come_and_go(seeded_url: str) -> None:
+    """Given the broker's matching statements keyed by the filters open at the time, when more distinct statements
+    than the cache holds are prepared, then it keeps at most PREPARED_LIMIT of them, the most recent, and answers
+    every one right."""
+    import asyncio
+
+    from sqlalchemy import literal, select
+
+    from api.db import make_async_engine
+    from schema import context as ctx
+
+    async def scenario() -> None:
+        engine = make_async_engine(seeded_url)
+        context = ctx.Context(engine=engine, settings=Settings(database_url=seeded_url))
+        try:
+            for n in range(ctx.PREPARED_LIMIT + 20):
+                rows = await context.prepared(("cache-test", n), lambda _dialect, n=n: select(literal(n).label("n")))
+                assert rows[0].n == n
+        finally:
+            await context.close()
+            await engine.dispose()
+        mine = [key for key in ctx._PREPARED if isinstance(key[1], tuple) and key[1][:1] == ("cache-test",)]
+        assert len(ctx._PREPARED) <= ctx.PREPARED_LIMIT
+        assert mine[-1][1] == ("cache-test", ctx.PREPARED_LIMIT + 19) and ("cache-test", 0) not in {k[1] for k in mine}
+
+    asyncio.run(scenario())
